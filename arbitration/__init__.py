@@ -1,0 +1,68 @@
+"""卡盟争议仲裁: dispute and arbitration case management for virtual-goods platforms."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from arbitration import config as config_module
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=os.path.join(ROOT, "templates"),
+                static_folder=os.path.join(ROOT, "static"), instance_relative_config=False)
+    app.config.update(config_module.DEFAULTS)
+    app.config.update(config_module.from_environment())
+    app.config.update(overrides or {})
+    app.instance_path = app.config["INSTANCE_PATH"]
+
+    from arbitration import models  # noqa: F401  (register every table)
+    from arbitration import web
+    from arbitration.db import db
+    from arbitration.extensions import babel, csrf, login_manager, migrate
+    from arbitration.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    _init_login(app, login_manager)
+    web.install(app)
+
+    from arbitration.admin.views import bp as admin_bp
+    from arbitration.auth.views import bp as auth_bp
+    from arbitration.home.views import bp as home_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(admin_bp)
+    if app.config["TESTING_HOOKS"]:
+        from arbitration.testing_hooks import bp as testing_bp
+
+        csrf.exempt(testing_bp)
+        app.register_blueprint(testing_bp)
+
+    from arbitration.cli import register as register_cli
+
+    register_cli(app)
+
+    from arbitration.jobs import queue
+
+    queue.init_app(app)
+    return app
+
+
+def _init_login(app: Flask, login_manager) -> None:
+    from flask_babel import lazy_gettext
+
+    from arbitration.auth.services import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)

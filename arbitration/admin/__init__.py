@@ -1,0 +1,1 @@
+"""Administration: users, the holiday calendar (later: merchants, fee schedules, policies, law library)."""

@@ -1,0 +1,1 @@
+"""Append-only event log with a hash chain per subject."""

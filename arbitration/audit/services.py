@@ -1,0 +1,100 @@
+"""Writing and verifying the event log."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from arbitration import clock
+from arbitration.audit.chain import GENESIS, Problem, canonical_json, event_hash, verify_chain
+from arbitration.audit.models import ChainHead, Event
+from arbitration.db import db
+
+
+def _insert_ignore(table, values: dict):
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).values(**values).on_conflict_do_nothing()
+
+
+def record_event(subject_type: str, subject_id, actor, action: str, data: dict | None = None,
+                 now: dt.datetime | None = None) -> Event:
+    """Append an event to the subject's chain. `actor` is a User or None (the system)."""
+    now = now or clock.now_utc()
+    session = db.session
+    sid = str(subject_id)
+    session.execute(_insert_ignore(ChainHead.__table__,
+                                   {"subject_type": subject_type, "subject_id": sid, "seq": 0, "hash": GENESIS}))
+    head = session.execute(
+        sa.select(ChainHead).where(ChainHead.subject_type == subject_type, ChainHead.subject_id == sid)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    data_json = canonical_json(data or {})
+    seq = head.seq + 1
+    actor_id = getattr(actor, "id", None)
+    actor_role = getattr(actor, "role", None) or "system"
+    actor_role = getattr(actor_role, "value", actor_role)
+    digest = event_hash(head.hash, seq=seq, subject_type=subject_type, subject_id=sid, actor_id=actor_id,
+                        actor_role=actor_role, action=action, created_at=now, data_json=data_json)
+    event = Event(subject_type=subject_type, subject_id=sid, seq=seq, actor_id=actor_id, actor_role=actor_role,
+                  action=action, created_at=now, data_json=data_json, prev_hash=head.hash, hash=digest)
+    session.add(event)
+    head.seq, head.hash = seq, digest
+    session.flush()
+    return event
+
+
+def events_of(subject_type: str, subject_id) -> list[Event]:
+    return list(db.session.scalars(
+        sa.select(Event).where(Event.subject_type == subject_type, Event.subject_id == str(subject_id))
+        .order_by(Event.seq)))
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    subject_type: str
+    subject_id: str
+    events: int
+    head: str
+    problem: Problem | None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def verify_subject(subject_type: str, subject_id) -> ChainReport:
+    sid = str(subject_id)
+    head = db.session.get(ChainHead, (subject_type, sid))
+    stream = db.session.scalars(
+        sa.select(Event).where(Event.subject_type == subject_type, Event.subject_id == sid)
+        .order_by(Event.seq).execution_options(yield_per=500))
+    count = 0
+
+    def counted():
+        nonlocal count
+        for ev in stream:
+            count += 1
+            yield ev
+
+    problem = verify_chain(counted(), head.seq if head else 0, head.hash if head else GENESIS)
+    return ChainReport(subject_type, sid, count, head.hash if head else GENESIS, problem)
+
+
+def verify_all(subject_type: str | None = None) -> Iterator[ChainReport]:
+    """Every chain (or every chain of one subject type), including chains whose events are all gone."""
+    q = sa.union(
+        sa.select(Event.subject_type, Event.subject_id),
+        sa.select(ChainHead.subject_type, ChainHead.subject_id),
+    ).subquery()
+    stmt = sa.select(q.c.subject_type, q.c.subject_id).order_by(q.c.subject_type, q.c.subject_id)
+    if subject_type:
+        stmt = stmt.where(q.c.subject_type == subject_type)
+    for st, sid in db.session.execute(stmt).all():
+        yield verify_subject(st, sid)

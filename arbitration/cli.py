@@ -1,0 +1,136 @@
+"""Operator commands (`flask ...`). Each command is one unit of work: commit at the end or roll back."""
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from arbitration.db import commit, rollback
+from arbitration.errors import DomainError
+
+
+def unit_of_work(fn):
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        try:
+            result = fn(*args, **kwargs)
+            commit()
+            return result
+        except DomainError as err:
+            rollback()
+            raise click.ClickException(err.message) from err
+        except Exception:
+            rollback()
+            raise
+    return wrapped
+
+
+deadlines_cli = AppGroup("deadlines", help="The deadline engine.")
+audit_cli = AppGroup("audit", help="The hash-chained event log.")
+calendar_cli = AppGroup("calendar", help="The business calendar.")
+users_cli = AppGroup("users", help="Accounts.")
+
+
+@deadlines_cli.command("sweep")
+@click.option("--batch-size", default=None, type=int, help="Deadlines per transaction.")
+@unit_of_work
+def sweep_command(batch_size):
+    """Apply every due deadline's consequence once, and send due reminders."""
+    from arbitration.deadlines.services import sweep
+
+    result = sweep(batch_size=batch_size or current_app.config["SWEEP_BATCH_SIZE"])
+    click.echo(f"applied {result.applied}, failed {result.failed}, reminders {result.reminded}")
+
+
+@audit_cli.command("verify")
+@click.option("--subject", default=None, help="TYPE:ID of one chain (e.g. user:3); default: every chain.")
+def verify_command(subject):
+    """Recompute every event hash; name the first bad event of each broken chain. Exit 1 if any."""
+    from arbitration.audit.services import verify_all, verify_subject
+
+    if subject:
+        subject_type, _sep, subject_id = subject.partition(":")
+        if not subject_id:
+            raise click.BadParameter("use TYPE:ID, e.g. user:3", param_hint="--subject")
+        reports = [verify_subject(subject_type, subject_id)]
+    else:
+        reports = verify_all()
+    broken = checked = 0
+    for report in reports:
+        checked += 1
+        if report.problem:
+            broken += 1
+            p = report.problem
+            where = f"event id {p.event_id} (seq {p.seq})" if p.event_id else f"after seq {p.seq - 1} (head)"
+            click.echo(f"BROKEN {report.subject_type}:{report.subject_id}: first bad {where}: {p.reason}")
+    rollback()
+    if broken:
+        click.echo(f"{broken} of {checked} chains are broken", err=True)
+        sys.exit(1)
+    click.echo(f"all {checked} chains intact")
+
+
+@calendar_cli.command("seed")
+@unit_of_work
+def seed_calendar_command():
+    """Load holidays and make-up working days from the chinesecalendar package (idempotent)."""
+    from arbitration.calendar.services import package_years, seed_from_package
+
+    added = seed_from_package()
+    years = package_years()
+    click.echo(f"{added} days added; package covers {years.start}-{years.stop - 1}")
+
+
+@users_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option("--role", required=True, type=click.Choice(["buyer", "merchant_staff", "support", "arbitrator",
+                                                          "supervisor", "regulator", "admin"]))
+@click.option("--merchant-id", type=int, default=None)
+@click.password_option()
+@unit_of_work
+def create_user_command(username, display_name, role, merchant_id, password):
+    """Create an account (e.g. the first admin of a production install)."""
+    from arbitration.auth.models import Role
+    from arbitration.auth.services import create_user
+
+    user = create_user(None, username=username, display_name=display_name, role=Role(role), password=password,
+                       merchant_id=merchant_id)
+    click.echo(f"created user {user.username} (id {user.id})")
+
+
+@click.command("seed-demo")
+@click.option("--reset-passwords", is_flag=True, help="Give the demo users new passwords and print them.")
+@unit_of_work
+def seed_demo_command(reset_passwords):
+    """Demo merchants and one user per role (passwords printed once), plus the calendar."""
+    from arbitration.seed import seed_demo
+
+    for line in seed_demo(reset_passwords=reset_passwords):
+        click.echo(line)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve_command(host, port):
+    """Run the web app with its embedded job consumer (the embedded default; production uses gunicorn)."""
+    from werkzeug.serving import run_simple
+
+    from arbitration.jobs.queue import start_embedded_consumer
+
+    if start_embedded_consumer():
+        click.echo("background jobs: embedded consumer (SQLite queue)")
+    else:
+        click.echo("background jobs: run `huey_consumer arbitration.jobs.worker.huey` separately")
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+
+
+def register(app: Flask) -> None:
+    for command in (deadlines_cli, audit_cli, calendar_cli, users_cli, seed_demo_command, serve_command):
+        app.cli.add_command(command)
+
+

@@ -1,0 +1,73 @@
+"""Configuration from environment variables (each documented in README.md)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PREFIX = "ARBITRATION_"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(PREFIX + name)
+    return value if value not in (None, "") else default
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def instance_path() -> Path:
+    default = Path(__file__).resolve().parent.parent / "instance"
+    return Path(_env("INSTANCE_PATH", str(default))).resolve()
+
+
+def _secret_key(folder: Path) -> str:
+    """The configured key, else one generated once and kept in the instance folder."""
+    configured = _env("SECRET_KEY")
+    if configured:
+        return configured
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def from_environment() -> dict:
+    folder = instance_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "INSTANCE_PATH": str(folder),
+        "DATABASE_URL": _env("DATABASE_URL", f"sqlite:///{folder / 'arbitration.db'}"),
+        "STORAGE_URL": _env("STORAGE_URL", f"local://{folder / 'evidence'}"),
+        "QUEUE_URL": _env("QUEUE_URL", f"sqlite://{folder / 'jobs.db'}"),
+        # In the embedded default the web process runs its own job consumer (no cron to set up).
+        "EMBEDDED_WORKER": _flag("EMBEDDED_WORKER", _env("QUEUE_URL") is None),
+        "SECRET_KEY": _secret_key(folder),
+        "DISPLAY_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
+        "BABEL_DEFAULT_LOCALE": _env("DEFAULT_LOCALE", "zh"),
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(_env("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(_env("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
+        "LOGIN_THROTTLE_MINUTES": int(_env("LOGIN_THROTTLE_MINUTES", "15")),
+        "TESTING_HOOKS": _flag("TESTING_HOOKS", False),
+    }
+
+
+DEFAULTS = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "arb_session",
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+    "MAX_CONTENT_LENGTH": None,
+    "LANGUAGES": {"zh": "中文", "en": "English"},
+    "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+    "SWEEP_BATCH_SIZE": 200,
+}

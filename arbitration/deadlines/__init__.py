@@ -1,0 +1,1 @@
+"""Deadline engine: stored deadlines, registered consequences, an exactly-once sweep."""

@@ -1,0 +1,48 @@
+"""The deadlines table."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from arbitration.db import Base
+
+DEADLINE_STATES = ("pending", "applied", "met", "cancelled", "failed")
+
+
+class Deadline(Base):
+    """Something must happen by `due_at`; if it has not, the sweep applies `consequence` once."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        sa.CheckConstraint(f"state IN {DEADLINE_STATES}", name="state"),
+        sa.Index("ix_deadlines_state_due_at", "state", "due_at"),
+        sa.Index("ix_deadlines_subject", "subject_type", "subject_id"),
+        sa.Index("ix_deadlines_state_remind_at", "state", "remind_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(sa.String(40))
+    subject_id: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(60))
+    consequence: Mapped[str] = mapped_column(sa.String(60))
+    state: Mapped[str] = mapped_column(sa.String(12), default="pending")
+    started_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime]
+    remind_at: Mapped[dt.datetime | None]
+    reminded_at: Mapped[dt.datetime | None]
+    # who must act: a user, a merchant's staff, or a role; any combination may be empty
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    actor_merchant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("merchants.id"), index=True)
+    actor_role: Mapped[str | None] = mapped_column(sa.String(20))
+    calendar_fallback: Mapped[bool] = mapped_column(default=False)
+    data_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    closed_at: Mapped[dt.datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.data_json or "{}")

@@ -1,0 +1,45 @@
+"""Features register what happens when their deadlines pass (and how reminders go out)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Consequence:
+    name: str
+    apply: Callable            # apply(deadline, now) -> None; runs inside the sweep's transaction
+    describe: Callable[[], str]  # translated sentence: what happens when the deadline passes
+
+
+_consequences: dict[str, Consequence] = {}
+_reminders: list[Callable] = []
+
+
+def consequence(name: str, describe: Callable[[], str]):
+    """Decorator: `@consequence("order.auto_confirm", lambda: _("..."))`."""
+    def register(fn):
+        _consequences[name] = Consequence(name, fn, describe)
+        return fn
+    return register
+
+
+def get(name: str) -> Consequence:
+    try:
+        return _consequences[name]
+    except KeyError:
+        raise LookupError(f"no consequence registered under {name!r}") from None
+
+
+def names() -> list[str]:
+    return sorted(_consequences)
+
+
+def reminder_handler(fn):
+    """Decorator: `fn(deadline, now)` is called once per deadline when its reminder time comes."""
+    _reminders.append(fn)
+    return fn
+
+
+def reminder_handlers() -> list[Callable]:
+    return list(_reminders)

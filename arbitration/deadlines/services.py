@@ -1,0 +1,163 @@
+"""Scheduling, meeting, cancelling and sweeping deadlines."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from arbitration import clock
+from arbitration.audit.chain import canonical_json
+from arbitration.audit.services import record_event
+from arbitration.calendar.rules import Due
+from arbitration.db import commit, db, rollback
+from arbitration.deadlines import registry
+from arbitration.deadlines.models import Deadline
+
+log = logging.getLogger(__name__)
+
+
+def schedule(subject_type: str, subject_id, kind: str, consequence: str, due: Due, *,
+             started_at: dt.datetime, remind_at: dt.datetime | None = None, actor_user_id: int | None = None,
+             actor_merchant_id: int | None = None, actor_role: str | None = None,
+             data: dict | None = None) -> Deadline:
+    registry.get(consequence)  # fail early on a typo
+    row = Deadline(subject_type=subject_type, subject_id=str(subject_id), kind=kind, consequence=consequence,
+                   state="pending", started_at=started_at, due_at=due.at, remind_at=remind_at,
+                   actor_user_id=actor_user_id, actor_merchant_id=actor_merchant_id, actor_role=actor_role,
+                   calendar_fallback=due.fell_back, data_json=canonical_json(data or {}), attempts=0)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _close(subject_type: str, subject_id, kind: str | None, state: str, now: dt.datetime) -> int:
+    stmt = (sa.update(Deadline)
+            .where(Deadline.subject_type == subject_type, Deadline.subject_id == str(subject_id),
+                   Deadline.state == "pending")
+            .values(state=state, closed_at=now))
+    if kind:
+        stmt = stmt.where(Deadline.kind == kind)
+    return db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount
+
+
+def meet(subject_type: str, subject_id, kind: str | None = None, now: dt.datetime | None = None) -> int:
+    """The awaited action happened in time: the pending deadline(s) will not fire."""
+    return _close(subject_type, subject_id, kind, "met", now or clock.now_utc())
+
+
+def cancel(subject_type: str, subject_id, kind: str | None = None, now: dt.datetime | None = None) -> int:
+    return _close(subject_type, subject_id, kind, "cancelled", now or clock.now_utc())
+
+
+def pending_for(subject_type: str, subject_id) -> list[Deadline]:
+    return list(db.session.scalars(
+        sa.select(Deadline).where(Deadline.subject_type == subject_type, Deadline.subject_id == str(subject_id),
+                                  Deadline.state == "pending").order_by(Deadline.due_at)))
+
+
+def awaiting(user, limit: int = 20) -> list[Deadline]:
+    """Pending deadlines the user must act on (as themselves, as their merchant's staff, or by role)."""
+    role = getattr(user.role, "value", user.role)
+    who = [Deadline.actor_user_id == user.id, Deadline.actor_role == role]
+    if getattr(user, "merchant_id", None):
+        who.append(Deadline.actor_merchant_id == user.merchant_id)
+    return list(db.session.scalars(
+        sa.select(Deadline).where(Deadline.state == "pending", sa.or_(*who)).order_by(Deadline.due_at).limit(limit)))
+
+
+@dataclass
+class SweepResult:
+    applied: int = 0
+    failed: int = 0
+    reminded: int = 0
+
+
+def _claim(deadline_id: int, now: dt.datetime) -> bool:
+    """Atomically move one deadline from pending to applied; False if someone else got it first."""
+    res = db.session.execute(
+        sa.update(Deadline).where(Deadline.id == deadline_id, Deadline.state == "pending")
+        .values(state="applied", closed_at=now).execution_options(synchronize_session=False))
+    return res.rowcount == 1
+
+
+def _due_batch(now: dt.datetime, size: int, after_id: int) -> list[int]:
+    return list(db.session.scalars(
+        sa.select(Deadline.id).where(Deadline.state == "pending", Deadline.due_at <= now, Deadline.id > after_id)
+        .order_by(Deadline.id).limit(size).with_for_update(skip_locked=True)))
+
+
+def sweep(now: dt.datetime | None = None, batch_size: int = 200, max_batches: int | None = None) -> SweepResult:
+    """Apply every due consequence exactly once, a batch per transaction.
+
+    Safe with several sweepers: PostgreSQL skips rows another sweeper has locked, and the claim is a
+    conditional UPDATE, so a row is applied by whoever flips it from pending. A failing consequence is
+    rolled back to its savepoint, counted, and retried by a later sweep (marked failed after 5 tries).
+    """
+    now = now or clock.now_utc()
+    result = SweepResult()
+    last_id = 0
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        ids = _due_batch(now, batch_size, last_id)
+        if not ids:
+            rollback()
+            break
+        batches += 1
+        for deadline_id in ids:
+            last_id = deadline_id
+            savepoint = db.session.begin_nested()
+            try:
+                if not _claim(deadline_id, now):
+                    savepoint.rollback()
+                    continue
+                deadline = db.session.get(Deadline, deadline_id, populate_existing=True)
+                registry.get(deadline.consequence).apply(deadline, now)
+                record_event(deadline.subject_type, deadline.subject_id, None, "deadline.passed",
+                             {"deadline_id": deadline.id, "kind": deadline.kind,
+                              "consequence": deadline.consequence,
+                              "due_at": deadline.due_at.isoformat()}, now=now)
+                savepoint.commit()
+                result.applied += 1
+            except Exception as exc:  # one broken consequence must not stop the others
+                savepoint.rollback()
+                log.exception("deadline %s failed", deadline_id)
+                _record_failure(deadline_id, exc, now)
+                result.failed += 1
+        commit()
+    result.reminded = send_reminders(now, batch_size)
+    return result
+
+
+def _record_failure(deadline_id: int, exc: Exception, now: dt.datetime) -> None:
+    row = db.session.get(Deadline, deadline_id, populate_existing=True)
+    row.attempts += 1
+    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if row.attempts >= 5:
+        row.state, row.closed_at = "failed", now
+    db.session.flush()
+
+
+def send_reminders(now: dt.datetime | None = None, batch_size: int = 200) -> int:
+    """Call the registered reminder handlers once per deadline whose reminder time has come."""
+    now = now or clock.now_utc()
+    sent = 0
+    while True:
+        ids = list(db.session.scalars(
+            sa.select(Deadline.id).where(Deadline.state == "pending", Deadline.remind_at <= now,
+                                         Deadline.reminded_at.is_(None))
+            .order_by(Deadline.id).limit(batch_size).with_for_update(skip_locked=True)))
+        if not ids:
+            rollback()
+            return sent
+        for deadline_id in ids:
+            claimed = db.session.execute(
+                sa.update(Deadline).where(Deadline.id == deadline_id, Deadline.reminded_at.is_(None))
+                .values(reminded_at=now).execution_options(synchronize_session=False)).rowcount
+            if claimed:
+                deadline = db.session.get(Deadline, deadline_id, populate_existing=True)
+                for handler in registry.reminder_handlers():
+                    handler(deadline, now)
+                sent += 1
+        commit()

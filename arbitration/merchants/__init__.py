@@ -1,0 +1,1 @@
+"""Merchants: official direct stores and third-party agents."""

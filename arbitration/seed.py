@@ -1,0 +1,67 @@
+"""Demo data for `flask seed-demo`: merchants, one user per role, the calendar. Idempotent."""
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+
+from arbitration import clock
+from arbitration.auth.models import Role, User
+from arbitration.auth.services import create_user, hash_password
+from arbitration.calendar.services import seed_from_package
+from arbitration.db import db
+from arbitration.merchants.models import Merchant, MerchantKind
+
+MERCHANTS = [("星辰游戏官方直营店", MerchantKind.official), ("飞鱼卡盟", MerchantKind.agent)]
+
+# (username, display name, role, merchant index)
+USERS = [
+    ("buyer", "张三（买家）", Role.buyer, None),
+    ("buyer2", "李四（买家）", Role.buyer, None),
+    ("merchant", "星辰直营店客服", Role.merchant_staff, 0),
+    ("agent", "飞鱼卡盟店主", Role.merchant_staff, 1),
+    ("support", "平台客服", Role.support, None),
+    ("arbitrator", "王仲裁员", Role.arbitrator, None),
+    ("arbitrator2", "赵仲裁员", Role.arbitrator, None),
+    ("supervisor", "陈主管", Role.supervisor, None),
+    ("regulator", "市场监管员", Role.regulator, None),
+    ("admin", "系统管理员", Role.admin, None),
+]
+
+
+def seed_demo(reset_passwords: bool = False) -> list[str]:
+    now = clock.now_utc()
+    session = db.session
+    lines: list[str] = []
+    added = seed_from_package(now)
+    if added:
+        lines.append(f"calendar: {added} holidays and make-up working days loaded")
+    merchants = []
+    for name, kind in MERCHANTS:
+        merchant = session.scalar(sa.select(Merchant).where(Merchant.name == name))
+        if merchant is None:
+            merchant = Merchant(name=name, kind=kind, active=True, created_at=now)
+            session.add(merchant)
+            session.flush()
+            lines.append(f"merchant: {name} ({kind.value})")
+        merchants.append(merchant)
+    created = []
+    for username, display, role, m in USERS:
+        user = session.scalar(sa.select(User).where(User.username == username))
+        password = "demo-" + secrets.token_urlsafe(8)
+        if user is None:
+            create_user(None, username=username, display_name=display, role=role, password=password,
+                        merchant_id=merchants[m].id if m is not None else None, now=now)
+            created.append((username, role.value, password))
+        elif reset_passwords:
+            user.password_hash = hash_password(password)
+            user.session_nonce = secrets.token_hex(16)
+            created.append((username, role.value, password))
+    if created:
+        lines.append("demo users (the passwords are shown only now; `flask seed-demo --reset-passwords` "
+                     "makes new ones):")
+        lines += [f"  {u:<12} {r:<15} {p}" for u, r, p in created]
+    else:
+        lines.append("demo data already present (use --reset-passwords to get new demo passwords)")
+    session.flush()
+    return lines

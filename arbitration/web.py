@@ -1,0 +1,135 @@
+"""Request plumbing: one transaction per request, error pages, security headers, template helpers."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, flash, jsonify, render_template, request
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from arbitration import clock
+from arbitration.auth import permissions
+from arbitration.auth.labels import ROLE_LABELS
+from arbitration.calendar.rules import split_duration, time_left
+from arbitration.db import commit, rollback
+from arbitration.errors import DomainError
+
+ERROR_TITLES = {
+    400: lambda: _("The request could not be understood"),
+    403: lambda: _("You may not do this"),
+    404: lambda: _("Not found"),
+    405: lambda: _("This action is not available here"),
+    409: lambda: _("This no longer fits the current state"),
+    413: lambda: _("The upload is too large"),
+    429: lambda: _("Too many requests"),
+    500: lambda: _("Something went wrong on our side"),
+    503: lambda: _("A service we depend on is unavailable"),
+}
+
+ERROR_HINTS = {
+    400: lambda: _("Check what you entered and try again."),
+    403: lambda: _("Your account does not have access to this page or action."),
+    404: lambda: _("The page or record does not exist, or the address is mistyped."),
+    409: lambda: _("Someone may have acted first, or a deadline has passed. Reload the page to see the current state."),
+    413: lambda: _("Make the file smaller or split it, then upload again."),
+    500: lambda: _("Nothing was changed. Please try again in a moment."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, message: str | None = None):
+    title = ERROR_TITLES.get(status, ERROR_TITLES[500])()
+    hint = message or ERROR_HINTS.get(status, ERROR_HINTS[500])()
+    if _wants_json():
+        return jsonify({"error": {"status": status, "title": title, "message": hint}}), status
+    return render_template("errors/error.html", status=status, title=title, message=hint), status
+
+
+def install(app: Flask) -> None:
+    @app.after_request
+    def _finish_transaction(response):
+        # one transaction per request: commit on success, roll back on any error status
+        if response.status_code < 400:
+            commit()
+        else:
+            rollback()
+        return response
+
+    @app.teardown_request
+    def _rollback_on_exception(exc):
+        if exc is not None:
+            rollback()
+
+    @app.errorhandler(DomainError)
+    def _domain_error(err: DomainError):
+        rollback()
+        return error_response(err.status, err.message)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(err):
+        rollback()
+        return error_response(400, _("The form has expired or was not sent from this site. "
+                                     "Reload the page and submit it again."))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        rollback()
+        return error_response(err.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        app.logger.exception("unhandled error")
+        rollback()
+        return error_response(500)
+
+    @app.after_request
+    def _security_headers(response):
+        h = response.headers
+        h.setdefault("Content-Security-Policy",
+                     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint != "static":
+            h.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.context_processor
+    def _helpers():
+        return {"perm": permissions, "now_utc": clock.now_utc, "current_locale": str(get_locale()),
+                "languages": app.config["LANGUAGES"], "role_labels": ROLE_LABELS}
+
+    @app.template_filter("localtime")
+    def _localtime(value: dt.datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("time_left")
+    def _time_left(due: dt.datetime) -> str:
+        left = time_left(due, clock.now_utc())
+        if not left:
+            return _("passed")
+        days, hours, minutes = split_duration(left)
+        if days:
+            return _("%(d)d d %(h)d h left", d=days, h=hours)
+        if hours:
+            return _("%(h)d h %(m)d min left", h=hours, m=minutes)
+        return _("%(m)d min left", m=minutes)
+
+
+def refuse(err: DomainError, form=None) -> None:
+    """A view caught a domain error to show it with the form: undo anything flushed, tell the user
+    (next to the field it concerns, else as a flash message)."""
+    rollback()
+    field = getattr(form, err.field, None) if (form is not None and err.field) else None
+    if field is not None:
+        field.errors = list(field.errors) + [err.message]
+    else:
+        flash(err.message, "error")
