@@ -1,0 +1,138 @@
+"""Shared fixtures: one migrated database per test session, a rolled-back transaction per test,
+a frozen clock, and one persona per role.
+
+SQLite always; PostgreSQL when ARBITRATION_TEST_POSTGRES_URL is set (the suite then runs on it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_INSTANCE = tempfile.mkdtemp(prefix="arb-test-")
+os.environ["ARBITRATION_INSTANCE_PATH"] = _INSTANCE  # before the app (and its job queue) is imported
+os.environ.pop("ARBITRATION_QUEUE_URL", None)
+
+import sqlalchemy as sa  # noqa: E402
+
+from arbitration import clock, create_app  # noqa: E402
+from arbitration.db import db  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("ARBITRATION_TEST_POSTGRES_URL")
+from tests.factories import PASSWORD  # noqa: E402
+# 2026-09-30 10:00 in Shanghai: the day before the National Day holiday
+T0 = dt.datetime(2026, 9, 30, 2, 0, tzinfo=dt.timezone.utc)
+
+
+def _compile_catalogs() -> None:
+    """The tests read the Chinese UI: compile the .po catalogs if make did not."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as fh:
+                catalog = read_po(fh)
+            with mo.open("wb") as fh:
+                write_mo(fh, catalog)
+
+
+def database_url() -> str:
+    return POSTGRES_URL or f"sqlite:///{_INSTANCE}/test.db"
+
+
+def reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+def app_config(**extra) -> dict:
+    return {"TESTING": True, "DATABASE_URL": database_url(), "SECRET_KEY": "test-" + secrets.token_hex(8),
+            "WTF_CSRF_ENABLED": False, "JOBS_IMMEDIATE": True, "EMBEDDED_WORKER": False,
+            "DISPLAY_TIMEZONE": "Asia/Shanghai", "BABEL_DEFAULT_LOCALE": "zh", **extra}
+
+
+@pytest.fixture(scope="session")
+def app():
+    _compile_catalogs()
+    if POSTGRES_URL:
+        reset_postgres(POSTGRES_URL)
+    application = create_app(app_config())
+    from flask_migrate import upgrade
+
+    with application.app_context():
+        upgrade()  # the real migrations, not create_all: the suite runs on the schema production gets
+        from arbitration.calendar.services import seed_from_package
+        from tests.factories import create_personas
+
+        seed_from_package(T0)
+        create_personas()
+        db.session.commit()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    clock.freeze(T0)
+    yield clock
+    clock.reset()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def session(app, app_ctx):
+    """Everything the test (and its requests) does happens inside one outer transaction, rolled back."""
+    state = app.extensions["db"]
+    conn = state.engine.connect()
+    outer = conn.begin()
+    state.bind_override = conn
+    db._registry.remove()
+    try:
+        yield db.session
+    finally:
+        db._registry.remove()
+        state.bind_override = None
+        outer.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def client(app, session):
+    return app.test_client()
+
+
+@pytest.fixture
+def personas(session):
+    from tests.factories import personas as load
+
+    return load()
+
+
+def login(client, username: str, password: str = PASSWORD):
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def login_as(client):
+    def do(username: str):
+        login(client, username)
+        return client
+    return do
