@@ -5,7 +5,10 @@ import datetime as dt
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, has_app_context
+import threading
+
+from flask import Flask, current_app, g, has_app_context, has_request_context
+from flask.globals import request_ctx
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
@@ -78,12 +81,13 @@ class Database:
 
     @staticmethod
     def _scope():
-        # one session per app context (request, CLI command, job), falling back to the thread
+        # one session per request, else per app context (CLI command, job), else per thread. (A
+        # request may reuse an app context that is already pushed, as in tests: it still gets its own.)
+        if has_request_context():
+            return ("request", id(request_ctx._get_current_object()))
         if has_app_context():
-            return id(g._get_current_object())
-        import threading
-
-        return threading.get_ident()
+            return ("app", id(g._get_current_object()))
+        return ("thread", threading.get_ident())
 
     @staticmethod
     def _new_session() -> Session:
@@ -93,6 +97,10 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         app.extensions["db"] = _State(make_engine(app.config["DATABASE_URL"]))
+
+        @app.teardown_request
+        def _remove_request_session(_exc):
+            self._registry.remove()
 
         @app.teardown_appcontext
         def _remove_session(_exc):

@@ -18,6 +18,8 @@ os.environ["ARBITRATION_INSTANCE_PATH"] = _INSTANCE  # before the app (and its j
 os.environ.pop("ARBITRATION_QUEUE_URL", None)
 
 import sqlalchemy as sa  # noqa: E402
+from flask import g, has_app_context  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 
 from arbitration import clock, create_app  # noqa: E402
 from arbitration.db import db  # noqa: E402
@@ -61,12 +63,23 @@ def app_config(**extra) -> dict:
             "DISPLAY_TIMEZONE": "Asia/Shanghai", "BABEL_DEFAULT_LOCALE": "zh", **extra}
 
 
+class FreshUserClient(FlaskClient):
+    """Tests keep an app context pushed, which Flask reuses for the requests they make; Flask-Login
+    caches the user in that context's `g`. Forget it before each request, as a real server would."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app():
     _compile_catalogs()
     if POSTGRES_URL:
         reset_postgres(POSTGRES_URL)
     application = create_app(app_config())
+    application.test_client_class = FreshUserClient
     from flask_migrate import upgrade
 
     with application.app_context():
@@ -110,6 +123,21 @@ def session(app, app_ctx):
         state.bind_override = None
         outer.rollback()
         conn.close()
+
+
+@pytest.fixture
+def isolated(app, session):
+    """A context manager: whatever happens inside (requests included) is rolled back at its end."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def block():
+        savepoint = app.extensions["db"].bind_override.begin_nested()
+        try:
+            yield
+        finally:
+            savepoint.rollback()
+    return block
 
 
 @pytest.fixture

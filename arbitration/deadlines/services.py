@@ -11,7 +11,7 @@ from arbitration import clock
 from arbitration.audit.chain import canonical_json
 from arbitration.audit.services import record_event
 from arbitration.calendar.rules import Due
-from arbitration.db import commit, db, rollback
+from arbitration.db import commit, db
 from arbitration.deadlines import registry
 from arbitration.deadlines.models import Deadline
 
@@ -89,7 +89,8 @@ def _due_batch(now: dt.datetime, size: int, after_id: int) -> list[int]:
 
 
 def sweep(now: dt.datetime | None = None, batch_size: int = 200, max_batches: int | None = None) -> SweepResult:
-    """Apply every due consequence exactly once, a batch per transaction.
+    """Apply every due consequence exactly once, a batch per transaction (the sweep commits: it is
+    its own unit of work, run by the CLI command or the periodic job).
 
     Safe with several sweepers: PostgreSQL skips rows another sweeper has locked, and the claim is a
     conditional UPDATE, so a row is applied by whoever flips it from pending. A failing consequence is
@@ -102,7 +103,6 @@ def sweep(now: dt.datetime | None = None, batch_size: int = 200, max_batches: in
     while max_batches is None or batches < max_batches:
         ids = _due_batch(now, batch_size, last_id)
         if not ids:
-            rollback()
             break
         batches += 1
         for deadline_id in ids:
@@ -149,7 +149,6 @@ def send_reminders(now: dt.datetime | None = None, batch_size: int = 200) -> int
                                          Deadline.reminded_at.is_(None))
             .order_by(Deadline.id).limit(batch_size).with_for_update(skip_locked=True)))
         if not ids:
-            rollback()
             return sent
         for deadline_id in ids:
             claimed = db.session.execute(

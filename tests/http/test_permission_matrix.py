@@ -1,0 +1,52 @@
+"""Every endpoint, requested for real by every role and by an anonymous visitor, against one table."""
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from tests.factories import ONE_PER_ROLE
+from tests.http.permission_matrix import ENDS_AT_LOGIN, MATRIX, ROLES
+
+
+def test_every_registered_endpoint_has_a_row_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = sorted(endpoints - set(MATRIX))
+    assert missing == [], f"add rows to tests/http/permission_matrix.py for: {missing}"
+    assert sorted(set(MATRIX) - endpoints) == []
+
+
+def test_each_row_uses_a_method_the_route_accepts(app):
+    for rule in app.url_map.iter_rules():
+        method = MATRIX[rule.endpoint][0]
+        assert method in rule.methods, rule.endpoint
+
+
+def _sign_in(client, user):
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user.get_id()
+        sess["_fresh"] = True
+
+
+@pytest.mark.parametrize("role", ROLES + ("anonymous",))
+def test_the_matrix_holds_for(role, app, session, personas, isolated):
+    user = personas[ONE_PER_ROLE[role]] if role != "anonymous" else None
+    wrong = []
+    for endpoint, (method, args, data, allowed) in sorted(MATRIX.items()):
+        client = app.test_client()
+        if user is not None:
+            _sign_in(client, user)
+        with app.test_request_context():
+            url = url_for(endpoint, **(args(personas) if args else {}))
+        with isolated():  # each request's writes (a logout, a new day) stay out of the next one's way
+            response = client.open(url, method=method, data=data)
+        status, location = response.status_code, response.headers.get("Location", "")
+        sent_to_login = status == 302 and "/login" in location
+        if role in allowed:
+            ok = status != 403 and status < 500 and (not sent_to_login or endpoint in ENDS_AT_LOGIN)
+        elif role == "anonymous":
+            ok = sent_to_login
+        else:
+            ok = status == 403
+        if not ok:
+            wrong.append(f"{method} {url}: {status} {location}")
+    assert wrong == []
