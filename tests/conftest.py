@@ -18,6 +18,7 @@ os.environ["ARBITRATION_INSTANCE_PATH"] = _INSTANCE  # before the app (and its j
 os.environ.pop("ARBITRATION_QUEUE_URL", None)
 
 import sqlalchemy as sa  # noqa: E402
+import flask_babel  # noqa: E402
 from flask import g, has_app_context  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
@@ -65,11 +66,13 @@ def app_config(**extra) -> dict:
 
 class FreshUserClient(FlaskClient):
     """Tests keep an app context pushed, which Flask reuses for the requests they make; Flask-Login
-    caches the user in that context's `g`. Forget it before each request, as a real server would."""
+    caches the user in that context's `g`, Flask-Babel the locale. Forget both before each request,
+    as a real server (a new context per request) would."""
 
     def open(self, *args, **kwargs):
         if has_app_context():
             g.pop("_login_user", None)
+            flask_babel.refresh()
         return super().open(*args, **kwargs)
 
 

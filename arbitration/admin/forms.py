@@ -5,6 +5,7 @@ from wtforms import BooleanField, DateField, EmailField, IntegerField, PasswordF
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from arbitration.auth.labels import ROLE_LABELS
+from arbitration.forms import choices
 
 class UserForm(FlaskForm):
     username = StringField(_l("User name"), validators=[
@@ -14,7 +15,7 @@ class UserForm(FlaskForm):
                                                                Length(max=80)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(_l("Enter a valid e-mail address.")),
                                                  Length(max=200)])
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
+    role = SelectField(_l("Role"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()),
                        validators=[DataRequired()])
     merchant_id = SelectField(_l("Merchant (merchant staff only)"), coerce=int, validate_choice=True)
     password = PasswordField(_l("Password"), validators=[Length(max=200)])
@@ -23,8 +24,8 @@ class UserForm(FlaskForm):
 
 class CalendarDayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[DataRequired(_l("Enter a date (YYYY-MM-DD)."))])
-    kind = SelectField(_l("Kind"), choices=[("holiday", _l("Public holiday (day off)")),
-                                            ("workday", _l("Make-up working day (调休)"))])
+    kind = SelectField(_l("Kind"), choices=choices([("holiday", _l("Public holiday (day off)")),
+                                                    ("workday", _l("Make-up working day (调休)"))]))
     name = StringField(_l("Name"), validators=[Length(max=100)])
 
 

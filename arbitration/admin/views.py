@@ -14,6 +14,7 @@ from arbitration.auth.permissions import can_manage_calendar, can_manage_users, 
 from arbitration.calendar import services as calendar
 from arbitration.db import db
 from arbitration.errors import DomainError
+from arbitration.forms import choices
 from arbitration.merchants.models import Merchant
 from arbitration.web import refuse
 
@@ -24,7 +25,7 @@ PAGE_SIZE = 50
 def _user_form(**kwargs) -> UserForm:
     form = UserForm(**kwargs)
     merchants = db.session.scalars(sa.select(Merchant).order_by(Merchant.name)).all()
-    form.merchant_id.choices = [(0, "—")] + [(m.id, m.name) for m in merchants]
+    form.merchant_id.choices = choices([(0, "—")] + [(m.id, m.name) for m in merchants])
     return form
 
 
