@@ -1,0 +1,45 @@
+# 卡盟争议仲裁 — the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export FLASK_APP := wsgi:app
+# Debian packages the app needs at run time (fonts for Chinese PDFs, ...); installed when missing.
+APT_PACKAGES ?=
+
+.PHONY: run test install system-packages translations migrate serve clean
+
+run: install migrate            ## install everything, create/upgrade the database, demo data, serve on :5000
+	$(BIN)/flask seed-demo
+	$(BIN)/flask serve --host 127.0.0.1 --port 5000
+
+test: install                   ## install test needs and run the whole suite (SQLite; PostgreSQL too if its URL is set)
+	env -u ARBITRATION_TEST_POSTGRES_URL $(BIN)/python -m pytest
+	@if [ -n "$$ARBITRATION_TEST_POSTGRES_URL" ]; then \
+		echo "== the suite again on PostgreSQL ($$ARBITRATION_TEST_POSTGRES_URL)"; \
+		$(BIN)/python -m pytest; \
+	fi
+
+install: system-packages $(VENV)/.installed translations
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,postgres]'
+	touch $@
+
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+translations:
+	$(BIN)/pybabel compile -q -d translations
+
+migrate:
+	$(BIN)/flask db upgrade
+
+clean:
+	rm -rf $(VENV) *.egg-info

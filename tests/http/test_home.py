@@ -1,0 +1,44 @@
+"""Each role's home page shows what needs that person's attention."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from arbitration.calendar.services import load_calendar
+from arbitration.deadlines import registry
+from arbitration.deadlines import services as deadlines
+from tests.conftest import T0, login
+from tests.factories import ONE_PER_ROLE
+
+ROLE_NAMES_ZH = {"buyer": "买家", "merchant_staff": "商家员工", "support": "平台客服", "arbitrator": "仲裁员",
+                 "supervisor": "仲裁主管", "regulator": "监管人员", "admin": "管理员"}
+
+registry.consequence("test.home", lambda: "nothing")(lambda deadline, now: None)
+
+
+@pytest.mark.parametrize("role", sorted(ONE_PER_ROLE))
+def test_each_role_logs_in_and_sees_its_own_home_page(client, personas, role):
+    login(client, ONE_PER_ROLE[role])
+    page = client.get("/").get_data(as_text=True)
+    assert f'class="role-{role}">{ROLE_NAMES_ZH[role]}<' in page
+    assert ("/admin/users" in page) == (role == "admin")
+
+
+def test_a_merchant_sees_the_deadline_running_against_its_shop_with_the_time_left(client, personas):
+    merchant = personas["merchant"]
+    deadlines.schedule("order", "DEMO-1", "merchant_review", "test.home", load_calendar().add_hours(T0, 24),
+                       started_at=T0, actor_merchant_id=merchant.merchant_id)
+    login(client, "merchant")
+    page = client.get("/").get_data(as_text=True)
+    assert "DEMO-1" in page and "2026-10-01 10:00" in page and "剩余 1 天 0 小时" in page
+    other = client.application.test_client()
+    login(other, "merchant_b")
+    assert "DEMO-1" not in other.get("/").get_data(as_text=True)
+
+
+def test_the_admin_is_warned_that_next_years_holidays_are_missing(client, personas, frozen_clock):
+    frozen_clock.freeze(dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.timezone.utc))
+    login(client, "admin")
+    page = client.get("/").get_data(as_text=True)
+    assert "2027" in page and "/admin/calendar" in page

@@ -1,0 +1,27 @@
+"""`flask seed-demo`: merchants of both kinds and a user for every role, once."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from arbitration.auth.models import Role, User
+from arbitration.merchants.models import Merchant, MerchantKind
+
+
+def test_seed_demo_creates_a_user_for_every_role_and_prints_their_passwords_once(app, session):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    users = session.scalars(sa.select(User).where(User.username.in_(
+        ["buyer2", "agent", "arbitrator2", "supervisor", "regulator", "support"]))).all()
+    assert len(users) == 6
+    roles = set(session.scalars(sa.select(User.role)))
+    assert roles == set(Role)
+    kinds = set(session.scalars(sa.select(Merchant.kind).where(Merchant.name.in_(["星辰游戏官方直营店", "飞鱼卡盟"]))))
+    assert kinds == {MerchantKind.official, MerchantKind.agent}
+    password_line = next(line for line in first.output.splitlines() if line.strip().startswith("arbitrator2"))
+    password = password_line.split()[-1]
+
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0 and password not in second.output
+    client = app.test_client()
+    assert client.post("/login", data={"username": "arbitrator2", "password": password}).status_code == 302
