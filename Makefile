@@ -36,7 +36,7 @@ system-packages:
 	fi
 
 translations:
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
 
 migrate:
 	$(BIN)/flask db upgrade
