@@ -117,8 +117,9 @@ def seed_demo_command(reset_passwords):
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 def serve_command(host, port):
-    """Run the web app with its embedded job consumer (the embedded default; production uses gunicorn)."""
-    from werkzeug.serving import run_simple
+    """Run the web app (waitress, threaded) with its embedded job consumer: the embedded default.
+    Production runs gunicorn and separate huey consumers instead."""
+    from waitress import serve
 
     from arbitration.jobs.queue import start_embedded_consumer
 
@@ -126,7 +127,8 @@ def serve_command(host, port):
         click.echo("background jobs: embedded consumer (SQLite queue)")
     else:
         click.echo("background jobs: run `huey_consumer arbitration.jobs.worker.huey` separately")
-    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+    click.echo(f"serving on http://{host}:{port}")
+    serve(current_app._get_current_object(), host=host, port=port, threads=8, ident="arbitration")
 
 
 def register(app: Flask) -> None:
