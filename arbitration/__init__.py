@@ -32,13 +32,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_login(app, login_manager)
     web.install(app)
 
-    from arbitration.admin.views import bp as admin_bp
-    from arbitration.auth.views import bp as auth_bp
-    from arbitration.home.views import bp as home_bp
+    from arbitration.orders import timers  # noqa: F401  (register the order deadlines' consequences)
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(home_bp)
-    app.register_blueprint(admin_bp)
+    _register_blueprints(app)
     if app.config["TESTING_HOOKS"]:
         from arbitration.testing_hooks import bp as testing_bp
 
@@ -53,6 +49,18 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     queue.init_app(app)
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from arbitration.admin.views import bp as admin_bp
+    from arbitration.auth.views import bp as auth_bp
+    from arbitration.home.views import bp as home_bp
+    from arbitration.merchants.views import bp as merchants_bp
+    from arbitration.orders.merchant_views import bp as merchant_bp
+    from arbitration.orders.views import bp as orders_bp
+
+    for bp in (auth_bp, home_bp, admin_bp, merchants_bp, orders_bp, merchant_bp):
+        app.register_blueprint(bp)
 
 
 def _init_login(app: Flask, login_manager) -> None:

@@ -57,6 +57,10 @@ def from_environment() -> dict:
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(_env("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         "LOGIN_THROTTLE_MINUTES": int(_env("LOGIN_THROTTLE_MINUTES", "15")),
         "TESTING_HOOKS": _flag("TESTING_HOOKS", False),
+        # risk control: lock an order after N orders within M minutes, or K account switches in a day
+        "RISK_ORDERS": int(_env("RISK_ORDERS", "5")),
+        "RISK_WITHIN_MINUTES": int(_env("RISK_WITHIN_MINUTES", "10")),
+        "RISK_ACCOUNT_SWITCHES": int(_env("RISK_ACCOUNT_SWITCHES", "3")),
     }
 
 

@@ -57,6 +57,7 @@ def seed_demo(reset_passwords: bool = False) -> list[str]:
             user.password_hash = hash_password(password)
             user.session_nonce = secrets.token_hex(16)
             created.append((username, role.value, password))
+    lines += _seed_orders(session)
     if created:
         lines.append("demo users (the passwords are shown only now; `flask seed-demo --reset-passwords` "
                      "makes new ones):")
@@ -64,4 +65,23 @@ def seed_demo(reset_passwords: bool = False) -> list[str]:
     else:
         lines.append("demo data already present (use --reset-passwords to get new demo passwords)")
     session.flush()
+    return lines
+
+
+def _seed_orders(session) -> list[str]:
+    from arbitration.deadlines.services import sweep
+    from arbitration.orders.demo import seed_orders
+
+    buyers = session.scalars(sa.select(User).where(User.role == Role.buyer).order_by(User.id)).all()
+    staff = {}
+    for user in session.scalars(sa.select(User).where(User.role == Role.merchant_staff).order_by(User.id)):
+        staff.setdefault(user.merchant_id, user)
+    merchants = [m for m in session.scalars(sa.select(Merchant).order_by(Merchant.id)) if m.id in staff]
+    if not buyers or not merchants:
+        return []
+    lines = seed_orders(buyers, staff, merchants)
+    if lines:
+        session.flush()
+        result = sweep()  # what would have happened by now (unpaid orders closing, ...)
+        lines.append(f"deadlines already passed in the demo history: {result.applied} applied")
     return lines

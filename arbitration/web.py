@@ -15,6 +15,7 @@ from arbitration.auth.labels import ROLE_LABELS
 from arbitration.calendar.rules import split_duration, time_left
 from arbitration.db import commit, rollback
 from arbitration.errors import DomainError
+from arbitration.money import yuan
 
 ERROR_TITLES = {
     400: lambda: _("The request could not be understood"),
@@ -48,6 +49,16 @@ def error_response(status: int, message: str | None = None):
     if _wants_json():
         return jsonify({"error": {"status": status, "title": title, "message": hint}}), status
     return render_template("errors/error.html", status=status, title=title, message=hint), status
+
+
+def _describe(deadline) -> str:
+    """What happens when a deadline passes: the sentence its feature registered."""
+    from arbitration.deadlines import registry
+
+    try:
+        return str(registry.get(deadline.consequence).describe())
+    except LookupError:
+        return ""
 
 
 def install(app: Flask) -> None:
@@ -105,11 +116,13 @@ def install(app: Flask) -> None:
     @app.context_processor
     def _helpers():
         return {"perm": permissions, "now_utc": clock.now_utc, "current_locale": str(get_locale()),
-                "languages": app.config["LANGUAGES"], "role_labels": ROLE_LABELS}
+                "languages": app.config["LANGUAGES"], "role_labels": ROLE_LABELS, "describe": _describe}
 
     @app.template_filter("localtime")
     def _localtime(value: dt.datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
         return format_datetime(value, fmt) if value else ""
+
+    app.add_template_filter(yuan, "yuan")
 
     @app.template_filter("time_left")
     def _time_left(due: dt.datetime) -> str:

@@ -61,7 +61,9 @@ def reset_postgres(url: str) -> None:
 def app_config(**extra) -> dict:
     return {"TESTING": True, "DATABASE_URL": database_url(), "SECRET_KEY": "test-" + secrets.token_hex(8),
             "WTF_CSRF_ENABLED": False, "JOBS_IMMEDIATE": True, "EMBEDDED_WORKER": False,
-            "DISPLAY_TIMEZONE": "Asia/Shanghai", "BABEL_DEFAULT_LOCALE": "zh", **extra}
+            "DISPLAY_TIMEZONE": "Asia/Shanghai", "BABEL_DEFAULT_LOCALE": "zh",
+                    "RISK_ORDERS": 1000,  # tests make many orders at one frozen instant; the risk tests lower it
+            **extra}
 
 
 class FreshUserClient(FlaskClient):
@@ -103,6 +105,15 @@ def frozen_clock():
     clock.freeze(T0)
     yield clock
     clock.reset()
+
+
+@pytest.fixture
+def config(app):
+    """Change the app's configuration for one test."""
+    saved = dict(app.config)
+    yield app.config
+    app.config.clear()
+    app.config.update(saved)
 
 
 @pytest.fixture

@@ -58,3 +58,42 @@ def create_personas() -> None:
 def personas() -> dict[str, User]:
     users = db.session.scalars(sa.select(User).where(User.username.in_(PERSONAS))).all()
     return {u.username: u for u in users}
+
+
+# ---- orders ----
+
+def make_order(buyer: User, state: str = "paid", *, merchant_staff: User | None = None, amount_fen: int = 10_000,
+               channel=None, fee_shown: bool = True, locked: bool = False, now=None):
+    """An order brought to `state` through the real services (merchant_staff delivers and answers)."""
+    import datetime as dt
+
+    from arbitration.merchants.models import Merchant
+    from arbitration.orders import requests as order_requests
+    from arbitration.orders import services
+    from arbitration.orders.rules import Channel, ProductType
+
+    now = now or clock.now_utc()
+    merchant = db.session.get(Merchant, merchant_staff.merchant_id) if merchant_staff else \
+        db.session.scalar(sa.select(Merchant).where(Merchant.name == "飞鱼卡盟"))
+    order = services.create_order(buyer=buyer, merchant=merchant, product_type=ProductType.game_card,
+                                  product_name="王者荣耀点券 100元卡", face_value_fen=10_000, amount_fen=amount_fen,
+                                  channel=channel or Channel.alipay, fee_schedule_shown=fee_shown,
+                                  listing_description="面值100元", now=now)
+    if state in ("paid", "delivered", "completed", "refunded"):
+        services.pay_order(order, now=now)
+    if state in ("delivered", "completed"):
+        services.deliver_order(order, merchant_staff, card_codes=["CODE-1234-5678"], now=now)
+    if state == "completed":
+        services.confirm_receipt(order, buyer, goods_checked=True, now=now)
+    if state == "cancelled":
+        services.cancel_unpaid(order, buyer, now=now)
+    if state == "closed":
+        from arbitration.orders.rules import Action
+
+        services.apply_action(order, Action.close_unpaid, None, now=now + dt.timedelta(hours=2))
+    if state == "refunded":
+        req = order_requests.request_cancellation(order, buyer, reason="wrong_item", now=now)
+        order_requests.review_cancellation(order, req, merchant_staff, approve=True, now=now)
+    if locked:
+        services.lock_order(order, None, "manual", now=now)
+    return order

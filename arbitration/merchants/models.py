@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arbitration.db import Base
+from arbitration.orders.rules import DEFAULT_POLICY, Policy
 
 
 class MerchantKind(str, enum.Enum):
@@ -17,6 +18,11 @@ class MerchantKind(str, enum.Enum):
 
 class Merchant(Base):
     __tablename__ = "merchants"
+    __table_args__ = (
+        sa.CheckConstraint("payment_window_minutes > 0 AND review_target_minutes > 0 AND review_limit_minutes > 0 "
+                           "AND after_sales_response_hours > 0 AND reissue_verify_hours > 0 "
+                           "AND auto_confirm_hours > 0 AND delivery_promise_hours > 0", name="policy_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100), unique=True)
@@ -24,3 +30,18 @@ class Merchant(Base):
         sa.Enum(MerchantKind, name="merchant_kind", native_enum=False, create_constraint=True, length=20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime]
+    # the merchant's timing policy (defaults: DESIGN §2; admins edit them)
+    payment_window_minutes: Mapped[int] = mapped_column(default=DEFAULT_POLICY.payment_window_minutes)
+    review_target_minutes: Mapped[int] = mapped_column(default=DEFAULT_POLICY.review_target_minutes)
+    review_limit_minutes: Mapped[int] = mapped_column(default=DEFAULT_POLICY.review_limit_minutes)
+    after_sales_response_hours: Mapped[int] = mapped_column(default=DEFAULT_POLICY.after_sales_response_hours)
+    reissue_verify_hours: Mapped[int] = mapped_column(default=DEFAULT_POLICY.reissue_verify_hours)
+    auto_confirm_hours: Mapped[int] = mapped_column(default=DEFAULT_POLICY.auto_confirm_hours)
+    delivery_promise_hours: Mapped[int] = mapped_column(default=DEFAULT_POLICY.delivery_promise_hours)
+
+    POLICY_FIELDS = ("payment_window_minutes", "review_target_minutes", "review_limit_minutes",
+                     "after_sales_response_hours", "reissue_verify_hours", "auto_confirm_hours",
+                     "delivery_promise_hours")
+
+    def policy(self) -> Policy:
+        return Policy(**{f: getattr(self, f) for f in self.POLICY_FIELDS})

@@ -1,5 +1,8 @@
 """Who may use which endpoint: one row per endpoint in app.url_map. A new route without a row
-fails tests/http/test_permission_matrix.py. Later features add their rows here."""
+fails tests/http/test_permission_matrix.py. Later features add their rows here.
+
+A refusal is 403, or 404 where the object itself is hidden from that person (someone else's order).
+"""
 from __future__ import annotations
 
 ROLES = ("buyer", "merchant_staff", "support", "arbitrator", "supervisor", "regulator", "admin")
@@ -7,27 +10,52 @@ EVERYONE = frozenset(ROLES) | {"anonymous"}
 SIGNED_IN = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
 CALENDAR_READERS = frozenset({"admin", "supervisor", "arbitrator", "support"})
-
-
-def _user(p):
-    return {"user_id": p["buyer"].id}
-
+BUYER = frozenset({"buyer"})
+MERCHANT = frozenset({"merchant_staff"})
+SUPPORT = frozenset({"support", "admin"})
+ORDER_VIEWERS = frozenset({"buyer", "merchant_staff", "support", "admin"})
 
 # endpoints whose allowed use ends on the login page (so "sent to login" is no refusal there)
 ENDS_AT_LOGIN = {"auth.logout"}
 
-# endpoint: (method, url arguments (a function of the personas, or None), form data, who may use it)
+
+def _order(name):
+    return lambda c: {"number": c["orders"][name].number}
+
+
+# endpoint: (method, url arguments (a function of the context: personas and objects), form data, who may use it)
 MATRIX = {
-    "static": ("GET", lambda p: {"filename": "css/app.css"}, None, EVERYONE),
+    "static": ("GET", lambda c: {"filename": "css/app.css"}, None, EVERYONE),
     "auth.login": ("GET", None, None, EVERYONE),
     "auth.logout": ("POST", None, {}, SIGNED_IN),
     "auth.language": ("POST", None, {"lang": "en"}, EVERYONE),
     "home.index": ("GET", None, None, SIGNED_IN),
     "admin.users": ("GET", None, None, ADMIN),
     "admin.create_user": ("GET", None, None, ADMIN),
-    "admin.edit_user": ("GET", _user, None, ADMIN),
+    "admin.edit_user": ("GET", lambda c: {"user_id": c["personas"]["buyer"].id}, None, ADMIN),
     "admin.calendar_page": ("GET", None, None, CALENDAR_READERS),
     "admin.add_calendar_day": ("POST", None, {"day": "2027-01-01", "kind": "holiday", "name": "元旦"}, ADMIN),
     "admin.remove_calendar_day": ("POST", None, {"day": "2027-01-01"}, ADMIN),
     "admin.mark_calendar_year": ("POST", None, {"year": "2027"}, ADMIN),
+    # orders
+    "orders.my_orders": ("GET", None, None, BUYER),
+    "orders.detail": ("GET", _order("paid"), None, ORDER_VIEWERS),
+    "orders.cancel": ("GET", _order("paid"), None, BUYER),
+    "orders.confirm": ("GET", _order("delivered"), None, BUYER),
+    "orders.after_sales": ("GET", _order("delivered"), None, BUYER),
+    "orders.platform_fault": ("GET", _order("paid"), None, frozenset({"buyer", "support"})),
+    "orders.verify_reissue": ("POST", lambda c: {"number": c["orders"]["reissued"].number,
+                                                 "request_id": c["requests"]["reissued"].id},
+                              {"works": "yes"}, BUYER),
+    "orders.lock": ("POST", _order("paid"), {}, SUPPORT),
+    "orders.unlock": ("POST", _order("locked"), {"method": "id_document", "note": "核对身份证"}, SUPPORT),
+    "orders.refund_outcome": ("POST", lambda c: {"number": c["orders"]["refunded"].number,
+                                                 "refund_id": c["refund"].id, "outcome": "done"}, {}, SUPPORT),
+    "orders.locks": ("GET", None, None, SUPPORT),
+    "merchant.queue": ("GET", None, None, MERCHANT),
+    "merchant.decide": ("GET", lambda c: {"request_id": c["requests"]["cancellation"].id}, None, MERCHANT),
+    "merchants.index": ("GET", None, None, ADMIN),
+    "merchants.edit": ("GET", lambda c: {"merchant_id": c["personas"]["merchant"].merchant_id}, None, ADMIN),
+    "merchants.add_fees": ("POST", lambda c: {"merchant_id": c["personas"]["merchant"].merchant_id},
+                           {"paid_rate": "5", "delivered_rate": "0", "note": "5%"}, ADMIN),
 }

@@ -1,0 +1,107 @@
+"""Order forms: cancellation, receipt, after-sales, merchant answers, locks, policies, fees."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from arbitration.forms import choices
+from arbitration.orders.messages import (AFTER_SALES_PROBLEMS_CHOICES, CANCEL_REASON_LABELS, FAULT_LABELS,
+                                         GROUND_LABELS, RESPONSE_LABELS, UNLOCK_METHODS)
+from arbitration.orders.rules import AFTER_SALES_RESPONSES, DELIVERED_RESPONSES
+
+TEXT = 2000
+
+
+class CancelForm(FlaskForm):
+    reason = RadioField(_l("Reason"), choices=choices(CANCEL_REASON_LABELS.items()), validate_choice=False)
+    reason_text = TextAreaField(_l("If “other”: the specific reason"), validators=[Length(max=500)])
+    ground = RadioField(_l("Ground"), choices=choices(GROUND_LABELS.items()), validate_choice=False)
+    description = TextAreaField(_l("What happened"), validators=[Length(max=TEXT)])
+
+
+class ConfirmForm(FlaskForm):
+    goods_checked = BooleanField(_l("I have checked the goods: the card code works / the account was topped up."))
+
+
+class AfterSalesForm(FlaskForm):
+    problem = RadioField(_l("Problem"), choices=choices(AFTER_SALES_PROBLEMS_CHOICES), validate_choice=False)
+    description = TextAreaField(_l("What happened"), validators=[Length(max=TEXT)])
+
+
+class PlatformFaultForm(FlaskForm):
+    fault = RadioField(_l("Fault"), choices=choices(FAULT_LABELS.items()), validate_choice=False)
+    description = TextAreaField(_l("What happened"), validators=[Length(max=TEXT)])
+
+
+class VerifyReissueForm(FlaskForm):
+    works = HiddenField(validators=[DataRequired()])
+    note = TextAreaField(_l("What is still wrong"), validators=[Length(max=TEXT)])
+
+
+class ReviewForm(FlaskForm):
+    """Paid order: approve or reject (with a reason)."""
+    decision = RadioField(_l("Decision"), choices=choices([("approve", RESPONSE_LABELS["approve"]),
+                                                          ("reject", RESPONSE_LABELS["reject"])]),
+                          validate_choice=False)
+    text = TextAreaField(_l("Reason (required when rejecting)"), validators=[Length(max=TEXT)])
+
+
+class AmountField(DecimalField):
+    """Yuan with at most two decimals, turned into whole fen."""
+
+    def fen(self) -> int | None:
+        if self.data is None:
+            return None
+        value = self.data * 100
+        return int(value) if value == value.to_integral_value() else None
+
+
+class RespondForm(FlaskForm):
+    response = RadioField(_l("Answer"), validate_choice=False)
+    amount = AmountField(_l("Amount (yuan)"), places=2, validators=[Optional(), NumberRange(min=0.01)])
+    codes = TextAreaField(_l("New card codes, one per line"), validators=[Length(max=TEXT)])
+    text = TextAreaField(_l("Message to the buyer (a refusal needs a reason)"), validators=[Length(max=TEXT)])
+
+    def for_kind(self, delivered_cancellation: bool):
+        options = DELIVERED_RESPONSES if delivered_cancellation else AFTER_SALES_RESPONSES
+        self.response.choices = choices((o, RESPONSE_LABELS[o]) for o in options)
+        return self
+
+
+class LockForm(FlaskForm):
+    number = HiddenField(validators=[DataRequired()])
+
+
+class UnlockForm(FlaskForm):
+    method = SelectField(_l("How the identity was verified"), choices=choices(UNLOCK_METHODS.items()),
+                         validate_choice=False)
+    note = TextAreaField(_l("What was checked"), validators=[Length(max=500)])
+
+
+class RefundOutcomeForm(FlaskForm):
+    reason = TextAreaField(_l("Why it failed"), validators=[Length(max=200)])
+
+
+class PolicyForm(FlaskForm):
+    payment_window_minutes = IntegerField(_l("Payment window (minutes)"), validators=[InputRequired(),
+                                                                                      NumberRange(1, 24 * 60)])
+    review_target_minutes = IntegerField(_l("Cancellation review target (minutes)"),
+                                         validators=[InputRequired(), NumberRange(1, 7 * 24 * 60)])
+    review_limit_minutes = IntegerField(_l("Cancellation review limit (minutes)"),
+                                        validators=[InputRequired(), NumberRange(1, 7 * 24 * 60)])
+    after_sales_response_hours = IntegerField(_l("After-sales response window (hours)"),
+                                              validators=[InputRequired(), NumberRange(1, 30 * 24)])
+    reissue_verify_hours = IntegerField(_l("Reissue check window (hours)"), validators=[InputRequired(),
+                                                                                        NumberRange(1, 30 * 24)])
+    auto_confirm_hours = IntegerField(_l("Automatic confirmation after delivery (hours)"),
+                                      validators=[InputRequired(), NumberRange(1, 30 * 24)])
+    delivery_promise_hours = IntegerField(_l("Promised delivery after payment (hours)"),
+                                          validators=[InputRequired(), NumberRange(1, 30 * 24)])
+
+
+class FeeScheduleForm(FlaskForm):
+    paid_rate = DecimalField(_l("Fee for cancelling a paid order (%)"), places=2,
+                             validators=[InputRequired(), NumberRange(0, 100)])
+    delivered_rate = DecimalField(_l("Fee for cancelling a delivered order (%)"), places=2,
+                                  validators=[InputRequired(), NumberRange(0, 100)])
+    note = TextAreaField(_l("Text shown to buyers before they pay"), validators=[Length(max=500)])

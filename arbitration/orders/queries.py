@@ -1,0 +1,60 @@
+"""Read-only queries for the order pages."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from arbitration.db import db
+from arbitration.deadlines.models import Deadline
+from arbitration.orders.models import Escalation, Order, OrderRequest
+from arbitration.orders.rules import OrderState
+from arbitration.pagination import Page, newest_first, soonest_first
+
+PAGE_SIZE = 20
+
+
+def like_pattern(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def buyer_orders(buyer_id: int, *, state: str = "", q: str = "", cursor: str | None = None) -> Page:
+    stmt = sa.select(Order).where(Order.buyer_id == buyer_id)
+    if state in OrderState.__members__:
+        stmt = stmt.where(Order.state == OrderState(state))
+    if q:
+        pattern = like_pattern(q)
+        stmt = stmt.where(sa.or_(Order.number.ilike(pattern, escape="\\"),
+                                 Order.product_name.ilike(pattern, escape="\\")))
+    return newest_first(db.session, stmt, Order.created_at, Order.id, cursor, PAGE_SIZE)
+
+
+def merchant_queue(merchant_id: int, kind: str, cursor: str | None = None) -> Page:
+    """Open requests against the merchant, the nearest deadline first."""
+    kinds = ("cancellation",) if kind == "cancellation" else ("after_sales",)
+    stmt = sa.select(OrderRequest).where(OrderRequest.merchant_id == merchant_id, OrderRequest.kind.in_(kinds),
+                                         OrderRequest.state == "pending")
+    return soonest_first(db.session, stmt, OrderRequest.due_at, OrderRequest.id, cursor, PAGE_SIZE)
+
+
+def locked_orders(cursor: str | None = None) -> Page:
+    stmt = sa.select(Order).where(Order.locked.is_(True))
+    return newest_first(db.session, stmt, Order.locked_at, Order.id, cursor, PAGE_SIZE)
+
+
+def requests_of(order: Order) -> list[OrderRequest]:
+    return list(db.session.scalars(sa.select(OrderRequest).where(OrderRequest.order_id == order.id)
+                                   .order_by(OrderRequest.id)))
+
+
+def running_deadlines(order: Order) -> list[Deadline]:
+    """Pending deadlines of the order and of its requests, the nearest first."""
+    request_ids = [str(r.id) for r in requests_of(order)]
+    return list(db.session.scalars(sa.select(Deadline).where(
+        Deadline.state == "pending",
+        sa.or_(sa.and_(Deadline.subject_type == "order", Deadline.subject_id == str(order.id)),
+               sa.and_(Deadline.subject_type == "order_request", Deadline.subject_id.in_(request_ids))))
+        .order_by(Deadline.due_at)))
+
+
+def escalations_of(order: Order) -> list[Escalation]:
+    return list(db.session.scalars(sa.select(Escalation).where(Escalation.order_id == order.id)
+                                   .order_by(Escalation.id)))

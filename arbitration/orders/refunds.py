@@ -1,0 +1,102 @@
+"""Refunds to the original payment channel, never more than was paid, with the expected arrival."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from arbitration import clock
+from arbitration.audit.services import record_event
+from arbitration.calendar.services import load_calendar
+from arbitration.db import db
+from arbitration.errors import Conflict, InvalidInput
+from arbitration.money import yuan
+from arbitration.orders import rules
+from arbitration.orders.models import Order, Refund
+
+SUBJECT = "order"
+
+
+def refunded_so_far(order: Order) -> int:
+    """Money already sent back or on its way (failed refunds do not count)."""
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_fen + Refund.fee_fen), 0)).where(
+        Refund.order_id == order.id, Refund.state != "failed")) or 0
+
+
+def check_amount(order: Order, amount_fen, fee_fen: int = 0) -> int:
+    """A refund amount: a positive whole number of fen within what is still refundable."""
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
+        raise InvalidInput(_("Amounts are whole numbers of fen."), field="amount")
+    if amount_fen <= 0:
+        raise InvalidInput(_("The amount must be more than zero."), field="amount")
+    left = rules.refundable(order.amount_fen, refunded_so_far(order))
+    if amount_fen + fee_fen > left:
+        raise InvalidInput(_("At most %(left)s can still be refunded on this order (paid: %(paid)s).",
+                             left=yuan(left), paid=yuan(order.amount_fen)), field="amount")
+    return amount_fen
+
+
+def expected_arrival(channel: rules.Channel, now: dt.datetime) -> tuple[dt.date, bool]:
+    """(date by which the money should arrive, whether the calendar fell back to weekends only)."""
+    days = current_app.config.get("REFUND_ARRIVAL_WORKING_DAYS", {}).get(
+        channel.value, rules.ARRIVAL_WORKING_DAYS[channel])
+    if days == 0:
+        return now.astimezone(dt.timezone(dt.timedelta(hours=8))).date(), False
+    due = load_calendar().add_working_days(now, days)
+    return due.at.astimezone(dt.timezone(dt.timedelta(hours=8))).date(), due.fell_back
+
+
+def issue_refund(order: Order, amount_fen: int, *, fee_fen: int = 0, kind: str = "refund", request_id=None,
+                 actor=None, now: dt.datetime | None = None) -> Refund:
+    now = now or clock.now_utc()
+    check_amount(order, amount_fen, fee_fen)
+    expected, _fell_back = expected_arrival(order.channel, now)
+    instant = order.channel == rules.Channel.balance
+    refund = Refund(order_id=order.id, request_id=request_id, kind=kind, amount_fen=amount_fen, fee_fen=fee_fen,
+                    channel=order.channel, state="done" if instant else "pending", expected_by=expected,
+                    created_at=now, completed_at=now if instant else None, attempts=1)
+    db.session.add(refund)
+    db.session.flush()
+    record_event(SUBJECT, order.id, actor, "order.refund_issued",
+                 {"refund_id": refund.id, "kind": kind, "amount_fen": amount_fen, "fee_fen": fee_fen,
+                  "channel": order.channel.value, "expected_by": expected.isoformat(), "state": refund.state}, now=now)
+    return refund
+
+
+def _get(order: Order, refund_id: int) -> Refund:
+    refund = db.session.get(Refund, refund_id)
+    if refund is None or refund.order_id != order.id:
+        raise InvalidInput(_("No such refund on this order."))
+    return refund
+
+
+def mark_refund(order: Order, refund_id: int, outcome: str, actor, *, reason: str = "",
+                now: dt.datetime | None = None) -> Refund:
+    """The payment channel reports back: done, failed (with a reason), or a failed refund is retried."""
+    now = now or clock.now_utc()
+    refund = _get(order, refund_id)
+    transitions = {"done": ("pending",), "failed": ("pending",), "retry": ("failed",)}
+    if outcome not in transitions:
+        raise InvalidInput(_("Unknown refund outcome."))
+    if refund.state not in transitions[outcome]:
+        raise Conflict(_("This refund is %(state)s already.", state=refund.state))
+    if outcome == "done":
+        refund.state, refund.completed_at = "done", now
+    elif outcome == "failed":
+        if not reason.strip():
+            raise InvalidInput(_("Say why the refund failed."), field="reason")
+        refund.state, refund.failure_reason = "failed", reason.strip()[:200]
+    else:
+        check_amount(order, refund.amount_fen, refund.fee_fen)  # still within what was paid
+        refund.state, refund.attempts, refund.failure_reason = "pending", refund.attempts + 1, None
+        refund.expected_by = expected_arrival(order.channel, now)[0]
+    db.session.flush()
+    record_event(SUBJECT, order.id, actor, f"order.refund_{outcome}",
+                 {"refund_id": refund.id, "reason": reason.strip()}, now=now)
+    return refund
+
+
+def refunds_of(order: Order) -> list[Refund]:
+    return list(db.session.scalars(sa.select(Refund).where(Refund.order_id == order.id).order_by(Refund.id)))

@@ -1,0 +1,257 @@
+"""The order rules as data (pure: no Flask, no SQLAlchemy): states, reasons, defaults, and the table of
+which role may do what in which state, each with its guard. Services and pages read this table."""
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+class OrderState(str, enum.Enum):
+    pending_payment = "pending_payment"   # 待付款
+    paid = "paid"                         # 待发货
+    delivered = "delivered"               # 已发货(未使用/待确认)
+    completed = "completed"               # 已使用/已确认收货
+    closed = "closed"                     # unpaid, timed out
+    cancelled = "cancelled"
+    refunded = "refunded"
+
+
+class ProductType(str, enum.Enum):
+    game_card = "game_card"
+    membership = "membership"
+    top_up = "top_up"
+    gift_pack = "gift_pack"
+
+
+class Channel(str, enum.Enum):
+    alipay = "alipay"
+    wechat = "wechat"
+    balance = "balance"
+    bank_card = "bank_card"
+
+
+class OrderRole(str, enum.Enum):
+    """Who someone is with respect to one order."""
+    buyer = "buyer"          # the order's buyer
+    merchant = "merchant"    # staff of the order's merchant
+    support = "support"
+    admin = "admin"
+    system = "system"        # the platform: payment callbacks, deadlines, risk control
+
+
+class Action(str, enum.Enum):
+    pay = "pay"
+    deliver = "deliver"
+    close_unpaid = "close_unpaid"
+    cancel = "cancel"                                   # unpaid: at once
+    request_cancellation = "request_cancellation"       # paid: merchant review; delivered: with a ground
+    review_cancellation = "review_cancellation"         # merchant approves or rejects (paid)
+    respond_cancellation = "respond_cancellation"       # merchant negotiates (delivered)
+    approve_cancellation_by_default = "approve_cancellation_by_default"
+    confirm_receipt = "confirm_receipt"
+    auto_confirm = "auto_confirm"
+    request_after_sales = "request_after_sales"
+    respond_after_sales = "respond_after_sales"
+    verify_reissue = "verify_reissue"                   # buyer: it works / it fails too
+    report_platform_fault = "report_platform_fault"
+    lock = "lock"
+    unlock = "unlock"
+
+
+# Cancellation reasons: the preset list of the platform's rules; "other" needs a specific text.
+CANCEL_REASONS = ("wrong_item", "not_needed", "duplicate_order", "not_as_described", "late_delivery", "other")
+# A delivered order can only be cancelled on one of these grounds, with a description.
+DELIVERED_GROUNDS = ("not_as_described", "late_delivery", "security_risk")
+AFTER_SALES_PROBLEMS = ("invalid_code", "not_activated", "face_value_short", "other")
+PLATFORM_FAULTS = ("duplicate_payment", "wrong_auto_cancellation")
+# Merchant answers
+DELIVERED_RESPONSES = ("full_refund", "partial_refund", "compensation", "refuse")
+AFTER_SALES_RESPONSES = ("reissue", "replace", "full_refund", "partial_refund", "refuse")
+
+# Free text that says nothing: refused with a message pointing to the preset list.
+VAGUE_REASONS = frozenset({"不想买了", "不要了", "不想要了", "没什么", "随便", "无", "其他", "没有原因", "no reason",
+                           "dont want", "don't want", "other", "none", "n/a", "-", "."})
+MIN_OTHER_REASON_CHARS = 6
+MIN_DESCRIPTION_CHARS = 10
+
+
+def reason_problem(code: str, text: str) -> str | None:
+    """Why a cancellation reason is refused ("unknown", "vague"), or None when it is acceptable."""
+    if code not in CANCEL_REASONS:
+        return "unknown"
+    if code == "other":
+        t = (text or "").strip().lower()
+        if len(t) < MIN_OTHER_REASON_CHARS or t in VAGUE_REASONS:
+            return "vague"
+    return None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A merchant's timing policy (minutes and hours). Defaults: DESIGN §2."""
+    payment_window_minutes: int = 60
+    review_target_minutes: int = 120
+    review_limit_minutes: int = 24 * 60
+    after_sales_response_hours: int = 48
+    reissue_verify_hours: int = 72
+    auto_confirm_hours: int = 72
+    delivery_promise_hours: int = 24       # "no card code 24 h after payment" counts as late
+    case_window_days: int = 7              # the buyer may open a case this long after a refusal
+
+
+DEFAULT_POLICY = Policy()
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What the guards look at."""
+    state: OrderState
+    locked: bool = False
+    open_request: str | None = None        # "cancellation" / "after_sales" / None
+    open_case: bool = False
+    reissue_awaiting_verification: bool = False
+
+
+def not_locked(f: OrderFacts) -> bool:
+    return not f.locked
+
+
+def no_open_request(f: OrderFacts) -> bool:
+    return f.open_request is None and not f.open_case
+
+
+def open_cancellation(f: OrderFacts) -> bool:
+    return f.open_request == "cancellation"
+
+
+def open_after_sales(f: OrderFacts) -> bool:
+    return f.open_request == "after_sales" and not f.reissue_awaiting_verification
+
+
+def awaiting_reissue_check(f: OrderFacts) -> bool:
+    return f.open_request == "after_sales" and f.reissue_awaiting_verification
+
+
+def is_locked(f: OrderFacts) -> bool:
+    return f.locked
+
+
+GUARD_MESSAGES = {  # a key per guard: services turn it into a translated message
+    not_locked: "locked",
+    no_open_request: "request_open",
+    open_cancellation: "no_cancellation",
+    open_after_sales: "no_after_sales",
+    awaiting_reissue_check: "no_reissue",
+    is_locked: "not_locked",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: Action
+    states: frozenset[OrderState]
+    roles: frozenset[OrderRole]
+    guards: tuple[Callable[[OrderFacts], bool], ...] = ()
+    to_state: OrderState | None = None     # None: the state does not change ...
+    outcomes: frozenset[OrderState] = frozenset()  # ... unless the answer leads to one of these
+
+
+S = OrderState
+R = OrderRole
+ANY_LIVE = frozenset({S.pending_payment, S.paid, S.delivered, S.completed})
+PAID_OR_LATER = frozenset({S.paid, S.delivered, S.completed, S.refunded, S.cancelled, S.closed})
+
+TABLE: tuple[Rule, ...] = (
+    Rule(Action.pay, frozenset({S.pending_payment}), frozenset({R.system}), (), S.paid),
+    Rule(Action.deliver, frozenset({S.paid}), frozenset({R.merchant, R.system}), (no_open_request,), S.delivered),
+    Rule(Action.close_unpaid, frozenset({S.pending_payment}), frozenset({R.system}), (), S.closed),
+    Rule(Action.cancel, frozenset({S.pending_payment}), frozenset({R.buyer}), (not_locked,), S.cancelled),
+    Rule(Action.request_cancellation, frozenset({S.paid, S.delivered}), frozenset({R.buyer}),
+         (not_locked, no_open_request)),
+    Rule(Action.review_cancellation, frozenset({S.paid}), frozenset({R.merchant}), (open_cancellation,),
+         outcomes=frozenset({S.refunded})),
+    Rule(Action.respond_cancellation, frozenset({S.delivered}), frozenset({R.merchant}), (open_cancellation,),
+         outcomes=frozenset({S.refunded})),
+    Rule(Action.approve_cancellation_by_default, frozenset({S.paid}), frozenset({R.system}), (open_cancellation,),
+         S.refunded),
+    Rule(Action.confirm_receipt, frozenset({S.delivered}), frozenset({R.buyer}), (not_locked, no_open_request),
+         S.completed),
+    Rule(Action.auto_confirm, frozenset({S.delivered}), frozenset({R.system}), (not_locked, no_open_request),
+         S.completed),
+    Rule(Action.request_after_sales, frozenset({S.delivered, S.completed}), frozenset({R.buyer}),
+         (not_locked, no_open_request)),
+    Rule(Action.respond_after_sales, frozenset({S.delivered, S.completed}), frozenset({R.merchant}),
+         (open_after_sales,), outcomes=frozenset({S.refunded})),
+    Rule(Action.verify_reissue, frozenset({S.delivered, S.completed}), frozenset({R.buyer, R.system}),
+         (awaiting_reissue_check,)),
+    Rule(Action.report_platform_fault, PAID_OR_LATER, frozenset({R.buyer, R.support}), (no_open_request,),
+         outcomes=frozenset({S.refunded})),
+    Rule(Action.lock, ANY_LIVE, frozenset({R.support, R.admin, R.system}), (not_locked,)),
+    Rule(Action.unlock, ANY_LIVE, frozenset({R.support, R.admin}), (is_locked,)),
+)
+
+RULES = {rule.action: rule for rule in TABLE}
+
+
+def check(action: Action, role: OrderRole, facts: OrderFacts) -> str | None:
+    """None when `role` may do `action` now; else why not: "state", "role", or a guard's key."""
+    rule = RULES[action]
+    if facts.state not in rule.states:
+        return "state"
+    if role not in rule.roles:
+        return "role"
+    for guard in rule.guards:
+        if not guard(facts):
+            return GUARD_MESSAGES[guard]
+    return None
+
+
+def target_state(action: Action, current: OrderState, requested: OrderState | None) -> OrderState:
+    """The state an action leads to: its fixed target, or one of its permitted outcomes, or no change."""
+    rule = RULES[action]
+    if requested is None or requested == current:
+        return rule.to_state or current
+    if requested == rule.to_state or requested in rule.outcomes:
+        return requested
+    raise ValueError(f"{action.value} cannot lead from {current.value} to {requested.value}")
+
+
+def allowed_actions(role: OrderRole, facts: OrderFacts) -> list[Action]:
+    return [rule.action for rule in TABLE if check(rule.action, role, facts) is None]
+
+
+# ---- money ----
+
+def cancellation_fee(amount_fen: int, rate_bp: int) -> int:
+    """Fee in fen for a cancellation at `rate_bp` basis points (1% = 100), rounded down (in the
+    buyer's favour)."""
+    if amount_fen < 0 or rate_bp < 0:
+        raise ValueError("amounts and rates are not negative")
+    return amount_fen * rate_bp // 10_000
+
+
+def refundable(paid_fen: int, already_refunded_fen: int) -> int:
+    return max(paid_fen - already_refunded_fen, 0)
+
+
+# Expected arrival of a refund, in working days, by channel (configurable by the caller).
+ARRIVAL_WORKING_DAYS = {Channel.balance: 0, Channel.alipay: 3, Channel.wechat: 3, Channel.bank_card: 7}
+
+
+# ---- risk control ----
+
+@dataclass(frozen=True)
+class RiskThresholds:
+    orders: int = 5              # N orders ...
+    within_minutes: int = 10     # ... within M minutes
+    account_switches: int = 3    # K account switches in a day
+
+
+def risk_reason(recent_order_count: int, account_switches_today: int, t: RiskThresholds) -> str | None:
+    """Why a new order should be locked, or None. `recent_order_count` includes the new order."""
+    if recent_order_count >= t.orders:
+        return "many_orders"
+    if account_switches_today >= t.account_switches:
+        return "account_switching"
+    return None

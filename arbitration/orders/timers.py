@@ -1,0 +1,50 @@
+"""What happens when an order's deadlines pass (registered with the deadline engine)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from arbitration.db import db
+from arbitration.deadlines.registry import consequence
+from arbitration.orders import requests as order_requests
+from arbitration.orders.models import Order, OrderRequest
+from arbitration.orders.rules import Action, OrderState
+from arbitration.orders.services import apply_action, facts_of
+
+
+@consequence("order.close_unpaid", lambda: _l("The unpaid order closes."))
+def close_unpaid(deadline, now):
+    order = db.session.get(Order, int(deadline.subject_id))
+    if order.state == OrderState.pending_payment:
+        apply_action(order, Action.close_unpaid, None, now=now)
+
+
+@consequence("order.auto_confirm", lambda: _l("Receipt is confirmed automatically."))
+def auto_confirm(deadline, now):
+    order = db.session.get(Order, int(deadline.subject_id))
+    facts = facts_of(order)
+    # a request, a case or a lock holds it; the window starts again when the request closes
+    if order.state == OrderState.delivered and not facts.locked and facts.open_request is None:
+        apply_action(order, Action.auto_confirm, None, now=now)
+
+
+@consequence("order.approve_cancellation_by_default",
+             lambda: _l("The cancellation is approved by default and the money is refunded."))
+def approve_cancellation_by_default(deadline, now):
+    req = db.session.get(OrderRequest, int(deadline.subject_id))
+    if req.state == "pending":
+        order_requests.approve_by_default(req, now)
+
+
+@consequence("order.merchant_missed_request",
+             lambda: _l("The request goes to the platform: the buyer may open a case."))
+def merchant_missed_request(deadline, now):
+    req = db.session.get(OrderRequest, int(deadline.subject_id))
+    if req.state == "pending":
+        order_requests.merchant_missed(req, now)
+
+
+@consequence("order.reissue_accepted", lambda: _l("The reissued goods count as accepted."))
+def reissue_accepted(deadline, now):
+    req = db.session.get(OrderRequest, int(deadline.subject_id))
+    if req.state == "reissued":
+        order_requests.verify_reissue(req.order, req, None, works=True, now=now)

@@ -1,0 +1,215 @@
+"""Order pages: the buyer's orders and actions, support's locks and refund outcomes."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from arbitration.audit.services import events_of
+from arbitration.auth.permissions import require
+from arbitration.db import db
+from arbitration.errors import DomainError
+from arbitration.orders import permissions as perm
+from arbitration.orders import queries
+from arbitration.orders import requests as order_requests
+from arbitration.orders import services
+from arbitration.orders.forms import (AfterSalesForm, CancelForm, ConfirmForm, PlatformFaultForm, RefundOutcomeForm,
+                                      UnlockForm, VerifyReissueForm)
+from arbitration.orders.models import OrderRequest
+from arbitration.orders.refunds import mark_refund, refunds_of
+from arbitration.orders.rules import Action, OrderState
+from arbitration.web import refuse
+
+bp = Blueprint("orders", __name__)
+
+
+@bp.app_context_processor
+def _labels():
+    from arbitration.orders import messages
+
+    return {"L": messages, "order_perm": perm, "Action": Action}
+
+
+def _load(number: str, action: Action | None = None):
+    """The order, if the user may see it (404 otherwise: no hint that it exists); 403 if not this action."""
+    order = services.get_order(number)
+    if order is None or not perm.can_view_order(current_user, order):
+        abort(404)
+    if action is not None and not perm.can_act(current_user, order, action):
+        abort(403)
+    return order
+
+
+def _detail(number: str):
+    return redirect(url_for("orders.detail", number=number))
+
+
+@bp.route("/orders")
+@require(perm.can_list_own_orders)
+def my_orders():
+    state = request.args.get("state", "")
+    q = request.args.get("q", "").strip()[:100]
+    page = queries.buyer_orders(current_user.id, state=state, q=q, cursor=request.args.get("after"))
+    return render_template("orders/list.html", page=page, state=state, q=q, states=list(OrderState))
+
+
+@bp.route("/orders/<number>")
+@login_required
+def detail(number: str):
+    order = _load(number)
+    return render_template(
+        "orders/detail.html", order=order, actions=services.allowed_actions(current_user, order),
+        requests=queries.requests_of(order), refunds=refunds_of(order), events=events_of("order", order.id),
+        deadlines=queries.running_deadlines(order), escalations=queries.escalations_of(order),
+        open_request=services.open_request(order), show_codes=perm.can_see_card_codes(current_user, order),
+        unlock_form=UnlockForm(formdata=None), refund_form=RefundOutcomeForm(formdata=None),
+        verify_form=VerifyReissueForm(formdata=None))
+
+
+@bp.route("/orders/<number>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(number: str):
+    order = _load(number)
+    if order.state == OrderState.completed and order.buyer_id == current_user.id:
+        # not cancellable: the page says why and what to do instead
+        return render_template("orders/not_cancellable.html", order=order), 409
+    allowed = Action.cancel if order.state == OrderState.pending_payment else Action.request_cancellation
+    if not perm.can_act(current_user, order, allowed):
+        abort(403)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            req = order_requests.request_cancellation(
+                order, current_user, reason=form.reason.data or "", reason_text=form.reason_text.data or "",
+                ground=form.ground.data or "", description=form.description.data or "")
+        except DomainError as err:
+            refuse(err, form)
+        else:
+            flash(_("The order is cancelled.") if req is None else
+                  _("Your cancellation request was sent to the merchant."), "success")
+            return _detail(number)
+    status = 400 if request.method == "POST" else 200
+    fee, hidden = (order_requests.cancellation_fee_for(order, "wrong_item") if order.state != OrderState.pending_payment
+                   else (0, False))
+    return render_template("orders/cancel.html", order=order, form=form, fee=fee, hidden_fee=hidden), status
+
+
+@bp.route("/orders/<number>/confirm", methods=["GET", "POST"])
+@login_required
+def confirm(number: str):
+    order = _load(number, Action.confirm_receipt)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_receipt(order, current_user, goods_checked=form.goods_checked.data)
+        except DomainError as err:
+            refuse(err, form)
+        else:
+            flash(_("Receipt confirmed. The order is completed."), "success")
+            return _detail(number)
+    status = 400 if request.method == "POST" else 200
+    return render_template("orders/confirm.html", order=order, form=form), status
+
+
+@bp.route("/orders/<number>/after-sales", methods=["GET", "POST"])
+@login_required
+def after_sales(number: str):
+    order = _load(number, Action.request_after_sales)
+    form = AfterSalesForm()
+    if form.validate_on_submit():
+        try:
+            order_requests.request_after_sales(order, current_user, problem=form.problem.data or "",
+                                               description=form.description.data or "")
+        except DomainError as err:
+            refuse(err, form)
+        else:
+            flash(_("Your after-sales request was sent to the merchant."), "success")
+            return _detail(number)
+    status = 400 if request.method == "POST" else 200
+    return render_template("orders/after_sales.html", order=order, form=form), status
+
+
+@bp.route("/orders/<number>/platform-fault", methods=["GET", "POST"])
+@login_required
+def platform_fault(number: str):
+    order = _load(number, Action.report_platform_fault)
+    form = PlatformFaultForm()
+    if form.validate_on_submit():
+        try:
+            order_requests.report_platform_fault(order, current_user, fault=form.fault.data or "",
+                                                 description=form.description.data or "")
+        except DomainError as err:
+            refuse(err, form)
+        else:
+            flash(_("The fault was recorded. The order can now go to a dispute case."), "success")
+            return _detail(number)
+    status = 400 if request.method == "POST" else 200
+    return render_template("orders/platform_fault.html", order=order, form=form), status
+
+
+@bp.route("/orders/<number>/requests/<int:request_id>/verify", methods=["POST"])
+@login_required
+def verify_reissue(number: str, request_id: int):
+    order = _load(number, Action.verify_reissue)
+    req = db.session.get(OrderRequest, request_id) or abort(404)
+    form = VerifyReissueForm()
+    if not form.validate_on_submit() or form.works.data not in ("yes", "no"):
+        abort(400)
+    try:
+        order_requests.verify_reissue(order, req, current_user, works=form.works.data == "yes",
+                                      note=form.note.data or "")
+    except DomainError as err:
+        refuse(err)
+        return _detail(number)
+    flash(_("Thank you: the reissue is accepted.") if form.works.data == "yes" else
+          _("Recorded. You can now open a dispute case on this order."), "success")
+    return _detail(number)
+
+
+@bp.route("/orders/<number>/lock", methods=["POST"])
+@require(perm.can_manage_locks)
+def lock(number: str):
+    order = _load(number, Action.lock)
+    services.lock_order(order, current_user, "manual")
+    flash(_("The order is locked."), "success")
+    return _detail(number)
+
+
+@bp.route("/orders/<number>/unlock", methods=["POST"])
+@require(perm.can_manage_locks)
+def unlock(number: str):
+    order = _load(number, Action.unlock)
+    form = UnlockForm()
+    if form.validate_on_submit():
+        try:
+            services.unlock_order(order, current_user, method=form.method.data or "", note=form.note.data or "")
+        except DomainError as err:
+            refuse(err)
+            return _detail(number)
+        flash(_("The order is unlocked."), "success")
+    return _detail(number)
+
+
+@bp.route("/orders/<number>/refunds/<int:refund_id>/<outcome>", methods=["POST"])
+@require(perm.can_record_refund_outcome)
+def refund_outcome(number: str, refund_id: int, outcome: str):
+    order = _load(number)
+    if outcome not in ("done", "failed", "retry"):
+        abort(404)
+    form = RefundOutcomeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        mark_refund(order, refund_id, outcome, current_user, reason=form.reason.data or "")
+    except DomainError as err:
+        refuse(err)
+        return _detail(number)
+    flash(_("The refund is updated."), "success")
+    return _detail(number)
+
+
+@bp.route("/support/locks")
+@require(perm.can_manage_locks)
+def locks():
+    page = queries.locked_orders(cursor=request.args.get("after"))
+    return render_template("orders/locks.html", page=page, unlock_form=UnlockForm(formdata=None))

@@ -1,0 +1,378 @@
+"""Orders through the real services and database: cancellation by state, fees, refunds, locks, timers."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from arbitration.audit.services import events_of
+from arbitration.deadlines.services import sweep
+from arbitration.errors import Conflict, InvalidInput, NotAllowed
+from arbitration.merchants.services import add_fee_schedule
+from arbitration.orders import requests as order_requests
+from arbitration.orders import services
+from arbitration.orders.models import Escalation, Refund
+from arbitration.orders.refunds import issue_refund, mark_refund
+from arbitration.orders.rules import Channel, OrderState
+from tests.conftest import T0
+from tests.factories import make_order
+
+H = dt.timedelta(hours=1)
+
+
+@pytest.fixture
+def buyer(personas):
+    return personas["buyer"]
+
+
+@pytest.fixture
+def staff(personas):
+    return personas["merchant_b"]  # 飞鱼卡盟, a third-party agent
+
+
+def order(personas, state="paid", **kw):
+    return make_order(personas["buyer"], state, merchant_staff=personas["merchant_b"], **kw)
+
+
+def state_of(session, o):
+    session.refresh(o)
+    return o.state
+
+
+# ---- cancellation by state ----
+
+def test_an_unpaid_order_is_cancelled_at_once(session, personas, buyer):
+    o = order(personas, "pending_payment")
+    assert order_requests.request_cancellation(o, buyer, reason="not_needed") is None
+    assert o.state == OrderState.cancelled
+
+
+def test_an_unpaid_order_closes_itself_when_the_payment_window_passes(session, personas):
+    o = order(personas, "pending_payment")
+    sweep(now=T0 + dt.timedelta(minutes=59))
+    assert state_of(session, o) == OrderState.pending_payment
+    sweep(now=T0 + dt.timedelta(minutes=61))
+    assert state_of(session, o) == OrderState.closed
+
+
+def test_a_paid_order_goes_to_review_with_a_2h_target_and_a_24h_limit(session, personas, buyer):
+    o = order(personas)
+    req = order_requests.request_cancellation(o, buyer, reason="duplicate_order")
+    assert (req.state, req.target_at, req.due_at) == ("pending", T0 + 2 * H, T0 + 24 * H)
+    assert o.state == OrderState.paid
+
+
+def test_the_merchant_approves_and_the_money_goes_back_to_the_original_channel(session, personas, buyer, staff):
+    o = order(personas, channel=Channel.wechat)
+    req = order_requests.request_cancellation(o, buyer, reason="wrong_item")
+    order_requests.review_cancellation(o, req, staff, approve=True)
+    refund = session.scalar(sa.select(Refund).where(Refund.order_id == o.id))
+    assert o.state == OrderState.refunded
+    assert (refund.channel, refund.amount_fen, refund.state) == (Channel.wechat, 10_000, "pending")
+
+
+def test_silence_for_24h_approves_the_cancellation_by_default(session, personas, buyer):
+    o = order(personas)
+    req = order_requests.request_cancellation(o, buyer, reason="not_needed")
+    sweep(now=T0 + 23.9 * H)
+    assert state_of(session, o) == OrderState.paid
+    sweep(now=T0 + 24.1 * H)
+    session.refresh(req)
+    assert state_of(session, o) == OrderState.refunded and req.state == "auto_approved"
+
+
+def test_a_rejection_needs_a_reason_and_makes_the_order_eligible_for_a_case_for_7_days(session, personas, buyer,
+                                                                                        staff):
+    o = order(personas)
+    req = order_requests.request_cancellation(o, buyer, reason="wrong_item")
+    with pytest.raises(InvalidInput):
+        order_requests.review_cancellation(o, req, staff, approve=False, text="")
+    order_requests.review_cancellation(o, req, staff, approve=False, text="卡密已预留，无法取消")
+    esc = session.scalar(sa.select(Escalation).where(Escalation.order_id == o.id))
+    assert esc.origin == "cancellation_rejected" and esc.eligible_until == T0 + 7 * 24 * H
+    assert esc.facts["request"]["response_text"] == "卡密已预留，无法取消"
+    assert any(step["action"] == "order.request_cancellation" for step in esc.facts["timeline"])
+
+
+def test_a_delivered_order_needs_a_ground_and_a_description(session, personas, buyer):
+    o = order(personas, "delivered")
+    with pytest.raises(InvalidInput):
+        order_requests.request_cancellation(o, buyer, reason="not_needed")
+    with pytest.raises(InvalidInput):
+        order_requests.request_cancellation(o, buyer, ground="late_delivery", description="太慢")
+    req = order_requests.request_cancellation(o, buyer, ground="not_as_described",
+                                              description="页面写面值100元，实际到账50元")
+    assert req.reason == "not_as_described" and req.due_at == T0 + 48 * H
+
+
+@pytest.mark.parametrize("response, amount, state, refunded", [
+    ("full_refund", None, OrderState.refunded, 10_000),
+    ("partial_refund", 3_000, OrderState.delivered, 3_000),
+    ("compensation", 1_000, OrderState.delivered, 1_000),
+])
+def test_the_merchant_answers_a_delivered_cancellation(session, personas, buyer, staff, response, amount, state,
+                                                       refunded):
+    o = order(personas, "delivered")
+    req = order_requests.request_cancellation(o, buyer, ground="not_as_described", description="面值不符，只到账50元")
+    order_requests.respond_cancellation(o, req, staff, response=response, amount_fen=amount)
+    assert o.state == state
+    assert sum(r.amount_fen for r in session.scalars(sa.select(Refund).where(Refund.order_id == o.id))) == refunded
+
+
+def test_a_completed_order_cannot_be_cancelled_and_the_message_says_what_to_do(session, personas, buyer):
+    o = order(personas, "completed")
+    with pytest.raises(Conflict, match="after-sales"):
+        order_requests.request_cancellation(o, buyer, reason="not_needed")
+
+
+def test_a_vague_or_unknown_reason_is_refused_with_what_to_choose(session, personas, buyer):
+    o = order(personas)
+    with pytest.raises(InvalidInput, match="Choose the reason from the list"):
+        order_requests.request_cancellation(o, buyer, reason="other", reason_text="不想买了")
+    with pytest.raises(InvalidInput):
+        order_requests.request_cancellation(o, buyer, reason="because")
+    assert services.open_request(o) is None
+
+
+def test_a_second_open_request_on_the_same_order_is_refused(session, personas, buyer):
+    o = order(personas)
+    order_requests.request_cancellation(o, buyer, reason="wrong_item")
+    with pytest.raises(Conflict):
+        order_requests.request_cancellation(o, buyer, reason="not_needed")
+
+
+# ---- fees ----
+
+def test_a_disclosed_fee_is_charged_and_deducted_from_the_refund(session, personas, buyer, staff):
+    add_fee_schedule(None, staff.merchant, paid_rate_bp=500, delivered_rate_bp=0, note="5%", now=T0 - H)
+    o = order(personas, fee_shown=True)
+    req = order_requests.request_cancellation(o, buyer, reason="not_needed")
+    assert (req.fee_fen, req.hidden_fee) == (500, False)
+    order_requests.review_cancellation(o, req, staff, approve=True)
+    refund = session.scalar(sa.select(Refund).where(Refund.order_id == o.id))
+    assert (refund.amount_fen, refund.fee_fen) == (9_500, 500)
+
+
+def test_an_undisclosed_fee_is_never_charged_and_is_flagged(session, personas, buyer, staff):
+    add_fee_schedule(None, staff.merchant, paid_rate_bp=1_000, delivered_rate_bp=0, note="10%", now=T0 - H)
+    o = order(personas, fee_shown=False)
+    req = order_requests.request_cancellation(o, buyer, reason="not_needed")
+    assert (req.fee_fen, req.hidden_fee) == (0, True)
+    order_requests.review_cancellation(o, req, staff, approve=False, text="手续费未付，不予取消")
+    esc = session.scalar(sa.select(Escalation).where(Escalation.order_id == o.id))
+    assert "hidden_fee" in esc.facts["tags"]
+
+
+def test_a_fee_raised_after_purchase_charges_only_what_was_shown(session, personas, buyer, staff):
+    add_fee_schedule(None, staff.merchant, paid_rate_bp=500, delivered_rate_bp=0, note="5%", now=T0 - H)
+    o = order(personas, fee_shown=True)
+    add_fee_schedule(None, staff.merchant, paid_rate_bp=1_000, delivered_rate_bp=0, note="10%")
+    req = order_requests.request_cancellation(o, buyer, reason="not_needed")
+    assert (req.fee_fen, req.hidden_fee) == (500, True)
+
+
+def test_no_fee_when_the_merchant_is_at_fault(session, personas, buyer, staff):
+    add_fee_schedule(None, staff.merchant, paid_rate_bp=500, delivered_rate_bp=0, note="5%", now=T0 - H)
+    o = order(personas, fee_shown=True)
+    req = order_requests.request_cancellation(o, buyer, reason="late_delivery")
+    assert req.fee_fen == 0
+
+
+# ---- refunds ----
+
+def test_refunds_never_exceed_what_was_paid(session, personas, buyer, staff):
+    o = order(personas, "delivered")
+    issue_refund(o, 6_000)
+    with pytest.raises(InvalidInput, match="At most"):
+        issue_refund(o, 4_001)
+    issue_refund(o, 4_000)
+    with pytest.raises(InvalidInput):
+        issue_refund(o, 1)
+
+
+@pytest.mark.parametrize("amount", [0, -100, 12.5, True, "100"])
+def test_refund_amounts_are_positive_whole_fen(session, personas, amount):
+    o = order(personas, "delivered")
+    with pytest.raises(InvalidInput):
+        issue_refund(o, amount)
+
+
+@pytest.mark.parametrize("channel, expected", [
+    (Channel.balance, dt.date(2026, 9, 30)),     # at once
+    (Channel.alipay, dt.date(2026, 10, 10)),     # 3 working days: Oct 8, 9 and the make-up Saturday 10
+    (Channel.wechat, dt.date(2026, 10, 10)),
+    (Channel.bank_card, dt.date(2026, 10, 15)),  # 7 working days: ..., 12, 13, 14, 15
+])
+def test_expected_arrival_counts_working_days_over_national_day(session, personas, channel, expected):
+    o = order(personas, "delivered", channel=channel)
+    refund = issue_refund(o, 1_000)
+    assert refund.expected_by == expected
+    assert refund.state == ("done" if channel == Channel.balance else "pending")
+
+
+def test_a_failed_refund_is_retried_and_then_arrives(session, personas):
+    o = order(personas, "delivered")
+    refund = issue_refund(o, 1_000)
+    with pytest.raises(InvalidInput):
+        mark_refund(o, refund.id, "failed", None, reason="")
+    mark_refund(o, refund.id, "failed", None, reason="银行卡已注销")
+    issue_refund(o, 9_500)   # the failed one no longer counts against the cap...
+    with pytest.raises(InvalidInput):
+        mark_refund(o, refund.id, "retry", None)  # ...so retrying it would pay out too much
+    o2 = order(personas, "delivered")
+    r2 = issue_refund(o2, 1_000)
+    mark_refund(o2, r2.id, "failed", None, reason="渠道超时")
+    mark_refund(o2, r2.id, "retry", None)
+    mark_refund(o2, r2.id, "done", None)
+    assert (r2.state, r2.attempts) == ("done", 2)
+    with pytest.raises(Conflict):
+        mark_refund(o2, r2.id, "done", None)
+
+
+# ---- receipt ----
+
+def test_confirming_receipt_needs_the_goods_checked(session, personas, buyer):
+    o = order(personas, "delivered")
+    with pytest.raises(InvalidInput):
+        services.confirm_receipt(o, buyer, goods_checked=False)
+    services.confirm_receipt(o, buyer, goods_checked=True)
+    assert o.state == OrderState.completed
+
+
+def test_an_undelivered_order_cannot_be_confirmed(session, personas, buyer):
+    with pytest.raises(Conflict):
+        services.confirm_receipt(order(personas), buyer, goods_checked=True)
+
+
+def test_a_delivered_order_confirms_itself_after_72h(session, personas):
+    o = order(personas, "delivered")
+    sweep(now=T0 + 71 * H)
+    assert state_of(session, o) == OrderState.delivered
+    sweep(now=T0 + 73 * H)
+    assert state_of(session, o) == OrderState.completed
+
+
+def test_an_open_request_holds_the_automatic_confirmation(session, personas, buyer):
+    o = order(personas, "delivered")
+    order_requests.request_after_sales(o, buyer, problem="invalid_code", description="卡密提示已被使用，无法兑换")
+    sweep(now=T0 + 47 * H)
+    assert state_of(session, o) == OrderState.delivered
+
+
+# ---- someone else, twice, too late ----
+
+def test_acting_on_someone_elses_order_is_refused(session, personas):
+    o = order(personas, "delivered")
+    with pytest.raises(NotAllowed):
+        services.confirm_receipt(o, personas["buyer_b"], goods_checked=True)
+    with pytest.raises(NotAllowed):
+        order_requests.request_cancellation(o, personas["merchant"], ground="not_as_described",
+                                            description="另一个商家的员工")
+    assert o.state == OrderState.delivered
+
+
+def test_answering_twice_or_after_the_default_is_refused(session, personas, buyer, staff):
+    o = order(personas)
+    req = order_requests.request_cancellation(o, buyer, reason="wrong_item")
+    sweep(now=T0 + 25 * H)
+    session.refresh(req)
+    with pytest.raises(Conflict):
+        order_requests.review_cancellation(o, req, staff, approve=False, text="太迟了也要拒绝")
+    assert state_of(session, o) == OrderState.refunded
+
+
+# ---- risk control ----
+
+def test_the_fifth_order_within_ten_minutes_is_locked(session, personas, config):
+    config["RISK_ORDERS"] = 5
+    orders = [order(personas, "pending_payment", now=T0 + i * dt.timedelta(minutes=2)) for i in range(5)]
+    assert [o.locked for o in orders] == [False, False, False, False, True]
+    assert orders[-1].lock_reason == "many_orders"
+
+
+def test_frequent_account_switching_locks_the_order(session, personas, staff):
+    from arbitration.orders.rules import ProductType
+
+    o = services.create_order(buyer=personas["buyer"], merchant=staff.merchant, product_type=ProductType.top_up,
+                              product_name="直充", face_value_fen=1_000, amount_fen=1_000, channel=Channel.alipay,
+                              account_switches_today=3)
+    assert (o.locked, o.lock_reason) == (True, "account_switching")
+
+
+def test_a_locked_order_cannot_be_cancelled_or_confirmed_until_support_unlocks_it(session, personas, buyer):
+    o = order(personas, "delivered", locked=True)
+    with pytest.raises(Conflict, match="locked"):
+        services.confirm_receipt(o, buyer, goods_checked=True)
+    with pytest.raises(Conflict, match="locked"):
+        order_requests.request_cancellation(o, buyer, ground="not_as_described", description="面值不符，只到账50元")
+    with pytest.raises(NotAllowed):
+        services.unlock_order(o, buyer, method="id_document", note="自己解锁")
+    with pytest.raises(InvalidInput):
+        services.unlock_order(o, personas["support"], method="id_document", note="")
+    services.unlock_order(o, personas["support"], method="id_document", note="核对身份证与实名信息一致")
+    services.confirm_receipt(o, buyer, goods_checked=True)
+    unlock = [e for e in events_of("order", o.id) if e.action == "order.unlock"][0]
+    assert unlock.actor_id == personas["support"].id and unlock.data["method"] == "id_document"
+
+
+# ---- after-sales ----
+
+def test_after_sales_reissue_counts_as_accepted_after_72h_of_silence(session, personas, buyer, staff):
+    o = order(personas, "completed")
+    req = order_requests.request_after_sales(o, buyer, problem="invalid_code", description="卡密提示已被使用，无法兑换")
+    assert req.due_at == T0 + 48 * H
+    order_requests.respond_after_sales(o, req, staff, response="reissue", codes=["NEW-CODE-0001"], now=T0 + H)
+    assert (req.state, req.verify_due_at) == ("reissued", T0 + 73 * H)
+    sweep(now=T0 + 72 * H)
+    session.refresh(req)
+    assert req.state == "reissued"
+    sweep(now=T0 + 74 * H)
+    session.refresh(req)
+    assert req.state == "accepted"
+
+
+def test_a_failed_reissue_makes_the_order_eligible_for_a_case(session, personas, buyer, staff):
+    o = order(personas, "delivered")
+    req = order_requests.request_after_sales(o, buyer, problem="invalid_code", description="卡密提示已被使用，无法兑换")
+    order_requests.respond_after_sales(o, req, staff, response="reissue", codes=["NEW-CODE-0001"])
+    order_requests.verify_reissue(o, req, buyer, works=False, note="补发的卡密同样提示已被使用")
+    assert req.state == "failed"
+    assert session.scalar(sa.select(Escalation.origin).where(Escalation.order_id == o.id)) == "after_sales_failed"
+
+
+def test_a_merchant_silent_for_48h_on_after_sales_sends_it_to_the_platform(session, personas, buyer):
+    o = order(personas, "delivered")
+    req = order_requests.request_after_sales(o, buyer, problem="not_activated", description="会员开通后账号没有权益")
+    sweep(now=T0 + 49 * H)
+    session.refresh(req)
+    assert req.state == "timed_out"
+    esc = session.scalar(sa.select(Escalation).where(Escalation.order_id == o.id))
+    assert esc.origin == "merchant_timeout" and "merchant_timeout" in esc.facts["tags"]
+
+
+def test_a_refusal_of_after_sales_needs_a_reason(session, personas, buyer, staff):
+    o = order(personas, "delivered")
+    req = order_requests.request_after_sales(o, buyer, problem="invalid_code", description="卡密提示已被使用，无法兑换")
+    with pytest.raises(InvalidInput):
+        order_requests.respond_after_sales(o, req, staff, response="refuse", text="")
+    with pytest.raises(InvalidInput):
+        order_requests.respond_after_sales(o, req, staff, response="reissue", codes=[])
+    with pytest.raises(InvalidInput):
+        order_requests.respond_after_sales(o, req, staff, response="partial_refund", amount_fen=20_000)
+    assert req.state == "pending"
+
+
+def test_a_platform_fault_goes_straight_to_a_case(session, personas, buyer):
+    o = order(personas, "delivered")
+    order_requests.report_platform_fault(o, buyer, fault="duplicate_payment", description="同一订单被扣款两次，已截图")
+    assert session.scalar(sa.select(Escalation.origin).where(Escalation.order_id == o.id)) == "platform_fault"
+
+
+def test_every_change_is_in_the_orders_event_chain(session, personas, buyer, staff):
+    o = order(personas)
+    req = order_requests.request_cancellation(o, buyer, reason="wrong_item")
+    order_requests.review_cancellation(o, req, staff, approve=True)
+    actions = [e.action for e in events_of("order", o.id)]
+    assert actions == ["order.created", "order.pay", "order.request_cancellation", "order.request_filed",
+                       "order.review_cancellation", "order.refund_issued"]
