@@ -112,3 +112,5 @@ DEADLINE_LABELS = {
     "after_sales_response": _l("The merchant's answer to the after-sales request"),
     "reissue_verification": _l("The buyer's check of the reissued goods"),
 }
+
+REFUND_STATE_LABELS = {"pending": _l("on its way"), "done": _l("arrived"), "failed": _l("failed")}

@@ -58,3 +58,22 @@ def running_deadlines(order: Order) -> list[Deadline]:
 def escalations_of(order: Order) -> list[Escalation]:
     return list(db.session.scalars(sa.select(Escalation).where(Escalation.order_id == order.id)
                                    .order_by(Escalation.id)))
+
+
+def next_deadline_by_order(orders: list[Order]) -> dict[int, Deadline]:
+    """For a page of orders: the nearest running deadline of each (its own, or its open request's)."""
+    if not orders:
+        return {}
+    ids = [str(o.id) for o in orders]
+    requests = db.session.execute(sa.select(OrderRequest.id, OrderRequest.order_id).where(
+        OrderRequest.order_id.in_([o.id for o in orders]), OrderRequest.state.in_(("pending", "reissued")))).all()
+    request_to_order = {str(rid): oid for rid, oid in requests}
+    rows = db.session.scalars(sa.select(Deadline).where(Deadline.state == "pending", sa.or_(
+        sa.and_(Deadline.subject_type == "order", Deadline.subject_id.in_(ids)),
+        sa.and_(Deadline.subject_type == "order_request", Deadline.subject_id.in_(list(request_to_order))))))
+    out: dict[int, Deadline] = {}
+    for d in rows:
+        oid = int(d.subject_id) if d.subject_type == "order" else request_to_order[d.subject_id]
+        if oid not in out or d.due_at < out[oid].due_at:
+            out[oid] = d
+    return out

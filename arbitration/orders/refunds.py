@@ -14,6 +14,7 @@ from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput
 from arbitration.money import yuan
 from arbitration.orders import rules
+from arbitration.orders.messages import REFUND_STATE_LABELS
 from arbitration.orders.models import Order, Refund
 
 SUBJECT = "order"
@@ -81,7 +82,7 @@ def mark_refund(order: Order, refund_id: int, outcome: str, actor, *, reason: st
     if outcome not in transitions:
         raise InvalidInput(_("Unknown refund outcome."))
     if refund.state not in transitions[outcome]:
-        raise Conflict(_("This refund is %(state)s already.", state=refund.state))
+        raise Conflict(_("This refund was already recorded as %(state)s.", state=REFUND_STATE_LABELS[refund.state]))
     if outcome == "done":
         refund.state, refund.completed_at = "done", now
     elif outcome == "failed":

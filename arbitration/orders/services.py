@@ -150,6 +150,7 @@ def pay_order(order: Order, now: dt.datetime | None = None) -> Order:
     apply_action(order, Action.pay, None, now=now)
     deadlines.meet(SUBJECT, order.id, "payment_window", now=now)
     order.delivery_due_at = now + dt.timedelta(hours=order.merchant.delivery_promise_hours)
+    db.session.flush()
     return order
 
 
@@ -164,6 +165,7 @@ def deliver_order(order: Order, actor: User | None, *, card_codes: list[str] | N
     order.delivery_kind = "card_codes" if codes else "account_topup"
     order.card_codes_json = json.dumps(codes, ensure_ascii=False) if codes else None
     order.topup_account = (topup_account or "").strip() or None
+    db.session.flush()
     schedule_auto_confirm(order, now)
     return order
 
@@ -196,6 +198,7 @@ def lock_order(order: Order, actor: User | None, reason: str, now: dt.datetime |
     now = now or clock.now_utc()
     apply_action(order, Action.lock, actor, data={"reason": reason}, now=now)
     order.locked, order.lock_reason, order.locked_at = True, reason, now
+    db.session.flush()
     return order
 
 
@@ -210,6 +213,7 @@ def unlock_order(order: Order, actor: User, *, method: str, note: str, now: dt.d
         raise InvalidInput(_("Write down what was checked (at least 5 characters)."), field="note")
     apply_action(order, Action.unlock, actor, data={"method": method, "note": note.strip()}, now=now)
     order.locked, order.lock_reason = False, None
+    db.session.flush()
     return order
 
 

@@ -50,7 +50,8 @@ def my_orders():
     state = request.args.get("state", "")
     q = request.args.get("q", "").strip()[:100]
     page = queries.buyer_orders(current_user.id, state=state, q=q, cursor=request.args.get("after"))
-    return render_template("orders/list.html", page=page, state=state, q=q, states=list(OrderState))
+    return render_template("orders/list.html", page=page, state=state, q=q, states=list(OrderState),
+                           running=queries.next_deadline_by_order(page.rows))
 
 
 @bp.route("/orders/<number>")

@@ -122,13 +122,13 @@ def test_the_merchant_answers_a_delivered_cancellation(session, personas, buyer,
 
 def test_a_completed_order_cannot_be_cancelled_and_the_message_says_what_to_do(session, personas, buyer):
     o = order(personas, "completed")
-    with pytest.raises(Conflict, match="after-sales"):
+    with pytest.raises(Conflict, match="请申请售后"):
         order_requests.request_cancellation(o, buyer, reason="not_needed")
 
 
 def test_a_vague_or_unknown_reason_is_refused_with_what_to_choose(session, personas, buyer):
     o = order(personas)
-    with pytest.raises(InvalidInput, match="Choose the reason from the list"):
+    with pytest.raises(InvalidInput, match="请从列表中选择原因"):
         order_requests.request_cancellation(o, buyer, reason="other", reason_text="不想买了")
     with pytest.raises(InvalidInput):
         order_requests.request_cancellation(o, buyer, reason="because")
@@ -184,7 +184,7 @@ def test_no_fee_when_the_merchant_is_at_fault(session, personas, buyer, staff):
 def test_refunds_never_exceed_what_was_paid(session, personas, buyer, staff):
     o = order(personas, "delivered")
     issue_refund(o, 6_000)
-    with pytest.raises(InvalidInput, match="At most"):
+    with pytest.raises(InvalidInput, match="最多还可退款"):
         issue_refund(o, 4_001)
     issue_refund(o, 4_000)
     with pytest.raises(InvalidInput):
@@ -302,9 +302,9 @@ def test_frequent_account_switching_locks_the_order(session, personas, staff):
 
 def test_a_locked_order_cannot_be_cancelled_or_confirmed_until_support_unlocks_it(session, personas, buyer):
     o = order(personas, "delivered", locked=True)
-    with pytest.raises(Conflict, match="locked"):
+    with pytest.raises(Conflict, match="风控锁定"):
         services.confirm_receipt(o, buyer, goods_checked=True)
-    with pytest.raises(Conflict, match="locked"):
+    with pytest.raises(Conflict, match="风控锁定"):
         order_requests.request_cancellation(o, buyer, ground="not_as_described", description="面值不符，只到账50元")
     with pytest.raises(NotAllowed):
         services.unlock_order(o, buyer, method="id_document", note="自己解锁")
