@@ -61,6 +61,18 @@ def _describe(deadline) -> str:
         return ""
 
 
+def _subject(deadline) -> tuple[str, str | None]:
+    from arbitration.deadlines import registry
+
+    return registry.describe_subject(deadline.subject_type, deadline.subject_id)
+
+
+def _kind(deadline) -> str:
+    from arbitration.deadlines import registry
+
+    return registry.kind_label(deadline.kind)
+
+
 def install(app: Flask) -> None:
     @app.after_request
     def _finish_transaction(response):
@@ -116,7 +128,8 @@ def install(app: Flask) -> None:
     @app.context_processor
     def _helpers():
         return {"perm": permissions, "now_utc": clock.now_utc, "current_locale": str(get_locale()),
-                "languages": app.config["LANGUAGES"], "role_labels": ROLE_LABELS, "describe": _describe}
+                "languages": app.config["LANGUAGES"], "role_labels": ROLE_LABELS, "describe": _describe,
+                "deadline_subject": _subject, "deadline_kind": _kind}
 
     @app.template_filter("localtime")
     def _localtime(value: dt.datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:

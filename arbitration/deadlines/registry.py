@@ -43,3 +43,30 @@ def reminder_handler(fn):
 
 def reminder_handlers() -> list[Callable]:
     return list(_reminders)
+
+
+_subject_links: dict[str, Callable] = {}
+_kind_labels: dict[str, Callable[[], str]] = {}
+
+
+def subject_link(subject_type: str):
+    """Decorator: `fn(subject_id) -> (title, url) | None` names a deadline's subject on pages."""
+    def register(fn):
+        _subject_links[subject_type] = fn
+        return fn
+    return register
+
+
+def kind_labels(labels: dict) -> None:
+    """Translated names of deadline kinds (lazy strings), for pages."""
+    _kind_labels.update(labels)
+
+
+def describe_subject(subject_type: str, subject_id: str) -> tuple[str, str | None]:
+    fn = _subject_links.get(subject_type)
+    found = fn(subject_id) if fn else None
+    return found or (f"{subject_type} {subject_id}", None)
+
+
+def kind_label(kind: str) -> str:
+    return str(_kind_labels.get(kind, kind))

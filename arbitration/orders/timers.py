@@ -4,7 +4,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from arbitration.db import db
-from arbitration.deadlines.registry import consequence
+from flask import url_for
+from flask_babel import gettext as _
+
+from arbitration.deadlines.registry import consequence, kind_labels, subject_link
+from arbitration.orders.messages import DEADLINE_LABELS
 from arbitration.orders import requests as order_requests
 from arbitration.orders.models import Order, OrderRequest
 from arbitration.orders.rules import Action, OrderState
@@ -48,3 +52,19 @@ def reissue_accepted(deadline, now):
     req = db.session.get(OrderRequest, int(deadline.subject_id))
     if req.state == "reissued":
         order_requests.verify_reissue(req.order, req, None, works=True, now=now)
+
+
+kind_labels(DEADLINE_LABELS)
+
+
+@subject_link("order")
+def _order_link(subject_id):
+    order = db.session.get(Order, int(subject_id)) if subject_id.isdigit() else None
+    return (_("Order %(number)s", number=order.number), url_for("orders.detail", number=order.number)) \
+        if order else None
+
+
+@subject_link("order_request")
+def _request_link(subject_id):
+    req = db.session.get(OrderRequest, int(subject_id)) if subject_id.isdigit() else None
+    return _order_link(str(req.order_id)) if req else None

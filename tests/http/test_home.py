@@ -5,17 +5,11 @@ import datetime as dt
 
 import pytest
 
-from arbitration.calendar.services import load_calendar
-from arbitration.deadlines import registry
-from arbitration.deadlines import services as deadlines
-from tests.conftest import T0, login
+from tests.conftest import login
 from tests.factories import ONE_PER_ROLE
 
 ROLE_NAMES_ZH = {"buyer": "买家", "merchant_staff": "商家员工", "support": "平台客服", "arbitrator": "仲裁员",
                  "supervisor": "仲裁主管", "regulator": "监管人员", "admin": "管理员"}
-
-registry.consequence("test.home", lambda: "nothing")(lambda deadline, now: None)
-
 
 @pytest.mark.parametrize("role", sorted(ONE_PER_ROLE))
 def test_each_role_logs_in_and_sees_its_own_home_page(client, personas, role):
@@ -26,15 +20,18 @@ def test_each_role_logs_in_and_sees_its_own_home_page(client, personas, role):
 
 
 def test_a_merchant_sees_the_deadline_running_against_its_shop_with_the_time_left(client, personas):
-    merchant = personas["merchant"]
-    deadlines.schedule("order", "DEMO-1", "merchant_review", "test.home", load_calendar().add_hours(T0, 24),
-                       started_at=T0, actor_merchant_id=merchant.merchant_id)
+    from arbitration.orders import requests as order_requests
+    from tests.factories import make_order
+
+    order = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"])
+    order_requests.request_cancellation(order, personas["buyer"], reason="wrong_item")
     login(client, "merchant")
     page = client.get("/").get_data(as_text=True)
-    assert "DEMO-1" in page and "2026-10-01 10:00" in page and "剩余 1 天 0 小时" in page
+    assert f'<a href="/orders/{order.number}">订单 {order.number}</a>' in page
+    assert "商家审核取消申请" in page and "2026-10-01 10:00" in page and "剩余 1 天 0 小时" in page
     other = client.application.test_client()
     login(other, "merchant_b")
-    assert "DEMO-1" not in other.get("/").get_data(as_text=True)
+    assert order.number not in other.get("/").get_data(as_text=True)
 
 
 def test_the_admin_is_warned_that_next_years_holidays_are_missing(client, personas, frozen_clock):
