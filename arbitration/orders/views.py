@@ -95,21 +95,28 @@ def cancel(number: str):
     return render_template("orders/cancel.html", order=order, form=form, fee=fee, hidden_fee=hidden), status
 
 
+def _form_page(order, form, template: str, act, success: str, **context):
+    """Post/redirect/get for one order form: validate, call the service, flash, back to the order."""
+    if form.validate_on_submit():
+        try:
+            act()
+        except DomainError as err:
+            refuse(err, form)
+        else:
+            flash(success, "success")
+            return _detail(order.number)
+    status = 400 if request.method == "POST" else 200
+    return render_template(template, order=order, form=form, **context), status
+
+
 @bp.route("/orders/<number>/confirm", methods=["GET", "POST"])
 @login_required
 def confirm(number: str):
     order = _load(number, Action.confirm_receipt)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.confirm_receipt(order, current_user, goods_checked=form.goods_checked.data)
-        except DomainError as err:
-            refuse(err, form)
-        else:
-            flash(_("Receipt confirmed. The order is completed."), "success")
-            return _detail(number)
-    status = 400 if request.method == "POST" else 200
-    return render_template("orders/confirm.html", order=order, form=form), status
+    return _form_page(order, form, "orders/confirm.html",
+                      lambda: services.confirm_receipt(order, current_user, goods_checked=form.goods_checked.data),
+                      _("Receipt confirmed. The order is completed."))
 
 
 @bp.route("/orders/<number>/after-sales", methods=["GET", "POST"])
@@ -117,17 +124,10 @@ def confirm(number: str):
 def after_sales(number: str):
     order = _load(number, Action.request_after_sales)
     form = AfterSalesForm()
-    if form.validate_on_submit():
-        try:
-            order_requests.request_after_sales(order, current_user, problem=form.problem.data or "",
-                                               description=form.description.data or "")
-        except DomainError as err:
-            refuse(err, form)
-        else:
-            flash(_("Your after-sales request was sent to the merchant."), "success")
-            return _detail(number)
-    status = 400 if request.method == "POST" else 200
-    return render_template("orders/after_sales.html", order=order, form=form), status
+    return _form_page(order, form, "orders/after_sales.html",
+                      lambda: order_requests.request_after_sales(order, current_user, problem=form.problem.data or "",
+                                                                 description=form.description.data or ""),
+                      _("Your after-sales request was sent to the merchant."))
 
 
 @bp.route("/orders/<number>/platform-fault", methods=["GET", "POST"])
@@ -135,17 +135,10 @@ def after_sales(number: str):
 def platform_fault(number: str):
     order = _load(number, Action.report_platform_fault)
     form = PlatformFaultForm()
-    if form.validate_on_submit():
-        try:
-            order_requests.report_platform_fault(order, current_user, fault=form.fault.data or "",
-                                                 description=form.description.data or "")
-        except DomainError as err:
-            refuse(err, form)
-        else:
-            flash(_("The fault was recorded. The order can now go to a dispute case."), "success")
-            return _detail(number)
-    status = 400 if request.method == "POST" else 200
-    return render_template("orders/platform_fault.html", order=order, form=form), status
+    return _form_page(order, form, "orders/platform_fault.html",
+                      lambda: order_requests.report_platform_fault(order, current_user, fault=form.fault.data or "",
+                                                                   description=form.description.data or ""),
+                      _("The fault was recorded. The order can now go to a dispute case."))
 
 
 @bp.route("/orders/<number>/requests/<int:request_id>/verify", methods=["POST"])
