@@ -32,6 +32,43 @@ deadlines_cli = AppGroup("deadlines", help="The deadline engine.")
 audit_cli = AppGroup("audit", help="The hash-chained event log.")
 calendar_cli = AppGroup("calendar", help="The business calendar.")
 users_cli = AppGroup("users", help="Accounts.")
+evidence_cli = AppGroup("evidence", help="Stored evidence files.")
+
+
+@evidence_cli.command("verify")
+@click.argument("subject", required=False)
+def evidence_verify_command(subject):
+    """Re-hash stored evidence (all, or SUBJECT as TYPE:ID, e.g. order_request:12); exit 1 on any problem."""
+    from arbitration.evidence.services import verify
+
+    target = None
+    if subject:
+        subject_type, _sep, subject_id = subject.partition(":")
+        if not subject_id:
+            raise click.BadParameter("use TYPE:ID, e.g. order_request:12", param_hint="SUBJECT")
+        target = (subject_type, subject_id)
+    checked = bad = 0
+    for evidence, finding in verify(target):
+        checked += 1
+        if finding:
+            bad += 1
+            click.echo(f"{finding.problem.upper()} evidence {finding.evidence_id} ({evidence.display_name}) "
+                       f"key {finding.key}")
+    click.echo(f"{checked} files checked, {bad} with problems")
+    if bad:
+        sys.exit(1)
+
+
+@evidence_cli.command("cleanup")
+@click.option("--older-than-minutes", default=60, type=click.IntRange(min=1))
+def evidence_cleanup_command(older_than_minutes):
+    """Remove stored objects that have no evidence row (left by failed uploads) and partial writes."""
+    import datetime as dt
+
+    from arbitration.evidence.services import cleanup
+
+    removed, aborted = cleanup(dt.timedelta(minutes=older_than_minutes))
+    click.echo(f"{removed} orphaned objects removed, {aborted} partial uploads aborted")
 
 
 @deadlines_cli.command("sweep")
@@ -66,7 +103,6 @@ def verify_command(subject):
             p = report.problem
             where = f"event id {p.event_id} (seq {p.seq})" if p.event_id else f"after seq {p.seq - 1} (head)"
             click.echo(f"BROKEN {report.subject_type}:{report.subject_id}: first bad {where}: {p.reason}")
-    rollback()
     if broken:
         click.echo(f"{broken} of {checked} chains are broken", err=True)
         sys.exit(1)
@@ -132,7 +168,8 @@ def serve_command(host, port):
 
 
 def register(app: Flask) -> None:
-    for command in (deadlines_cli, audit_cli, calendar_cli, users_cli, seed_demo_command, serve_command):
+    for command in (deadlines_cli, audit_cli, calendar_cli, users_cli, evidence_cli, seed_demo_command,
+                    serve_command):
         app.cli.add_command(command)
 
 

@@ -57,6 +57,10 @@ def from_environment() -> dict:
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(_env("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         "LOGIN_THROTTLE_MINUTES": int(_env("LOGIN_THROTTLE_MINUTES", "15")),
         "TESTING_HOOKS": _flag("TESTING_HOOKS", False),
+        # evidence limits: per file, per case (or request), files per submission
+        "EVIDENCE_MAX_FILE_MB": int(_env("EVIDENCE_MAX_FILE_MB", "200")),
+        "EVIDENCE_MAX_CASE_MB": int(_env("EVIDENCE_MAX_CASE_MB", "1024")),
+        "EVIDENCE_MAX_FILES": int(_env("EVIDENCE_MAX_FILES", "10")),
         # risk control: lock an order after N orders within M minutes, or K account switches in a day
         "RISK_ORDERS": int(_env("RISK_ORDERS", "5")),
         "RISK_WITHIN_MINUTES": int(_env("RISK_WITHIN_MINUTES", "10")),

@@ -81,7 +81,26 @@ def _seed_orders(session) -> list[str]:
         return []
     lines = seed_orders(buyers, staff, merchants)
     if lines:
+        lines += _seed_evidence(session)
         session.flush()
         result = sweep()  # what would have happened by now (unpaid orders closing, ...)
         lines.append(f"deadlines already passed in the demo history: {result.applied} applied")
     return lines
+
+
+def _seed_evidence(session) -> list[str]:
+    """A screenshot and a chat log on each open after-sales request, stored in the configured store."""
+    from arbitration.evidence.samples import png
+    from arbitration.evidence.services import add_file
+    from arbitration.orders.models import OrderRequest
+
+    added = 0
+    for req in session.scalars(sa.select(OrderRequest).where(OrderRequest.kind == "after_sales",
+                                                             OrderRequest.state == "pending")):
+        buyer = session.get(User, req.buyer_id)
+        add_file(buyer, req, filename="兑换失败截图.png", chunks=[png()], kind="screenshot",
+                 description="兑换页面提示：该卡密已被使用")
+        add_file(buyer, req, filename="客服聊天记录.txt", kind="chat_log",
+                 chunks=["买家：卡密兑换提示已被使用\n客服：请提供截图\n".encode("gb18030")])
+        added += 2
+    return [f"evidence: {added} files stored"] if added else []

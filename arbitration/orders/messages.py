@@ -114,3 +114,10 @@ DEADLINE_LABELS = {
 }
 
 REFUND_STATE_LABELS = {"pending": _l("on its way"), "done": _l("arrived"), "failed": _l("failed")}
+
+EVIDENCE_KIND_LABELS = {
+    "screenshot": _l("Screenshot"), "chat_log": _l("Chat log"), "order_record": _l("Order record"),
+    "card_code_proof": _l("Card code proof"), "payment_record": _l("Payment record"), "video": _l("Screen recording"),
+    "other": _l("Other"),
+}
+PARTY_LABELS = {"buyer": _l("Buyer"), "merchant": _l("Merchant"), "platform": _l("Platform")}

@@ -9,6 +9,8 @@ from arbitration.audit.services import events_of
 from arbitration.auth.permissions import require
 from arbitration.db import db
 from arbitration.errors import DomainError
+from arbitration.evidence import services as evidence_services
+from arbitration.evidence.permissions import can_add_evidence
 from arbitration.orders import permissions as perm
 from arbitration.orders import queries
 from arbitration.orders import requests as order_requests
@@ -63,6 +65,9 @@ def detail(number: str):
         requests=queries.requests_of(order), refunds=refunds_of(order), events=events_of("order", order.id),
         deadlines=queries.running_deadlines(order), escalations=queries.escalations_of(order),
         open_request=services.open_request(order), show_codes=perm.can_see_card_codes(current_user, order),
+        evidence={r.id: evidence_services.evidence_of(r) for r in queries.requests_of(order)},
+        can_add_evidence=can_add_evidence(current_user, order), accepted_types=evidence_services.accepted_types_text(),
+        evidence_limits=evidence_services.limits(),
         unlock_form=UnlockForm(formdata=None), refund_form=RefundOutcomeForm(formdata=None),
         verify_form=VerifyReissueForm(formdata=None))
 

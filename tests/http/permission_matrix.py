@@ -14,6 +14,7 @@ BUYER = frozenset({"buyer"})
 MERCHANT = frozenset({"merchant_staff"})
 SUPPORT = frozenset({"support", "admin"})
 ORDER_VIEWERS = frozenset({"buyer", "merchant_staff", "support", "admin"})
+EVIDENCE_READERS = frozenset({"buyer", "merchant_staff", "supervisor", "regulator"})
 
 # endpoints whose allowed use ends on the login page (so "sent to login" is no refusal there)
 ENDS_AT_LOGIN = {"auth.logout"}
@@ -54,6 +55,11 @@ MATRIX = {
     "orders.locks": ("GET", None, None, SUPPORT),
     "merchant.queue": ("GET", None, None, MERCHANT),
     "merchant.decide": ("GET", lambda c: {"request_id": c["requests"]["cancellation"].id}, None, MERCHANT),
+    "evidence.upload": ("POST", lambda c: {"number": c["orders"]["reissued"].number,
+                                           "request_id": c["requests"]["reissued"].id}, {"kind": "screenshot"},
+                        frozenset({"buyer", "merchant_staff"})),
+    "evidence.download": ("GET", lambda c: {"evidence_id": c["evidence"].id}, None, EVIDENCE_READERS),
+    "evidence.preview": ("GET", lambda c: {"evidence_id": c["evidence"].id}, None, EVIDENCE_READERS),
     "merchants.index": ("GET", None, None, ADMIN),
     "merchants.edit": ("GET", lambda c: {"merchant_id": c["personas"]["merchant"].merchant_id}, None, ADMIN),
     "merchants.add_fees": ("POST", lambda c: {"merchant_id": c["personas"]["merchant"].merchant_id},

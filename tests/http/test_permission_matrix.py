@@ -45,7 +45,11 @@ def context(session, personas):
                                                   description="卡密提示已被使用，无法兑换")
     order_requests.respond_after_sales(orders["reissued"], reissued, staff, response="reissue", codes=["NEW-1"])
     refund = session.scalar(sa.select(Refund).where(Refund.order_id == orders["refunded"].id))
-    return {"personas": personas, "orders": orders, "refund": refund,
+    from arbitration.evidence.services import add_file
+    from tests.files import png
+
+    evidence = add_file(buyer, reissued, filename="a.png", chunks=[png()], kind="screenshot")
+    return {"personas": personas, "orders": orders, "refund": refund, "evidence": evidence,
             "requests": {"cancellation": cancellation, "reissued": reissued}}
 
 
@@ -61,6 +65,7 @@ def test_the_matrix_holds_for(role, app, session, personas, context, isolated):
             url = url_for(endpoint, **(args(context) if args else {}))
         with isolated():  # each request's writes (a logout, a new day) stay out of the next one's way
             response = client.open(url, method=method, data=data)
+            response.close()
         status, location = response.status_code, response.headers.get("Location", "")
         sent_to_login = status == 302 and "/login" in location
         if role in allowed:

@@ -376,3 +376,29 @@ def test_every_change_is_in_the_orders_event_chain(session, personas, buyer, sta
     actions = [e.action for e in events_of("order", o.id)]
     assert actions == ["order.created", "order.pay", "order.request_cancellation", "order.request_filed",
                        "order.review_cancellation", "order.refund_issued"]
+
+
+def test_a_merchant_silent_for_48h_on_a_delivered_cancellation_sends_it_to_the_platform(session, personas, buyer):
+    o = order(personas, "delivered")
+    req = order_requests.request_cancellation(o, buyer, ground="late_delivery", description="付款后超过24小时才收到卡密")
+    sweep(now=T0 + 47 * H)
+    session.refresh(req)
+    assert req.state == "pending"
+    sweep(now=T0 + 49 * H)
+    session.refresh(req)
+    assert req.state == "timed_out"
+    esc = session.scalar(sa.select(Escalation).where(Escalation.order_id == o.id))
+    assert esc.origin == "merchant_timeout" and "delivery_delay" in esc.facts["tags"]
+
+
+def test_policy_changes_apply_to_new_orders_only(session, personas, buyer, staff):
+    from arbitration.merchants.models import Merchant
+    from arbitration.merchants.services import update_policy
+
+    before = order(personas, "pending_payment")
+    merchant = session.get(Merchant, staff.merchant_id)
+    values = {f: getattr(merchant, f) for f in Merchant.POLICY_FIELDS}
+    update_policy(None, merchant, {**values, "payment_window_minutes": 15})
+    after = order(personas, "pending_payment")
+    sweep(now=T0 + dt.timedelta(minutes=16))
+    assert (state_of(session, before), state_of(session, after)) == (OrderState.pending_payment, OrderState.closed)

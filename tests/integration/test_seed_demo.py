@@ -21,6 +21,14 @@ def test_seed_demo_creates_a_user_for_every_role_and_prints_their_passwords_once
     password_line = next(line for line in first.output.splitlines() if line.strip().startswith("arbitrator2"))
     password = password_line.split()[-1]
 
+    from arbitration.orders.models import Order
+    from arbitration.orders.rules import OrderState
+
+    for name in ("官方直营店", "飞鱼卡盟"):  # the merchants with staff (here the personas' shops)
+        merchant_id = session.scalar(sa.select(Merchant.id).where(Merchant.name == name))
+        states = set(session.scalars(sa.select(Order.state).where(Order.merchant_id == merchant_id)))
+        assert states == set(OrderState), name
+
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and password not in second.output
     client = app.test_client()

@@ -1,0 +1,52 @@
+"""The evidence table: one row per stored file, never deleted while it must be kept."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from arbitration.db import Base
+
+KINDS = ("screenshot", "chat_log", "order_record", "card_code_proof", "payment_record", "video", "other")
+PARTIES = ("buyer", "merchant", "platform")
+
+
+class Evidence(Base):
+    __tablename__ = "evidence"
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN {KINDS}", name="kind"),
+        sa.CheckConstraint(f"party IN {PARTIES}", name="party"),
+        sa.CheckConstraint("size > 0", name="size"),
+        sa.Index("ix_evidence_subject", "subject_type", "subject_id", "created_at"),
+        sa.UniqueConstraint("storage_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(sa.String(20))     # order_request (later: case)
+    subject_id: Mapped[str] = mapped_column(sa.String(64))
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    party: Mapped[str] = mapped_column(sa.String(10))
+    uploader_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    display_name: Mapped[str] = mapped_column(sa.String(130))
+    mime: Mapped[str] = mapped_column(sa.String(60))            # sniffed from the bytes
+    extension: Mapped[str] = mapped_column(sa.String(10))
+    charset: Mapped[str | None] = mapped_column(sa.String(20))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    storage_backend: Mapped[str] = mapped_column(sa.String(10))  # local / s3
+    storage_key: Mapped[str] = mapped_column(sa.String(300))
+    created_at: Mapped[dt.datetime]
+    late: Mapped[bool] = mapped_column(default=False)
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+    retained_until: Mapped[dt.datetime | None]
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.mime}; charset={self.charset}" if self.charset else self.mime
+
+    @property
+    def is_raster_image(self) -> bool:
+        return self.mime in ("image/jpeg", "image/png", "image/gif", "image/webp")

@@ -1,0 +1,27 @@
+"""Who may add and read evidence (named predicates)."""
+from __future__ import annotations
+
+from arbitration.auth.models import Role
+from arbitration.orders.rules import OrderRole
+
+
+def _role(user):
+    return user.role if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def party_of(user, order) -> str | None:
+    """"buyer" or "merchant" when the user is a party to the order, else None."""
+    from arbitration.orders.services import order_role
+
+    if _role(user) is None:
+        return None
+    return {OrderRole.buyer: "buyer", OrderRole.merchant: "merchant"}.get(order_role(user, order))
+
+
+def can_read_evidence(user, evidence, order) -> bool:
+    """The parties, supervisors and regulators (and, with cases, the case's arbitrators); checked per download."""
+    return party_of(user, order) is not None or _role(user) in (Role.supervisor, Role.regulator)
+
+
+def can_add_evidence(user, order) -> bool:
+    return party_of(user, order) is not None

@@ -1,0 +1,192 @@
+"""Evidence: stream a file to the store (type judged by its bytes), then record it; read it back; verify."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from arbitration import clock
+from arbitration.audit.services import record_event
+from arbitration.db import db
+from arbitration.errors import Conflict, InvalidInput, NotAllowed
+from arbitration.evidence.models import KINDS, Evidence
+from arbitration.evidence.permissions import party_of
+from arbitration.evidence.sniff import ACCEPTED, ContentInspector, Refused, safe_display_name
+from arbitration.orders.escalations import open_escalation
+from arbitration.orders.models import OrderRequest
+from arbitration.storage import Store, TooLarge, new_key, open_store
+
+log = logging.getLogger(__name__)
+MB = 1024 * 1024
+KEEP_FOR = dt.timedelta(days=3 * 366)   # kept 3 years after the matter closes; extended when a case closes
+
+
+def store() -> Store:
+    app = current_app._get_current_object()
+    if "evidence_store" not in app.extensions:
+        app.extensions["evidence_store"] = open_store(app.config["STORAGE_URL"])
+    return app.extensions["evidence_store"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_file: int
+    per_subject: int
+    files_per_submission: int
+
+
+def limits() -> Limits:
+    cfg = current_app.config
+    return Limits(cfg["EVIDENCE_MAX_FILE_MB"] * MB, cfg["EVIDENCE_MAX_CASE_MB"] * MB, cfg["EVIDENCE_MAX_FILES"])
+
+
+def accepted_types_text() -> str:
+    return ", ".join(_(t.label) for t in ACCEPTED)
+
+
+def refused_type_message() -> str:
+    return _("This file type is not accepted. Accepted: %(types)s.", types=accepted_types_text())
+
+
+def used_bytes(subject_type: str, subject_id) -> int:
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Evidence.size), 0)).where(
+        Evidence.subject_type == subject_type, Evidence.subject_id == str(subject_id))) or 0
+
+
+def request_window(req: OrderRequest, now: dt.datetime) -> tuple[bool, bool]:
+    """(uploads accepted, uploads late): while the request is open, and afterwards as long as the order
+    may still go to a case (marked late)."""
+    if req.is_open:
+        return True, False
+    return open_escalation(req.order, now) is not None, True
+
+
+def check_can_add(actor, req: OrderRequest, now: dt.datetime) -> str:
+    """The uploader's party; refuses strangers and closed requests."""
+    party = party_of(actor, req.order)
+    if party is None:
+        raise NotAllowed(_("Only the buyer and the merchant of this order can add evidence."))
+    accepted, _late = request_window(req, now)
+    if not accepted:
+        raise Conflict(_("This request is closed: evidence can no longer be added to it."))
+    return party
+
+
+def check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise InvalidInput(_("Choose what the file shows."), field="kind")
+    return kind
+
+
+def add_file(actor, req: OrderRequest, *, filename: str, chunks: Iterable[bytes] | Iterator[bytes], kind: str,
+             description: str = "", pending_bytes: int = 0, now: dt.datetime | None = None) -> Evidence:
+    """Stream one file to the store under a fresh key, then write its row (CONVENTIONS #3: a failure
+    leaves at most an orphan object, which `flask evidence cleanup` removes, never a row without a file)."""
+    now = now or clock.now_utc()
+    party = check_can_add(actor, req, now)
+    check_kind(kind)
+    lim = limits()
+    room = lim.per_subject - used_bytes("order_request", req.id) - pending_bytes
+    if room <= 0:
+        raise InvalidInput(_("This request already holds the maximum of %(mb)d MB of evidence.",
+                             mb=lim.per_subject // MB))
+    max_bytes = min(lim.per_file, room)
+    inspector = ContentInspector()
+    backend = store()
+    key = new_key("evidence", now)
+    try:
+        stored = backend.put_stream(key, chunks, max_bytes=max_bytes, inspector=inspector,
+                                    retain_until=now + KEEP_FOR)
+    except Refused as exc:
+        log.info("refused upload %r: %s", filename, exc.reason)
+        raise InvalidInput(refused_type_message(), field="files") from exc
+    except TooLarge as exc:
+        if max_bytes < lim.per_file:
+            raise InvalidInput(_("This file would pass the limit of %(mb)d MB of evidence for this request.",
+                                 mb=lim.per_subject // MB), field="files") from exc
+        raise InvalidInput(_("The file is larger than %(mb)d MB. Shorten the recording or split the file.",
+                             mb=lim.per_file // MB), field="files") from exc
+    if stored.size == 0:
+        raise InvalidInput(_("The file is empty."), field="files")
+    sniffed = inspector.result
+    accepted, late = request_window(req, now)
+    row = Evidence(subject_type="order_request", subject_id=str(req.id), order_id=req.order_id, party=party,
+                   uploader_id=actor.id, kind=kind, description=(description or "").strip()[:2000],
+                   display_name=safe_display_name(filename), mime=sniffed.mime, extension=sniffed.extension,
+                   charset=sniffed.charset, size=stored.size, sha256=stored.sha256, storage_backend=backend.scheme,
+                   storage_key=stored.key, created_at=now, late=late, withdrawn=False,
+                   retained_until=stored.retained_until)
+    db.session.add(row)
+    db.session.flush()
+    record_event("order", req.order_id, actor, "evidence.added",
+                 {"evidence_id": row.id, "request_id": req.id, "party": party, "kind": kind, "name": row.display_name,
+                  "mime": row.mime, "size": row.size, "sha256": row.sha256, "late": late}, now=now)
+    return row
+
+
+def evidence_of(req: OrderRequest) -> list[Evidence]:
+    return list(db.session.scalars(sa.select(Evidence).where(
+        Evidence.subject_type == "order_request", Evidence.subject_id == str(req.id)).order_by(Evidence.id)))
+
+
+def record_download(actor, evidence: Evidence, now: dt.datetime | None = None) -> None:
+    record_event("order", evidence.order_id, actor, "evidence.downloaded", {"evidence_id": evidence.id}, now=now)
+
+
+# ---- integrity ----
+
+@dataclass(frozen=True)
+class Finding:
+    evidence_id: int
+    key: str
+    problem: str   # "missing" / "mismatch"
+
+
+def verify(subject: tuple[str, str] | None = None) -> Iterator[tuple[Evidence, Finding | None]]:
+    """Re-hash every stored object (or one subject's) against its row."""
+    from arbitration.storage import ObjectMissing
+
+    stmt = sa.select(Evidence).order_by(Evidence.id).execution_options(yield_per=200)
+    if subject:
+        stmt = stmt.where(Evidence.subject_type == subject[0], Evidence.subject_id == subject[1])
+    backend = store()
+    for ev in db.session.scalars(stmt):
+        try:
+            digest = backend.sha256_of(ev.storage_key)
+        except ObjectMissing:
+            yield ev, Finding(ev.id, ev.storage_key, "missing")
+            continue
+        yield ev, (None if digest == ev.sha256 else Finding(ev.id, ev.storage_key, "mismatch"))
+
+
+def cleanup(older_than: dt.timedelta = dt.timedelta(hours=1), now: dt.datetime | None = None) -> tuple[int, int]:
+    """Remove stored objects that have no row and are older than `older_than` (left by a failed request),
+    and partial writes. Returns (orphans removed, partial writes aborted)."""
+    now = now or clock.now_utc()
+    backend = store()
+    cutoff = now - older_than
+    removed = 0
+    batch: list[str] = []
+
+    def flush_batch() -> int:
+        known = set(db.session.scalars(sa.select(Evidence.storage_key).where(Evidence.storage_key.in_(batch))))
+        gone = 0
+        for key in batch:
+            if key not in known:
+                backend.delete(key)
+                gone += 1
+        batch.clear()
+        return gone
+
+    for key in backend.iter_keys("evidence", older_than=cutoff):
+        batch.append(key)
+        if len(batch) >= 500:
+            removed += flush_batch()
+    if batch:
+        removed += flush_batch()
+    return removed, backend.abort_incomplete(cutoff)

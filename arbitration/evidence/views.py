@@ -1,0 +1,123 @@
+"""Evidence pages: a streamed upload on an order request, downloads checked every time, image previews."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from arbitration.db import db, rollback
+from arbitration.errors import DomainError, InvalidInput
+from arbitration.evidence import services
+from arbitration.evidence.models import Evidence
+from arbitration.evidence.permissions import can_add_evidence, can_read_evidence
+from arbitration.evidence.streaming import FilePart, parts
+from arbitration.extensions import csrf
+from arbitration.orders.models import Order, OrderRequest
+from arbitration.storage import content_disposition, safe_content_type
+
+bp = Blueprint("evidence", __name__)
+FIELD_SLACK = 64 * 1024
+
+
+def _request_of(number: str, request_id: int) -> OrderRequest:
+    req = db.session.get(OrderRequest, request_id)
+    if req is None or req.order.number != number or not can_add_evidence(current_user, req.order):
+        abort(404)
+    return req
+
+
+@bp.route("/orders/<number>/requests/<int:request_id>/evidence", methods=["POST"])
+@csrf.exempt  # the token is checked below, from the streamed body: reading request.form would spool the files
+@login_required
+def upload(number: str, request_id: int):
+    req = _request_of(number, request_id)
+    lim = services.limits()
+    request.max_content_length = lim.per_file * lim.files_per_submission + FIELD_SLACK
+    boundary = request.mimetype_params.get("boundary", "").encode()
+    if request.mimetype != "multipart/form-data" or not boundary:
+        abort(400)
+    fields: dict[str, str] = {}
+    stored, pending = 0, 0
+    try:
+        for part in parts(request.stream, boundary):
+            if not isinstance(part, FilePart):
+                fields[part[0]] = part[1]
+                continue
+            if stored == 0:  # the form sends its fields first: check them before taking any file
+                _check_fields(fields)
+            if not part.filename and stored == 0:
+                continue
+            if stored >= lim.files_per_submission:
+                raise InvalidInput(_("At most %(n)d files at a time.", n=lim.files_per_submission))
+            row = services.add_file(current_user, req, filename=part.filename, chunks=part.chunks,
+                                    kind=fields.get("kind", ""), description=fields.get("description", ""),
+                                    pending_bytes=pending)
+            stored, pending = stored + 1, pending + row.size
+        if stored == 0:
+            _check_fields(fields)
+            raise InvalidInput(_("Choose a file to upload."))
+    except (CSRFError, ValidationError):
+        rollback()
+        abort(400)
+    except DomainError as err:
+        rollback()
+        flash(err.message, "error")
+        return redirect(url_for("orders.detail", number=number)), 303
+    flash(_("%(n)d file(s) added as evidence.", n=stored), "success")
+    return redirect(url_for("orders.detail", number=number))
+
+
+def _check_fields(fields: dict[str, str]) -> None:
+    if current_app.config.get("WTF_CSRF_ENABLED", True):  # as CSRFProtect itself decides
+        validate_csrf(fields.get("csrf_token"))
+    services.check_kind(fields.get("kind", ""))
+
+
+def _readable(evidence_id: int) -> Evidence:
+    ev = db.session.get(Evidence, evidence_id)
+    if ev is None:
+        abort(404)
+    order = db.session.get(Order, ev.order_id)
+    if not can_read_evidence(current_user, ev, order):
+        abort(404)
+    return ev
+
+
+def _stream(ev: Evidence, disposition: str, content_type: str) -> Response:
+    reader = services.store().open_read(ev.storage_key)
+
+    def body():
+        with reader:
+            while chunk := reader.read(1024 * 1024):
+                yield chunk
+
+    response = Response(body(), content_type=content_type)  # needs no request context: the reader is open
+    response.headers["Content-Disposition"] = disposition
+    response.headers["Content-Length"] = str(ev.size)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/evidence/<int:evidence_id>/download")
+@login_required
+def download(evidence_id: int):
+    ev = _readable(evidence_id)
+    services.record_download(current_user, ev)
+    url = services.store().presigned_url(ev.storage_key, filename=ev.display_name,
+                                         content_type=safe_content_type(ev.content_type), expires_seconds=300)
+    if url:
+        return redirect(url)
+    return _stream(ev, content_disposition(ev.display_name), safe_content_type(ev.content_type))
+
+
+@bp.route("/evidence/<int:evidence_id>/preview")
+@login_required
+def preview(evidence_id: int):
+    """Inline only for raster images sniffed from the bytes; never SVG, HTML or anything else."""
+    ev = _readable(evidence_id)
+    if not ev.is_raster_image:
+        abort(404)
+    return _stream(ev, "inline", ev.mime)
