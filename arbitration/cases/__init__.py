@@ -1,0 +1,1 @@
+"""Dispute cases (DESIGN §3): lifecycle, negotiation, deadlines with published default outcomes."""
