@@ -17,6 +17,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config_module.from_environment())
     app.config.update(overrides or {})
     app.instance_path = app.config["INSTANCE_PATH"]
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from arbitration import models  # noqa: F401  (register every table)
     from arbitration import web

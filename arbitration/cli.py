@@ -171,5 +171,3 @@ def register(app: Flask) -> None:
     for command in (deadlines_cli, audit_cli, calendar_cli, users_cli, evidence_cli, seed_demo_command,
                     serve_command):
         app.cli.add_command(command)
-
-

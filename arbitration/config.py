@@ -57,6 +57,8 @@ def from_environment() -> dict:
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(_env("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         "LOGIN_THROTTLE_MINUTES": int(_env("LOGIN_THROTTLE_MINUTES", "15")),
         "TESTING_HOOKS": _flag("TESTING_HOOKS", False),
+        # proxies in front of the app that set X-Forwarded-For/-Proto (0: the app faces clients directly)
+        "PROXY_HOPS": int(_env("PROXY_HOPS", "0")),
         # evidence limits: per file, per case (or request), files per submission
         "EVIDENCE_MAX_FILE_MB": int(_env("EVIDENCE_MAX_FILE_MB", "200")),
         "EVIDENCE_MAX_CASE_MB": int(_env("EVIDENCE_MAX_CASE_MB", "1024")),
@@ -74,7 +76,7 @@ DEFAULTS = {
     "SESSION_COOKIE_NAME": "arb_session",
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "WTF_CSRF_TIME_LIMIT": 4 * 3600,
-    "MAX_CONTENT_LENGTH": None,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # forms; the evidence upload raises its own limit per request
     "LANGUAGES": {"zh": "中文", "en": "English"},
     "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
     "SWEEP_BATCH_SIZE": 200,

@@ -10,7 +10,7 @@ import threading
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask.globals import request_ctx
 from sqlalchemy import event
-from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

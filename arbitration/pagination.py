@@ -20,31 +20,31 @@ def encode(value: dt.datetime, row_id: int) -> str:
 def decode(cursor: str | None) -> tuple[dt.datetime, int] | None:
     """A cursor from a URL; None when absent or malformed (then the first page is shown)."""
     try:
-        micros, row_id = (cursor or "").split("_")
-        return dt.datetime.fromtimestamp(int(micros) / 1_000_000, dt.timezone.utc), int(row_id)
+        micros, row_id = (int(part) for part in (cursor or "").split("_"))
+        if not (0 <= micros < 2**62 and 0 <= row_id < 2**62):
+            return None
+        return dt.datetime.fromtimestamp(micros / 1_000_000, dt.timezone.utc), row_id
     except (ValueError, OverflowError, OSError):
         return None
 
 
-def newest_first(session, stmt, time_col, id_col, cursor: str | None, size: int) -> Page:
-    """Rows ordered by (time desc, id desc), starting after `cursor`."""
+def _keyset(session, stmt, time_col, id_col, cursor: str | None, size: int, newest: bool) -> Page:
     after = decode(cursor)
     if after:
-        stmt = stmt.where(sa.tuple_(time_col, id_col) < sa.tuple_(sa.literal(after[0], time_col.type),
-                                                                    sa.literal(after[1])))
-    rows = list(session.scalars(stmt.order_by(time_col.desc(), id_col.desc()).limit(size + 1)))
+        key, bound = sa.tuple_(time_col, id_col), sa.tuple_(sa.literal(after[0], time_col.type), sa.literal(after[1]))
+        stmt = stmt.where(key < bound if newest else key > bound)
+    order = (time_col.desc(), id_col.desc()) if newest else (time_col.asc(), id_col.asc())
+    rows = list(session.scalars(stmt.order_by(*order).limit(size + 1)))
     more = len(rows) > size
     rows = rows[:size]
     return Page(rows, encode(getattr(rows[-1], time_col.key), rows[-1].id) if more else None)
+
+
+def newest_first(session, stmt, time_col, id_col, cursor: str | None, size: int) -> Page:
+    """Rows ordered by (time desc, id desc), starting after `cursor`."""
+    return _keyset(session, stmt, time_col, id_col, cursor, size, newest=True)
 
 
 def soonest_first(session, stmt, time_col, id_col, cursor: str | None, size: int) -> Page:
     """Rows ordered by (time asc, id asc), starting after `cursor` (queues sorted by deadline)."""
-    after = decode(cursor)
-    if after:
-        stmt = stmt.where(sa.tuple_(time_col, id_col) > sa.tuple_(sa.literal(after[0], time_col.type),
-                                                                    sa.literal(after[1])))
-    rows = list(session.scalars(stmt.order_by(time_col.asc(), id_col.asc()).limit(size + 1)))
-    more = len(rows) > size
-    rows = rows[:size]
-    return Page(rows, encode(getattr(rows[-1], time_col.key), rows[-1].id) if more else None)
+    return _keyset(session, stmt, time_col, id_col, cursor, size, newest=False)

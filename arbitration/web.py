@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, flash, jsonify, render_template, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,6 +16,8 @@ from arbitration.calendar.rules import split_duration, time_left
 from arbitration.db import commit, rollback
 from arbitration.errors import DomainError
 from arbitration.money import yuan
+from arbitration.web_format import format_local
+from arbitration.storage.base import human_size
 
 ERROR_TITLES = {
     400: lambda: _("The request could not be understood"),
@@ -133,9 +135,10 @@ def install(app: Flask) -> None:
 
     @app.template_filter("localtime")
     def _localtime(value: dt.datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-        return format_datetime(value, fmt) if value else ""
+        return format_local(value, fmt) if value else ""
 
     app.add_template_filter(yuan, "yuan")
+    app.add_template_filter(human_size, "filesize")
 
     @app.template_filter("time_left")
     def _time_left(due: dt.datetime) -> str:

@@ -62,7 +62,7 @@ def app_config(**extra) -> dict:
     return {"TESTING": True, "DATABASE_URL": database_url(), "SECRET_KEY": "test-" + secrets.token_hex(8),
             "WTF_CSRF_ENABLED": False, "JOBS_IMMEDIATE": True, "EMBEDDED_WORKER": False,
             "DISPLAY_TIMEZONE": "Asia/Shanghai", "BABEL_DEFAULT_LOCALE": "zh",
-                    "RISK_ORDERS": 1000,  # tests make many orders at one frozen instant; the risk tests lower it
+            "RISK_ORDERS": 1000,  # tests make many orders at one frozen instant; the risk tests lower it
             **extra}
 
 

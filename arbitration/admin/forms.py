@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from arbitration.auth.labels import ROLE_LABELS
 from arbitration.forms import choices
 
+
 class UserForm(FlaskForm):
     username = StringField(_l("User name"), validators=[
         DataRequired(_l("Enter a user name.")), Length(min=3, max=40),

@@ -36,6 +36,7 @@ def users():
     role = request.args.get("role", "")
     query = request.args.get("q", "").strip()
     after = request.args.get("after", type=int) or 0
+    after = after if 0 <= after < 2**62 else 0  # a malformed cursor shows the first page
     stmt = sa.select(User).where(User.id > after).order_by(User.id).limit(PAGE_SIZE + 1)
     if role in Role.__members__:
         stmt = stmt.where(User.role == Role(role))

@@ -74,7 +74,8 @@ def verify_subject(subject_type: str, subject_id) -> ChainReport:
     head = db.session.get(ChainHead, (subject_type, sid), populate_existing=True)
     stream = db.session.scalars(
         sa.select(Event).where(Event.subject_type == subject_type, Event.subject_id == sid)
-        .order_by(Event.seq).execution_options(yield_per=500, populate_existing=True))  # the stored bytes, not cached objects
+        .order_by(Event.seq)
+        .execution_options(yield_per=500, populate_existing=True))  # the stored bytes, not cached objects
     count = 0
 
     def counted():

@@ -63,9 +63,11 @@ def add_day(actor, day: dt.date, kind: str, name: str, now: dt.datetime | None =
     if kind not in ("holiday", "workday"):
         raise InvalidInput(_("Choose a holiday or a make-up working day."), field="kind")
     if kind == "holiday" and day.weekday() >= 5:
-        raise InvalidInput(_("%(day)s is a weekend day already; only weekdays can be holidays.", day=day), field="day")
+        raise InvalidInput(_("%(day)s is a weekend day already; only weekdays can be holidays.", day=day),
+                           field="day")
     if kind == "workday" and day.weekday() < 5:
-        raise InvalidInput(_("%(day)s is a weekday already; only weekend days can be make-up working days.", day=day), field="day")
+        raise InvalidInput(_("%(day)s is a weekday already; only weekend days can be make-up working days.",
+                             day=day), field="day")
     if db.session.get(CalendarDay, day) is not None:
         raise Conflict(_("%(day)s is already in the calendar.", day=day), field="day")
     row = CalendarDay(day=day, kind=kind, name=name.strip(), source="admin", created_at=now)

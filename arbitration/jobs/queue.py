@@ -46,7 +46,7 @@ class _EmbeddedConsumer(Consumer):
 
 
 def init_app(app: Flask) -> None:
-    global _app, _embedded
+    global _app
     _app = app
     if app.config.get("JOBS_IMMEDIATE"):
         huey.immediate = True  # tests: jobs run synchronously, in memory

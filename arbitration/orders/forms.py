@@ -46,11 +46,19 @@ class ReviewForm(FlaskForm):
     text = TextAreaField(_l("Reason (required when rejecting)"), validators=[Length(max=TEXT)])
 
 
+def _positive_money(form, field):
+    from wtforms.validators import ValidationError
+
+    if field.data is None or not field.data.is_finite() or field.data <= 0 or field.fen() is None:
+        raise ValidationError(_l("Enter the amount in yuan, with at most two decimals, e.g. 12.50."))
+
+
 class AmountField(DecimalField):
     """Yuan with at most two decimals, turned into whole fen."""
 
     def fen(self) -> int | None:
-        if self.data is None:
+        """Whole fen, or None for anything else (fractions of a fen, infinities, absurd sizes)."""
+        if self.data is None or not self.data.is_finite() or abs(self.data) > 10**9:
             return None
         value = self.data * 100
         return int(value) if value == value.to_integral_value() else None
@@ -58,7 +66,7 @@ class AmountField(DecimalField):
 
 class RespondForm(FlaskForm):
     response = RadioField(_l("Answer"), validate_choice=False)
-    amount = AmountField(_l("Amount (yuan)"), places=2, validators=[Optional(), NumberRange(min=0.01)])
+    amount = AmountField(_l("Amount (yuan)"), places=2, validators=[Optional(), _positive_money])
     codes = TextAreaField(_l("New card codes, one per line"), validators=[Length(max=TEXT)])
     text = TextAreaField(_l("Message to the buyer (a refusal needs a reason)"), validators=[Length(max=TEXT)])
 
@@ -99,9 +107,17 @@ class PolicyForm(FlaskForm):
                                           validators=[InputRequired(), NumberRange(1, 30 * 24)])
 
 
+def _finite_percent(form, field):
+    from wtforms.validators import ValidationError
+
+    if field.data is None or not field.data.is_finite() or not 0 <= field.data <= 100:
+        raise ValidationError(_l("Enter a percentage between 0 and 100."))
+    if field.data * 100 != (field.data * 100).to_integral_value():
+        raise ValidationError(_l("At most two decimals (0.01 % is the smallest step)."))
+
+
 class FeeScheduleForm(FlaskForm):
-    paid_rate = DecimalField(_l("Fee for cancelling a paid order (%)"), places=2,
-                             validators=[InputRequired(), NumberRange(0, 100)])
-    delivered_rate = DecimalField(_l("Fee for cancelling a delivered order (%)"), places=2,
-                                  validators=[InputRequired(), NumberRange(0, 100)])
+    paid_rate = DecimalField(_l("Fee for cancelling a paid order (%)"), validators=[InputRequired(), _finite_percent])
+    delivered_rate = DecimalField(_l("Fee for cancelling a delivered order (%)"),
+                                  validators=[InputRequired(), _finite_percent])
     note = TextAreaField(_l("Text shown to buyers before they pay"), validators=[Length(max=500)])

@@ -102,6 +102,7 @@ def refusal(reason: str, action: Action, state: OrderState) -> str:
     return _("This order is %(state)s: you cannot %(action)s now.", state=STATE_LABELS[state],
              action=ACTION_LABELS[action])
 
+
 AFTER_SALES_PROBLEMS_CHOICES = list(PROBLEM_LABELS.items())
 
 DEADLINE_LABELS = {

@@ -16,6 +16,7 @@ from arbitration.orders import rules
 from arbitration.orders.escalations import escalate
 from arbitration.orders.models import Order, OrderRequest
 from arbitration.orders.refunds import check_amount, issue_refund, refunded_so_far
+from arbitration.web_format import format_local
 from arbitration.orders.rules import Action, OrderState
 from arbitration.orders.services import (SUBJECT, _hours, apply_action, current_fee_schedule, ensure_allowed,
                                          open_request, schedule_auto_confirm)
@@ -32,6 +33,29 @@ def cancellation_fee_for(order: Order, reason: str) -> tuple[int, bool]:
     current = current_fee_schedule(order.merchant_id)
     asked = getattr(current, field) if current else 0
     return rules.cancellation_fee(order.amount_fen, disclosed), asked > disclosed
+
+
+def _refund(order: Order, amount_fen: int, **kwargs) -> None:
+    """Pay back `amount_fen`; nothing to pay when a disclosed fee takes it all (the request still succeeds)."""
+    if amount_fen > 0:
+        issue_refund(order, amount_fen, **kwargs)
+
+
+def _target_after_payment(order: Order, response: str, amount_fen: int | None) -> OrderState | None:
+    """A full refund, or a partial one (or compensation) that pays back all that is left, refunds the order."""
+    left = rules.refundable(order.amount_fen, refunded_so_far(order))
+    if response == "full_refund" or (response in ("partial_refund", "compensation") and amount_fen
+                                     and amount_fen >= left):
+        return OrderState.refunded
+    return None
+
+
+def _before_due(req: OrderRequest, now: dt.datetime, due: dt.datetime | None = None) -> None:
+    """An answer after its deadline is refused: the published default applies instead."""
+    due = due or req.due_at
+    if due is not None and now > due:
+        raise Conflict(_("The deadline for this answer passed at %(time)s; the published default applies.",
+                         time=format_local(due)))
 
 
 def _reminder(start: dt.datetime, hours: int) -> dt.datetime:
@@ -117,6 +141,9 @@ def _set_request_state(req: OrderRequest, state: str, now: dt.datetime) -> None:
     if state not in ("pending", "reissued"):
         req.closed_at = now
         deadlines.meet("order_request", req.id, now=now)
+        db.session.flush()
+        if req.order.state == OrderState.delivered and not req.order.locked:
+            schedule_auto_confirm(req.order, now)  # the window held by the request starts again
     db.session.flush()
 
 
@@ -141,14 +168,15 @@ def review_cancellation(order: Order, req: OrderRequest, merchant: User, *, appr
     now = now or clock.now_utc()
     ensure_allowed(order, Action.review_cancellation, merchant)
     _require_open(order, req, ("cancellation",))
+    _before_due(req, now)
     if not approve:
         text = _reasoned(text)
     apply_action(order, Action.review_cancellation, merchant, to_state=OrderState.refunded if approve else None,
                  data={"request_id": req.id, "approve": approve}, now=now)
     if approve:
         _answer(req, merchant, "approve", "approved", now, text=(text or "").strip())
-        issue_refund(order, rules.refundable(order.amount_fen, refunded_so_far(order)) - req.fee_fen,
-                     fee_fen=req.fee_fen, request_id=req.id, actor=merchant, now=now)
+        _refund(order, rules.refundable(order.amount_fen, refunded_so_far(order)) - req.fee_fen,
+                fee_fen=req.fee_fen, request_id=req.id, actor=merchant, now=now)
     else:
         _answer(req, merchant, "reject", "rejected", now, text=text)
         escalate(order, req, "cancellation_rejected", now)
@@ -160,8 +188,8 @@ def approve_by_default(req: OrderRequest, now: dt.datetime) -> None:
     order = req.order
     apply_action(order, Action.approve_cancellation_by_default, None, data={"request_id": req.id}, now=now)
     _answer(req, None, "approve", "auto_approved", now)
-    issue_refund(order, rules.refundable(order.amount_fen, refunded_so_far(order)) - req.fee_fen,
-                 fee_fen=req.fee_fen, request_id=req.id, now=now)
+    _refund(order, rules.refundable(order.amount_fen, refunded_so_far(order)) - req.fee_fen,
+            fee_fen=req.fee_fen, request_id=req.id, now=now)
 
 
 def respond_cancellation(order: Order, req: OrderRequest, merchant: User, *, response: str,
@@ -170,28 +198,26 @@ def respond_cancellation(order: Order, req: OrderRequest, merchant: User, *, res
     now = now or clock.now_utc()
     ensure_allowed(order, Action.respond_cancellation, merchant)
     _require_open(order, req, ("cancellation",))
+    _before_due(req, now)
     if response not in rules.DELIVERED_RESPONSES:
         raise InvalidInput(_("Choose an answer."), field="response")
     if response == "refuse":
         text = _reasoned(text)
     if response in ("partial_refund", "compensation"):
         check_amount(order, amount_fen)
-    to_state = OrderState.refunded if response == "full_refund" else None
+    to_state = _target_after_payment(order, response, amount_fen)
     apply_action(order, Action.respond_cancellation, merchant, to_state=to_state,
                  data={"request_id": req.id, "response": response, "amount_fen": amount_fen}, now=now)
     if response == "refuse":
         _answer(req, merchant, response, "rejected", now, text=text)
         escalate(order, req, "cancellation_rejected", now)
-        schedule_auto_confirm(order, now)
         return req
     left = rules.refundable(order.amount_fen, refunded_so_far(order))
     refund = left - req.fee_fen if response == "full_refund" else amount_fen
     _answer(req, merchant, response, "resolved", now, amount=refund, text=(text or "").strip())
-    issue_refund(order, refund, fee_fen=req.fee_fen if response == "full_refund" else 0,
-                 kind="compensation" if response == "compensation" else "refund", request_id=req.id, actor=merchant,
-                 now=now)
-    if order.state == OrderState.delivered:
-        schedule_auto_confirm(order, now)
+    _refund(order, refund, fee_fen=req.fee_fen if response == "full_refund" else 0,
+            kind="compensation" if response == "compensation" else "refund", request_id=req.id, actor=merchant,
+            now=now)
     return req
 
 
@@ -233,6 +259,7 @@ def respond_after_sales(order: Order, req: OrderRequest, merchant: User, *, resp
     now = now or clock.now_utc()
     ensure_allowed(order, Action.respond_after_sales, merchant)
     _require_open(order, req, ("after_sales",))
+    _before_due(req, now)
     if response not in rules.AFTER_SALES_RESPONSES:
         raise InvalidInput(_("Choose an answer."), field="response")
     codes = [c.strip() for c in (codes or []) if c and c.strip()]
@@ -242,7 +269,7 @@ def respond_after_sales(order: Order, req: OrderRequest, merchant: User, *, resp
         text = _reasoned(text)
     if response == "partial_refund":
         check_amount(order, amount_fen)
-    to_state = OrderState.refunded if response == "full_refund" else None
+    to_state = _target_after_payment(order, response, amount_fen)
     apply_action(order, Action.respond_after_sales, merchant, to_state=to_state,
                  data={"request_id": req.id, "response": response, "amount_fen": amount_fen}, now=now)
     if response in ("reissue", "replace"):
@@ -260,9 +287,7 @@ def respond_after_sales(order: Order, req: OrderRequest, merchant: User, *, resp
         return req
     refund = rules.refundable(order.amount_fen, refunded_so_far(order)) if response == "full_refund" else amount_fen
     _answer(req, merchant, response, "resolved", now, amount=refund, text=(text or "").strip())
-    issue_refund(order, refund, request_id=req.id, actor=merchant, now=now)
-    if order.state == OrderState.delivered:
-        schedule_auto_confirm(order, now)
+    _refund(order, refund, request_id=req.id, actor=merchant, now=now)
     return req
 
 
@@ -271,15 +296,16 @@ def verify_reissue(order: Order, req: OrderRequest, actor: User | None, *, works
     """The buyer reports within 72 h whether the reissued goods work; silence counts as accepted."""
     now = now or clock.now_utc()
     ensure_allowed(order, Action.verify_reissue, actor)
-    if req.order_id != order.id:
-        raise InvalidInput(_("No such request on this order."))
+    _require_open(order, req, ("after_sales",))
+    if req.state != "reissued":
+        raise Conflict(_("This request is not waiting for your check."))
+    if actor is not None:
+        _before_due(req, now, req.verify_due_at)
     if not works:
         note = _description(note)
     apply_action(order, Action.verify_reissue, actor, data={"request_id": req.id, "works": works}, now=now)
     if works:
         _set_request_state(req, "accepted", now)
-        if order.state == OrderState.delivered:
-            schedule_auto_confirm(order, now)
     else:
         req.response_text = (req.response_text + "\n" if req.response_text else "") + note
         _set_request_state(req, "failed", now)

@@ -66,6 +66,10 @@ def ensure_allowed(order: Order, action: Action, actor: User | None) -> None:
     role = order_role(actor, order)
     if role is None:
         raise NotAllowed(_("You may not do this on this order."))
+    if order not in db.session.dirty:
+        # lock the row (PostgreSQL; SQLite transactions are serial already) and read it afresh, so two
+        # people acting at once are checked one after the other
+        db.session.refresh(order, with_for_update=True)
     problem = rules.check(action, role, facts_of(order))
     if problem:
         raise (NotAllowed if problem == "role" else Conflict)(refusal(problem, action, order.state))
@@ -211,9 +215,12 @@ def unlock_order(order: Order, actor: User, *, method: str, note: str, now: dt.d
         raise InvalidInput(_("Choose how the buyer's identity was verified."), field="method")
     if len((note or "").strip()) < 5:
         raise InvalidInput(_("Write down what was checked (at least 5 characters)."), field="note")
+    now = now or clock.now_utc()
     apply_action(order, Action.unlock, actor, data={"method": method, "note": note.strip()}, now=now)
     order.locked, order.lock_reason = False, None
     db.session.flush()
+    if order.state == OrderState.delivered and open_request(order) is None:
+        schedule_auto_confirm(order, now)  # the window a lock interrupted starts again
     return order
 
 

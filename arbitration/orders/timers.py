@@ -1,9 +1,13 @@
 """What happens when an order's deadlines pass (registered with the deadline engine)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 
+from arbitration.calendar.rules import Due
 from arbitration.db import db
+from arbitration.deadlines import services as deadlines
 from flask import url_for
 from flask_babel import gettext as _
 
@@ -35,8 +39,14 @@ def auto_confirm(deadline, now):
              lambda: _l("The cancellation is approved by default and the money is refunded."))
 def approve_cancellation_by_default(deadline, now):
     req = db.session.get(OrderRequest, int(deadline.subject_id))
-    if req.state == "pending":
-        order_requests.approve_by_default(req, now)
+    if req.state != "pending":
+        return
+    if req.order.locked:  # held while risk control has the order; looked at again every hour
+        deadlines.schedule("order_request", req.id, deadline.kind, deadline.consequence,
+                           Due(now + dt.timedelta(hours=1), False), started_at=now,
+                           actor_merchant_id=req.merchant_id)
+        return
+    order_requests.approve_by_default(req, now)
 
 
 @consequence("order.merchant_missed_request",

@@ -10,7 +10,7 @@ from arbitration.auth.permissions import require
 from arbitration.db import db
 from arbitration.errors import DomainError
 from arbitration.evidence import services as evidence_services
-from arbitration.evidence.permissions import can_add_evidence
+from arbitration.evidence.permissions import can_add_evidence, can_read_evidence
 from arbitration.orders import permissions as perm
 from arbitration.orders import queries
 from arbitration.orders import requests as order_requests
@@ -33,12 +33,12 @@ def _labels():
 
 
 def _load(number: str, action: Action | None = None):
-    """The order, if the user may see it (404 otherwise: no hint that it exists); 403 if not this action."""
+    """The order, if the user may see it (404 otherwise: no hint that it exists), and may take `action` now."""
     order = services.get_order(number)
     if order is None or not perm.can_view_order(current_user, order):
         abort(404)
-    if action is not None and not perm.can_act(current_user, order, action):
-        abort(403)
+    if action is not None:
+        services.ensure_allowed(order, action, current_user)  # 403, or 409 saying why not now
     return order
 
 
@@ -67,6 +67,7 @@ def detail(number: str):
         open_request=services.open_request(order), show_codes=perm.can_see_card_codes(current_user, order),
         evidence={r.id: evidence_services.evidence_of(r) for r in queries.requests_of(order)},
         can_add_evidence=can_add_evidence(current_user, order), accepted_types=evidence_services.accepted_types_text(),
+        can_read_evidence=can_read_evidence(current_user, None, order),
         evidence_limits=evidence_services.limits(),
         unlock_form=UnlockForm(formdata=None), refund_form=RefundOutcomeForm(formdata=None),
         verify_form=VerifyReissueForm(formdata=None))
@@ -79,9 +80,8 @@ def cancel(number: str):
     if order.state == OrderState.completed and order.buyer_id == current_user.id:
         # not cancellable: the page says why and what to do instead
         return render_template("orders/not_cancellable.html", order=order), 409
-    allowed = Action.cancel if order.state == OrderState.pending_payment else Action.request_cancellation
-    if not perm.can_act(current_user, order, allowed):
-        abort(403)
+    services.ensure_allowed(order, Action.cancel if order.state == OrderState.pending_payment
+                            else Action.request_cancellation, current_user)
     form = CancelForm()
     if form.validate_on_submit():
         try:

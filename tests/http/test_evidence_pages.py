@@ -204,8 +204,8 @@ def test_a_store_failure_mid_upload_leaves_no_row_and_says_so(client, session, r
         k not in {e.storage_key for e in rows(session, request_)} for k in backend.iter_keys("evidence"))
 
 
-def test_a_database_failure_after_storing_leaves_an_orphan_that_cleanup_removes(app, client, session, request_,
-                                                                              monkeypatch):
+def test_a_database_failure_after_storing_leaves_an_orphan_that_cleanup_removes(
+        app, client, session, request_, monkeypatch):
     import datetime as dt
     import os
 

@@ -8,8 +8,10 @@ import pytest
 from tests.conftest import login
 from tests.factories import ONE_PER_ROLE
 
+
 ROLE_NAMES_ZH = {"buyer": "买家", "merchant_staff": "商家员工", "support": "平台客服", "arbitrator": "仲裁员",
                  "supervisor": "仲裁主管", "regulator": "监管人员", "admin": "管理员"}
+
 
 @pytest.mark.parametrize("role", sorted(ONE_PER_ROLE))
 def test_each_role_logs_in_and_sees_its_own_home_page(client, personas, role):

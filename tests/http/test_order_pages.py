@@ -231,3 +231,62 @@ def test_the_admin_edits_a_merchants_policy_and_adds_a_fee_version(client, sessi
     assert client.post(f"/admin/merchants/{merchant_id}/fees",
                        data={"paid_rate": "5", "delivered_rate": "0", "note": "5%"}).status_code == 302
     assert session.scalar(sa.select(FeeSchedule.paid_rate_bp).where(FeeSchedule.merchant_id == merchant_id)) == 500
+
+
+# ---- bad input found in review ----
+
+@pytest.mark.parametrize("amount", ["Infinity", "1e999999", "sNaN", "NaN", "-0.01", "0"])
+def test_absurd_amounts_are_refused_with_a_message_not_a_crash(client, personas, amount):
+    o = new_order(personas, "delivered")
+    req = order_requests.request_cancellation(o, personas["buyer"], ground="not_as_described",
+                                              description="页面写面值100元，实际到账50元")
+    login(client, "merchant")
+    response = client.post(f"/merchant/requests/{req.id}", data={"response": "partial_refund", "amount": amount})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("rate", ["sNaN", "Infinity", "150", "0.001", "-1"])
+def test_absurd_fee_rates_are_refused(client, personas, rate):
+    login(client, "admin")
+    response = client.post(f"/admin/merchants/{personas['merchant'].merchant_id}/fees",
+                           data={"paid_rate": rate, "delivered_rate": "0"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path, who", [
+    ("/orders?after=1_99999999999999999999999", "buyer"), ("/orders?after=garbage", "buyer"),
+    ("/support/locks?after=99999999999999999999_1", "support"),
+    ("/merchant/requests?after=1_99999999999999999999999", "merchant"),
+    ("/admin/users?after=99999999999999999999999", "admin"),
+])
+def test_malformed_page_cursors_show_the_first_page(client, personas, path, who):
+    login(client, who)
+    assert client.get(path).status_code == 200
+
+
+def test_a_second_cancellation_is_refused_with_the_reason(client, personas):
+    o = new_order(personas)
+    login(client, "buyer")
+    assert client.post(f"/orders/{o.number}/cancel", data={"reason": "wrong_item"}).status_code == 302
+    again = client.post(f"/orders/{o.number}/cancel", data={"reason": "not_needed"})
+    assert again.status_code == 409 and "已有处理中的申请" in again.get_data(as_text=True)
+
+
+def test_a_huge_form_post_is_refused_before_it_is_read(client):
+    response = client.post("/login", data={"username": "x", "password": "y" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+
+
+def test_support_sees_the_order_but_not_the_evidence_links(app, client, personas):
+    from arbitration.evidence.services import add_file
+    from tests.files import png
+
+    o = new_order(personas, "delivered")
+    req = order_requests.request_after_sales(o, personas["buyer"], problem="invalid_code",
+                                             description="卡密兑换时提示已被使用")
+    ev = add_file(personas["buyer"], req, filename="a.png", chunks=[png()], kind="screenshot")
+    login(client, "support")
+    assert f"/evidence/{ev.id}/download" not in client.get(f"/orders/{o.number}").get_data(as_text=True)
+    merchant = app.test_client()
+    login(merchant, "merchant")
+    assert f"/evidence/{ev.id}/download" in merchant.get(f"/orders/{o.number}").get_data(as_text=True)

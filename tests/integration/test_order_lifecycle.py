@@ -82,8 +82,8 @@ def test_silence_for_24h_approves_the_cancellation_by_default(session, personas,
     assert state_of(session, o) == OrderState.refunded and req.state == "auto_approved"
 
 
-def test_a_rejection_needs_a_reason_and_makes_the_order_eligible_for_a_case_for_7_days(session, personas, buyer,
-                                                                                        staff):
+def test_a_rejection_needs_a_reason_and_makes_the_order_eligible_for_a_case_for_7_days(
+        session, personas, buyer, staff):
     o = order(personas)
     req = order_requests.request_cancellation(o, buyer, reason="wrong_item")
     with pytest.raises(InvalidInput):
@@ -402,3 +402,76 @@ def test_policy_changes_apply_to_new_orders_only(session, personas, buyer, staff
     after = order(personas, "pending_payment")
     sweep(now=T0 + dt.timedelta(minutes=16))
     assert (state_of(session, before), state_of(session, after)) == (OrderState.pending_payment, OrderState.closed)
+
+
+# ---- found in review ----
+
+def test_the_reissue_check_acts_only_on_the_request_awaiting_it(session, personas, buyer, staff):
+    o = order(personas, "delivered")
+    old = order_requests.request_after_sales(o, buyer, problem="invalid_code", description="卡密提示已被使用，无法兑换")
+    order_requests.respond_after_sales(o, old, staff, response="refuse", text="卡密已核实有效")
+    current = order_requests.request_after_sales(o, buyer, problem="invalid_code", description="再次兑换仍然失败了，提示卡密无效")
+    order_requests.respond_after_sales(o, current, staff, response="reissue", codes=["NEW-2"])
+    with pytest.raises(Conflict):
+        order_requests.verify_reissue(o, old, buyer, works=True)
+    assert old.state == "rejected" and current.state == "reissued"
+
+
+def test_a_locked_order_is_not_refunded_by_default_until_it_is_unlocked(session, personas, buyer):
+    o = order(personas)
+    req = order_requests.request_cancellation(o, buyer, reason="wrong_item")
+    services.lock_order(o, personas["support"], "manual")
+    sweep(now=T0 + 25 * H)
+    assert state_of(session, o) == OrderState.paid
+    services.unlock_order(o, personas["support"], method="phone_callback", note="已回拨实名手机核实", now=T0 + 26 * H)
+    sweep(now=T0 + 27 * H)
+    session.refresh(req)
+    assert state_of(session, o) == OrderState.refunded and req.state == "auto_approved"
+
+
+def test_an_answer_after_the_deadline_is_refused(session, personas, buyer, staff):
+    o = order(personas)
+    req = order_requests.request_cancellation(o, buyer, reason="wrong_item")
+    with pytest.raises(Conflict, match="期限已于"):
+        order_requests.review_cancellation(o, req, staff, approve=False, text="卡密已出库无法取消", now=T0 + 25 * H)
+    assert req.state == "pending"
+
+
+def test_the_automatic_confirmation_starts_again_when_a_refused_request_ends(session, personas, buyer, staff):
+    o = order(personas, "delivered")
+    req = order_requests.request_after_sales(o, buyer, problem="invalid_code", description="卡密兑换时提示已被使用")
+    order_requests.respond_after_sales(o, req, staff, response="refuse", text="卡密已核实有效", now=T0 + 10 * H)
+    sweep(now=T0 + 81 * H)
+    assert state_of(session, o) == OrderState.delivered   # a new 72 h window from the refusal
+    sweep(now=T0 + 83 * H)
+    assert state_of(session, o) == OrderState.completed
+
+
+def test_the_automatic_confirmation_starts_again_when_the_order_is_unlocked(session, personas, buyer):
+    o = order(personas, "delivered")
+    services.lock_order(o, personas["support"], "manual")
+    sweep(now=T0 + 73 * H)                                 # the window passes while locked: nothing happens
+    assert state_of(session, o) == OrderState.delivered
+    services.unlock_order(o, personas["support"], method="id_document", note="核对身份证一致", now=T0 + 74 * H)
+    sweep(now=T0 + 145 * H)
+    assert state_of(session, o) == OrderState.delivered
+    sweep(now=T0 + 147 * H)
+    assert state_of(session, o) == OrderState.completed
+
+
+def test_a_fee_that_takes_everything_still_lets_the_cancellation_through(session, personas, buyer, staff):
+    add_fee_schedule(None, staff.merchant, paid_rate_bp=10_000, delivered_rate_bp=0, note="100%", now=T0 - H)
+    o = order(personas, fee_shown=True)
+    req = order_requests.request_cancellation(o, buyer, reason="not_needed")
+    result = sweep(now=T0 + 25 * H)
+    assert (result.applied, result.failed) >= (1, 0) and result.failed == 0
+    assert state_of(session, o) == OrderState.refunded
+    assert session.scalar(sa.select(sa.func.count()).select_from(Refund).where(Refund.order_id == o.id)) == 0
+    assert req.fee_fen == 10_000
+
+
+def test_a_partial_refund_of_everything_left_refunds_the_order(session, personas, buyer, staff):
+    o = order(personas, "delivered")
+    req = order_requests.request_cancellation(o, buyer, ground="not_as_described", description="面值不符，只到账50元")
+    order_requests.respond_cancellation(o, req, staff, response="partial_refund", amount_fen=10_000)
+    assert o.state == OrderState.refunded

@@ -60,7 +60,8 @@ def test_every_cell_of_the_case_table(action, state, role):
 
 
 def test_each_party_may_ask_for_reconsideration_once():
-    facts = CaseFacts(S.reconsideration_window, reconsideration_asked_by=frozenset({"merchant"}), actor_party="merchant")
+    facts = CaseFacts(S.reconsideration_window, reconsideration_asked_by=frozenset({"merchant"}),
+                      actor_party="merchant")
     assert wf.check(A.request_reconsideration, R.merchant, facts) == "reconsideration_used"
     buyer = CaseFacts(S.reconsideration_window, reconsideration_asked_by=frozenset({"merchant"}), actor_party="buyer")
     assert wf.check(A.request_reconsideration, R.buyer, buyer) is None

@@ -62,11 +62,13 @@ def test_every_cell_of_the_table(action, state, role):
 
 
 @pytest.mark.parametrize("action", [A.cancel, A.request_cancellation, A.confirm_receipt, A.auto_confirm,
-                                    A.request_after_sales])
+                                    A.request_after_sales, A.review_cancellation, A.respond_cancellation,
+                                    A.approve_cancellation_by_default])
 def test_a_locked_order_cannot_be_cancelled_confirmed_or_requested(action):
     state = next(iter(SPEC[action][0]))
     role = next(iter(SPEC[action][1]))
-    assert rules.check(action, role, OrderFacts(state=state, locked=True)) == "locked"
+    facts = OrderFacts(state=state, locked=True, **ENABLING.get(action, {}))
+    assert rules.check(action, role, facts) == "locked"
 
 
 @pytest.mark.parametrize("action", [A.request_cancellation, A.confirm_receipt, A.auto_confirm,
