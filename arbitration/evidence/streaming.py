@@ -10,7 +10,7 @@ from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDeco
 
 from arbitration.errors import InvalidInput
 
-READ_SIZE = 1024 * 1024
+READ_SIZE = 256 * 1024  # small reads keep the decoder's buffer (and the worker's memory) small
 MAX_FIELD_BYTES = 64 * 1024
 
 
@@ -75,7 +75,7 @@ def _file_data(events) -> Iterator[bytes]:
         if not isinstance(event, Data):
             raise Interrupted()
         if event.data:
-            yield bytes(event.data)
+            yield event.data
         if not event.more_data:
             return
     raise Interrupted()
