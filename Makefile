@@ -37,7 +37,7 @@ system-packages:
 	fi
 
 translations:
-	$(BIN)/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile -d translations
 
 migrate:
 	$(BIN)/flask db upgrade

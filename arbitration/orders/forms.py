@@ -113,7 +113,7 @@ def _finite_percent(form, field):
     if field.data is None or not field.data.is_finite() or not 0 <= field.data <= 100:
         raise ValidationError(_l("Enter a percentage between 0 and 100."))
     if field.data * 100 != (field.data * 100).to_integral_value():
-        raise ValidationError(_l("At most two decimals (0.01 % is the smallest step)."))
+        raise ValidationError(_l("At most two decimals: the smallest step is 0.01 percent."))
 
 
 class FeeScheduleForm(FlaskForm):
