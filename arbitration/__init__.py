@@ -37,7 +37,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_login(app, login_manager)
     web.install(app)
 
-    from arbitration.orders import timers  # noqa: F401  (register the order deadlines' consequences)
+    from arbitration.cases import timers as case_timers  # noqa: F401  (register deadline consequences)
+    from arbitration.orders import timers  # noqa: F401
 
     _register_blueprints(app)
     if app.config["TESTING_HOOKS"]:

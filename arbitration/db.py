@@ -124,6 +124,15 @@ class _State:
 db = Database()
 
 
+def insert_ignore(table, values: dict):
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL (for get-or-create of lock rows)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).values(**values).on_conflict_do_nothing()
+
+
 # ---- side effects after commit (CONVENTIONS #3) ----
 
 def after_commit(fn: Callable[[], None]) -> None:

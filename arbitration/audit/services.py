@@ -10,16 +10,7 @@ import sqlalchemy as sa
 from arbitration import clock
 from arbitration.audit.chain import GENESIS, Problem, canonical_json, event_hash, verify_chain
 from arbitration.audit.models import ChainHead, Event
-from arbitration.db import db
-
-
-def _insert_ignore(table, values: dict):
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).values(**values).on_conflict_do_nothing()
+from arbitration.db import db, insert_ignore
 
 
 def record_event(subject_type: str, subject_id, actor, action: str, data: dict | None = None,
@@ -28,8 +19,8 @@ def record_event(subject_type: str, subject_id, actor, action: str, data: dict |
     now = now or clock.now_utc()
     session = db.session
     sid = str(subject_id)
-    session.execute(_insert_ignore(ChainHead.__table__,
-                                   {"subject_type": subject_type, "subject_id": sid, "seq": 0, "hash": GENESIS}))
+    session.execute(insert_ignore(ChainHead.__table__,
+                                  {"subject_type": subject_type, "subject_id": sid, "seq": 0, "hash": GENESIS}))
     head = session.execute(
         sa.select(ChainHead).where(ChainHead.subject_type == subject_type, ChainHead.subject_id == sid)
         .with_for_update()

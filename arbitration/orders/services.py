@@ -47,11 +47,17 @@ def open_request(order: Order) -> OrderRequest | None:
         OrderRequest.order_id == order.id, OrderRequest.state.in_(("pending", "reissued"))))
 
 
+def _has_open_case(order: Order) -> bool:
+    from arbitration.cases.services import open_case_on  # cases build on orders, not the other way round
+
+    return open_case_on(order.id) is not None
+
+
 def facts_of(order: Order) -> OrderFacts:
     req = open_request(order)
     return OrderFacts(state=order.state, locked=order.locked,
                       open_request=("after_sales" if req and req.kind != "cancellation" else req.kind) if req else None,
-                      open_case=False,
+                      open_case=_has_open_case(order),
                       reissue_awaiting_verification=bool(req and req.state == "reissued"))
 
 

@@ -1,0 +1,87 @@
+"""Case tables: the case (with the snapshots it opened with) and the per-year number counter."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from arbitration.cases.workflow import CaseState
+from arbitration.db import Base
+from arbitration.orders.models import Order
+
+CATEGORIES = ("non_delivery", "delivery_delay", "not_as_described", "invalid_code", "hidden_fee",
+              "duplicate_payment", "risk_lock", "fraud", "other")
+REMEDIES = ("full_refund", "partial_refund", "reissue", "void_fee", "compensation")
+ORIGINS = ("cancellation_rejected", "after_sales_failed", "merchant_timeout", "platform_fault")
+
+
+class CaseNumberCounter(Base):
+    """ARB-YYYY-NNNNNN: the last number given out in a year (the row is locked while taking one)."""
+
+    __tablename__ = "case_number_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.CheckConstraint(f"category IN {CATEGORIES}", name="category"),
+        sa.CheckConstraint(f"claim_remedy IN {REMEDIES}", name="claim_remedy"),
+        sa.CheckConstraint(f"origin IN {ORIGINS}", name="origin"),
+        sa.CheckConstraint("claim_amount_fen >= 0 AND (offer_amount_fen IS NULL OR offer_amount_fen >= 0)",
+                           name="amounts"),
+        # one open case per order
+        sa.Index("uq_cases_one_open_per_order", "order_id", unique=True,
+                 sqlite_where=sa.text("state NOT IN ('closed', 'withdrawn')"),
+                 postgresql_where=sa.text("state NOT IN ('closed', 'withdrawn')")),
+        sa.Index("ix_cases_arbitrator_state", "arbitrator_id", "state"),
+        sa.Index("ix_cases_merchant_state", "merchant_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    escalation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("escalations.id"))
+    origin: Mapped[str] = mapped_column(sa.String(30))
+    category: Mapped[str] = mapped_column(sa.String(20))
+    state: Mapped[CaseState] = mapped_column(
+        sa.Enum(CaseState, name="case_state", native_enum=False, create_constraint=True, length=30))
+    buyer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    merchant_id: Mapped[int] = mapped_column(sa.ForeignKey("merchants.id"))
+    arbitrator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    claim_remedy: Mapped[str] = mapped_column(sa.String(20))
+    claim_amount_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    statement: Mapped[str] = mapped_column(sa.Text)
+    fact_tags_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    order_snapshot_json: Mapped[str] = mapped_column(sa.Text)     # the order's facts at opening
+    policy_snapshot_json: Mapped[str] = mapped_column(sa.Text)    # the deadline rules in force at opening
+    opened_at: Mapped[dt.datetime]
+    closed_at: Mapped[dt.datetime | None]
+    offer_remedy: Mapped[str | None] = mapped_column(sa.String(20))
+    offer_amount_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
+    offer_text: Mapped[str] = mapped_column(sa.Text, default="")
+    refusal_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    outcome: Mapped[str | None] = mapped_column(sa.String(30))     # accepted / settled / default_ruling / ...
+    buyer_evidence_closed: Mapped[bool] = mapped_column(default=False)
+    merchant_evidence_closed: Mapped[bool] = mapped_column(default=False)
+    reconsideration_asked_by_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    deadline_extended: Mapped[bool] = mapped_column(default=False)
+    escalated: Mapped[bool] = mapped_column(default=False)
+
+    order: Mapped[Order] = relationship()
+
+    @property
+    def fact_tags(self) -> list[str]:
+        return json.loads(self.fact_tags_json)
+
+    @property
+    def policy(self) -> dict:
+        return json.loads(self.policy_snapshot_json)
+
+    @property
+    def order_snapshot(self) -> dict:
+        return json.loads(self.order_snapshot_json)

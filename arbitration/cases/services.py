@@ -1,0 +1,234 @@
+"""Case actions. `apply_action` is the one place that checks the lifecycle table and changes a case's state;
+entering a state starts that state's deadline from the policy snapshot the case opened with."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from arbitration import clock
+from arbitration.audit.services import record_event
+from arbitration.auth.models import Role, User
+from arbitration.calendar.services import load_calendar
+from arbitration.cases import workflow as wf
+from arbitration.cases.models import CATEGORIES, REMEDIES, Case, CaseNumberCounter
+from arbitration.cases.workflow import Action, CaseFacts, CaseRole, CaseState
+from arbitration.db import db, insert_ignore
+from arbitration.deadlines import services as deadlines
+from arbitration.errors import Conflict, InvalidInput, NotAllowed
+from arbitration.orders.escalations import open_escalation
+from arbitration.orders.models import Order
+from arbitration.orders.refunds import check_amount
+
+SUBJECT = "case"
+
+
+def case_role(user: User | None, case: Case) -> CaseRole | None:
+    if user is None:
+        return CaseRole.system
+    if user.role == Role.buyer and user.id == case.buyer_id:
+        return CaseRole.buyer
+    if user.role == Role.merchant_staff and user.merchant_id == case.merchant_id:
+        return CaseRole.merchant
+    if user.role == Role.arbitrator and user.id == case.arbitrator_id:
+        return CaseRole.arbitrator
+    if user.role == Role.supervisor:
+        return CaseRole.supervisor
+    if user.role == Role.support:
+        return CaseRole.support
+    return None
+
+
+def facts_of(case: Case, role: CaseRole | None) -> CaseFacts:
+    party = role.value if role in (CaseRole.buyer, CaseRole.merchant) else None
+    closed = {"buyer": case.buyer_evidence_closed, "merchant": case.merchant_evidence_closed}.get(party, False)
+    asked = frozenset(json.loads(case.reconsideration_asked_by_json))
+    return CaseFacts(state=case.state, reconsideration_asked_by=asked, actor_party=party,
+                     deadline_extended=case.deadline_extended, party_evidence_closed=closed)
+
+
+REFUSALS = {
+    "role": lambda: _("You may not do this on this case."),
+    "reconsideration_used": lambda: _("Each party may ask for reconsideration only once."),
+    "already_extended": lambda: _("A deadline of this case was extended already."),
+    "tasks_left": lambda: _("Other remedy tasks are still open."),
+    "evidence_closed": lambda: _("Your evidence window is closed already."),
+}
+
+
+def ensure_allowed(case: Case, action: Action, actor: User | None) -> CaseRole:
+    role = case_role(actor, case)
+    if role is None:
+        raise NotAllowed(_("You may not do this on this case."))
+    if case not in db.session.dirty:
+        db.session.refresh(case, with_for_update=True)  # one actor at a time (PostgreSQL row lock)
+    problem = wf.check(action, role, facts_of(case, role))
+    if problem == "state":
+        raise Conflict(_("This case has moved on: this action is no longer possible. Reload the page."))
+    if problem:
+        raise (NotAllowed if problem == "role" else Conflict)(REFUSALS[problem]())
+    return role
+
+
+def apply_action(case: Case, action: Action, actor: User | None, *, data: dict | None = None,
+                 now: dt.datetime | None = None) -> Case:
+    """Check the table, move the case, start the new state's deadline (closing the old one), log it."""
+    now = now or clock.now_utc()
+    ensure_allowed(case, action, actor)
+    old = case.state
+    new = wf.next_state(action, old)
+    if new != old:
+        case.state = new
+        deadlines.meet(SUBJECT, case.id, now=now)
+        _start_deadline(case, new, now)
+        if new in (CaseState.closed, CaseState.withdrawn):
+            case.closed_at = now
+    record_event(SUBJECT, case.id, actor, f"case.{action.value}",
+                 {"number": case.number, "from": old.value, "to": new.value, **(data or {})}, now=now)
+    db.session.flush()
+    return case
+
+
+def _start_deadline(case: Case, state: CaseState, now: dt.datetime) -> None:
+    rule = case.policy.get(state.value)
+    if not rule:
+        return
+    calendar = load_calendar()
+    due = (calendar.add_working_days(now, rule["working_days"]) if rule["working_days"]
+           else calendar.add_hours(now, rule["hours"]))
+    who = wf.DEADLINE_BY_STATE[state].who
+    deadlines.schedule(SUBJECT, case.id, state.value, f"case.{rule['consequence']}", due, started_at=now,
+                       actor_user_id=case.buyer_id if who == "buyer" else
+                       (case.arbitrator_id if who == "arbitrator" else None),
+                       actor_merchant_id=case.merchant_id if who == "merchant" else None)
+
+
+def policy_snapshot() -> dict:
+    """The deadline rules in force now; a case keeps the snapshot it opened with (DESIGN §3)."""
+    return {d.state.value: {"hours": d.hours, "working_days": d.working_days, "consequence": d.consequence.value}
+            for d in wf.DEADLINES}
+
+
+def _next_number(now: dt.datetime) -> str:
+    year = now.astimezone(dt.timezone(dt.timedelta(hours=8))).year
+    db.session.execute(insert_ignore(CaseNumberCounter.__table__, {"year": year, "last": 0}))
+    counter = db.session.execute(sa.select(CaseNumberCounter).where(CaseNumberCounter.year == year)
+                                 .with_for_update().execution_options(populate_existing=True)).scalar_one()
+    counter.last += 1
+    return f"ARB-{year}-{counter.last:06d}"
+
+
+def open_case_on(order_id: int) -> Case | None:
+    return db.session.scalar(sa.select(Case).where(Case.order_id == order_id,
+                                                   Case.state.not_in((CaseState.closed, CaseState.withdrawn))))
+
+
+def open_case(buyer: User, order: Order, *, category: str, remedy: str, amount_fen: int | None, statement: str,
+              now: dt.datetime | None = None) -> Case:
+    """The buyer asks the platform to intervene, within 7 days of a refusal (the order's escalation)."""
+    now = now or clock.now_utc()
+    if buyer.role != Role.buyer or order.buyer_id != buyer.id:
+        raise NotAllowed(_("Only the order's buyer can open a case on it."))
+    if open_case_on(order.id) is not None:
+        raise Conflict(_("A case is already open on this order."))
+    escalation = open_escalation(order, now)
+    if escalation is None:
+        raise Conflict(_("No case can be opened on this order now: a case may be opened within 7 days after a "
+                         "refused or unanswered request."))
+    if category not in CATEGORIES:
+        raise InvalidInput(_("Choose what the dispute is about."), field="category")
+    if remedy not in REMEDIES:
+        raise InvalidInput(_("Choose the remedy you ask for."), field="remedy")
+    if remedy in ("partial_refund", "compensation"):
+        check_amount(order, amount_fen)
+    statement = (statement or "").strip()
+    if len(statement) < 10:
+        raise InvalidInput(_("Describe what happened (at least %(n)d characters).", n=10), field="statement")
+    facts = escalation.facts
+    case = Case(number=_next_number(now), order_id=order.id, escalation_id=escalation.id, origin=escalation.origin,
+                category=category, state=CaseState.negotiation, buyer_id=buyer.id, merchant_id=order.merchant_id,
+                claim_remedy=remedy, claim_amount_fen=amount_fen or 0, statement=statement,
+                fact_tags_json=json.dumps(sorted(set(facts.get("tags", [])) | _tags_for(category))),
+                order_snapshot_json=json.dumps(facts, ensure_ascii=False, sort_keys=True),
+                policy_snapshot_json=json.dumps(policy_snapshot(), sort_keys=True), opened_at=now)
+    db.session.add(case)
+    db.session.flush()
+    escalation.case_opened_at = now
+    record_event(SUBJECT, case.id, buyer, "case.opened",
+                 {"number": case.number, "order": order.number, "origin": case.origin, "category": category,
+                  "remedy": remedy, "amount_fen": case.claim_amount_fen}, now=now)
+    record_event("order", order.id, buyer, "order.case_opened", {"case": case.number}, now=now)
+    _start_deadline(case, CaseState.negotiation, now)
+    db.session.flush()
+    return case
+
+
+def _tags_for(category: str) -> set[str]:
+    return {category} if category in ("hidden_fee", "fraud", "risk_lock", "duplicate_payment") else set()
+
+
+# ---- negotiation ----
+
+def accept_claim(case: Case, merchant: User, now: dt.datetime | None = None) -> Case:
+    apply_action(case, Action.accept_claim, merchant, now=now)
+    case.outcome = "accepted"
+    return case
+
+
+def make_offer(case: Case, merchant: User, *, remedy: str, amount_fen: int | None, text: str = "",
+               now: dt.datetime | None = None) -> Case:
+    ensure_allowed(case, Action.make_offer, merchant)
+    if remedy not in ("partial_refund", "reissue", "compensation"):
+        raise InvalidInput(_("An offer is a partial refund, a reissue, or compensation and continue."),
+                           field="remedy")
+    if remedy != "reissue":
+        check_amount(case.order, amount_fen)
+    apply_action(case, Action.make_offer, merchant, data={"remedy": remedy, "amount_fen": amount_fen}, now=now)
+    case.offer_remedy, case.offer_amount_fen, case.offer_text = remedy, amount_fen, (text or "").strip()
+    return case
+
+
+def refuse_claim(case: Case, merchant: User, *, reason: str, now: dt.datetime | None = None) -> Case:
+    ensure_allowed(case, Action.refuse_claim, merchant)
+    if len((reason or "").strip()) < 5:
+        raise InvalidInput(_("A refusal needs a reason the buyer can understand (at least 5 characters)."),
+                           field="reason")
+    apply_action(case, Action.refuse_claim, merchant, now=now)
+    case.refusal_reason = reason.strip()
+    assign_arbitrator(case, now)
+    return case
+
+
+def answer_offer(case: Case, buyer: User, *, accept: bool, now: dt.datetime | None = None) -> Case:
+    apply_action(case, Action.accept_offer if accept else Action.reject_offer, buyer, now=now)
+    if accept:
+        case.outcome = "settled"
+    else:
+        assign_arbitrator(case, now)
+    return case
+
+
+def withdraw(case: Case, buyer: User, now: dt.datetime | None = None) -> Case:
+    apply_action(case, Action.withdraw, buyer, now=now)
+    case.outcome = "withdrawn"
+    return case
+
+
+# ---- assignment ----
+
+def assign_arbitrator(case: Case, now: dt.datetime | None = None, exclude: set[int] | None = None) -> User | None:
+    """The arbitrator with the least open load, never one excluded (who ruled the case before)."""
+    open_load = sa.select(sa.func.count()).select_from(Case).where(
+        Case.arbitrator_id == User.id, Case.state.not_in((CaseState.closed, CaseState.withdrawn))).scalar_subquery()
+    stmt = sa.select(User).where(User.role == Role.arbitrator, User.active.is_(True)).order_by(open_load, User.id)
+    if exclude:
+        stmt = stmt.where(User.id.not_in(exclude))
+    arbitrator = db.session.scalar(stmt.limit(1))
+    if arbitrator is None:
+        return None
+    case.arbitrator_id = arbitrator.id
+    record_event(SUBJECT, case.id, None, "case.assigned", {"arbitrator_id": arbitrator.id}, now=now)
+    db.session.flush()
+    return arbitrator

@@ -1,0 +1,65 @@
+"""What happens when a case's deadline passes: the published default outcomes (workflow.DEADLINES)."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from arbitration.audit.services import record_event
+from arbitration.cases import services
+from arbitration.cases import workflow as wf
+from arbitration.cases.models import Case
+from arbitration.cases.workflow import Action, CaseState
+from arbitration.db import db
+from arbitration.deadlines.registry import consequence, kind_labels
+
+
+def _case(deadline) -> Case:
+    return db.session.get(Case, int(deadline.subject_id))
+
+
+def _applies(case: Case, deadline) -> bool:
+    """A deadline belongs to the state that started it; a case that moved on is left alone."""
+    return case.state.value == deadline.kind
+
+
+@consequence("case.default_ruling", lambda: _(wf.DEADLINE_BY_STATE[CaseState.negotiation].outcome))
+def default_ruling(deadline, now):
+    case = _case(deadline)
+    if _applies(case, deadline):
+        services.apply_action(case, Action.default_ruling, None, data={"missed_deadline": deadline.due_at.isoformat()},
+                              now=now)
+        case.outcome = "default_ruling"
+
+
+@consequence("case.offer_lapsed", lambda: _(wf.DEADLINE_BY_STATE[CaseState.offer_pending].outcome))
+def offer_lapsed(deadline, now):
+    case = _case(deadline)
+    if _applies(case, deadline):
+        services.apply_action(case, Action.offer_lapsed, None, now=now)
+        services.assign_arbitrator(case, now)
+
+
+@consequence("case.evidence_closed", lambda: _(wf.DEADLINE_BY_STATE[CaseState.evidence].outcome))
+def evidence_closed(deadline, now):
+    case = _case(deadline)
+    if _applies(case, deadline):
+        case.buyer_evidence_closed = case.merchant_evidence_closed = True
+        services.apply_action(case, Action.evidence_closed, None, now=now)
+
+
+@consequence("case.ruling_final", lambda: _(wf.DEADLINE_BY_STATE[CaseState.reconsideration_window].outcome))
+def ruling_final(deadline, now):
+    case = _case(deadline)
+    if _applies(case, deadline):
+        services.apply_action(case, Action.ruling_final, None, now=now)
+
+
+@consequence("case.escalate", lambda: _(wf.DEADLINE_BY_STATE[CaseState.review].outcome))
+def escalate(deadline, now):
+    case = _case(deadline)
+    if _applies(case, deadline):
+        case.escalated = True
+        record_event(services.SUBJECT, case.id, None, "case.escalated", {"state": case.state.value}, now=now)
+
+
+kind_labels({d.state.value: _l(d.who_label) for d in wf.DEADLINES})

@@ -1,0 +1,155 @@
+"""Opening a case from a refused request, negotiation, and the published defaults, with a frozen clock."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from arbitration.audit.services import events_of
+from arbitration.cases import services as cases
+from arbitration.cases.workflow import CaseState
+from arbitration.deadlines.services import sweep
+from arbitration.errors import Conflict, InvalidInput, NotAllowed
+from arbitration.orders import requests as order_requests
+from tests.conftest import T0
+from tests.factories import make_order
+
+H = dt.timedelta(hours=1)
+
+
+@pytest.fixture
+def refused(session, personas):
+    """A paid order whose cancellation the merchant rejected at T0: eligible for a case for 7 days."""
+    order = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"])
+    req = order_requests.request_cancellation(order, personas["buyer"], reason="wrong_item")
+    order_requests.review_cancellation(order, req, personas["merchant"], approve=False, text="卡密已出库，不能取消")
+    return order
+
+
+def open_(personas, order, now=None, **kw):
+    args = {"category": "non_delivery", "remedy": "full_refund", "amount_fen": None,
+            "statement": "付款后商家拒绝取消，也一直没有发货。", **kw}
+    return cases.open_case(personas["buyer"], order, now=now, **args)
+
+
+def state(session, case):
+    session.refresh(case)
+    return case.state
+
+
+def test_a_buyer_opens_a_case_with_a_number_and_the_snapshots(session, personas, refused):
+    case = open_(personas, refused)
+    assert re.fullmatch(r"ARB-2026-\d{6}", case.number)
+    assert case.state == CaseState.negotiation and case.origin == "cancellation_rejected"
+    assert case.order_snapshot["order"]["number"] == refused.number
+    assert case.policy["negotiation"] == {"hours": 48, "working_days": 0, "consequence": "default_ruling"}
+    assert [e.action for e in events_of("case", case.id)] == ["case.opened"]
+
+
+def test_case_numbers_follow_each_other(session, personas, refused):
+    first = open_(personas, refused)
+    other = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"])
+    req = order_requests.request_cancellation(other, personas["buyer"], reason="wrong_item")
+    order_requests.review_cancellation(other, req, personas["merchant"], approve=False, text="不能取消的理由")
+    second = open_(personas, other)
+    assert int(second.number[-6:]) == int(first.number[-6:]) + 1
+
+
+def test_a_second_case_on_the_same_order_is_refused(session, personas, refused):
+    open_(personas, refused)
+    with pytest.raises(Conflict):
+        open_(personas, refused)
+
+
+def test_a_case_cannot_be_opened_after_the_7_day_window(session, personas, refused):
+    with pytest.raises(Conflict, match="7"):
+        open_(personas, refused, now=T0 + dt.timedelta(days=7, hours=1))
+
+
+def test_only_the_orders_buyer_opens_a_case(session, personas, refused):
+    with pytest.raises(NotAllowed):
+        cases.open_case(personas["buyer_b"], refused, category="other", remedy="full_refund", amount_fen=None,
+                        statement="我不是这个订单的买家")
+
+
+@pytest.mark.parametrize("kw", [{"category": "bored"}, {"remedy": "apology"}, {"statement": "短"},
+                                {"remedy": "partial_refund", "amount_fen": 1_000_000}])
+def test_bad_case_input_is_refused_and_nothing_is_created(session, personas, refused, kw):
+    with pytest.raises(InvalidInput):
+        open_(personas, refused, **kw)
+    assert cases.open_case_on(refused.id) is None
+
+
+def test_an_open_case_holds_the_order(session, personas, refused):
+    open_(personas, refused)
+    with pytest.raises(Conflict):
+        order_requests.request_cancellation(refused, personas["buyer"], reason="not_needed")
+
+
+def test_the_merchant_accepting_moves_the_case_to_enforcement(session, personas, refused):
+    case = open_(personas, refused)
+    cases.accept_claim(case, personas["merchant"])
+    assert case.state == CaseState.enforcement and case.outcome == "accepted"
+
+
+def test_an_offer_the_buyer_accepts_is_a_settlement(session, personas, refused):
+    case = open_(personas, refused)
+    with pytest.raises(InvalidInput):
+        cases.make_offer(case, personas["merchant"], remedy="partial_refund", amount_fen=999_999)
+    cases.make_offer(case, personas["merchant"], remedy="partial_refund", amount_fen=5_000, text="退一半")
+    assert case.state == CaseState.offer_pending
+    with pytest.raises(NotAllowed):
+        cases.answer_offer(case, personas["merchant"], accept=True)
+    cases.answer_offer(case, personas["buyer"], accept=True)
+    assert case.state == CaseState.enforcement and case.outcome == "settled"
+
+
+def test_a_refusal_goes_to_evidence_with_the_least_loaded_arbitrator(session, personas, refused):
+    case = open_(personas, refused)
+    cases.refuse_claim(case, personas["merchant"], reason="卡密已经发出，买家已使用")
+    assert case.state == CaseState.evidence
+    assert case.arbitrator_id is not None
+
+
+def test_merchant_silence_for_48h_upholds_the_claim_by_default(session, personas, refused):
+    case = open_(personas, refused)
+    sweep(now=T0 + 47 * H)
+    assert state(session, case) == CaseState.negotiation
+    sweep(now=T0 + 49 * H)
+    assert state(session, case) == CaseState.reconsideration_window and case.outcome == "default_ruling"
+    with pytest.raises(Conflict):
+        cases.accept_claim(case, personas["merchant"])
+
+
+def test_an_unanswered_offer_lapses_after_72h_and_goes_to_arbitration(session, personas, refused):
+    case = open_(personas, refused)
+    cases.make_offer(case, personas["merchant"], remedy="reissue", amount_fen=None, now=T0 + H)
+    sweep(now=T0 + 72 * H)
+    assert state(session, case) == CaseState.offer_pending
+    sweep(now=T0 + 74 * H)
+    assert state(session, case) == CaseState.evidence and case.arbitrator_id is not None
+
+
+def test_the_evidence_window_closes_after_3_days_and_review_runs_5_working_days_over_national_day(
+        session, personas, refused):
+    from arbitration.deadlines.models import Deadline
+
+    case = open_(personas, refused)
+    cases.refuse_claim(case, personas["merchant"], reason="卡密已经发出，买家已使用")
+    sweep(now=T0 + 73 * H)
+    assert state(session, case) == CaseState.review
+    review = session.scalar(sa.select(Deadline).where(Deadline.subject_type == "case",
+                                                      Deadline.subject_id == str(case.id),
+                                                      Deadline.state == "pending"))
+    # started Sat 3 Oct 11:00 (Shanghai), in the holiday: Oct 8, 9, 10 (make-up Saturday), 12, 13
+    assert review.due_at == dt.datetime(2026, 10, 13, 3, 0, tzinfo=dt.timezone.utc)
+
+
+def test_the_buyer_may_withdraw_before_a_ruling(session, personas, refused):
+    case = open_(personas, refused)
+    with pytest.raises(NotAllowed):
+        cases.withdraw(case, personas["merchant"])
+    cases.withdraw(case, personas["buyer"])
+    assert case.state == CaseState.withdrawn and case.closed_at is not None
