@@ -60,13 +60,14 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from arbitration.admin.views import bp as admin_bp
     from arbitration.auth.views import bp as auth_bp
+    from arbitration.cases.views import bp as cases_bp
     from arbitration.evidence.views import bp as evidence_bp
     from arbitration.home.views import bp as home_bp
     from arbitration.merchants.views import bp as merchants_bp
     from arbitration.orders.merchant_views import bp as merchant_bp
     from arbitration.orders.views import bp as orders_bp
 
-    for bp in (auth_bp, home_bp, admin_bp, merchants_bp, orders_bp, merchant_bp, evidence_bp):
+    for bp in (auth_bp, home_bp, admin_bp, merchants_bp, orders_bp, merchant_bp, evidence_bp, cases_bp):
         app.register_blueprint(bp)
 
 

@@ -232,3 +232,20 @@ def assign_arbitrator(case: Case, now: dt.datetime | None = None, exclude: set[i
     record_event(SUBJECT, case.id, None, "case.assigned", {"arbitrator_id": arbitrator.id}, now=now)
     db.session.flush()
     return arbitrator
+
+
+def allowed_actions(user: User | None, case: Case) -> list[Action]:
+    role = case_role(user, case)
+    return wf.allowed_actions(role, facts_of(case, role)) if role else []
+
+
+def get_case(number: str) -> Case | None:
+    return db.session.scalar(sa.select(Case).where(Case.number == number))
+
+
+def running_deadline(case: Case):
+    from arbitration.deadlines.models import Deadline
+
+    return db.session.scalar(sa.select(Deadline).where(
+        Deadline.subject_type == SUBJECT, Deadline.subject_id == str(case.id), Deadline.state == "pending")
+        .order_by(Deadline.due_at).limit(1))

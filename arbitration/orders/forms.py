@@ -46,7 +46,7 @@ class ReviewForm(FlaskForm):
     text = TextAreaField(_l("Reason (required when rejecting)"), validators=[Length(max=TEXT)])
 
 
-def _positive_money(form, field):
+def positive_money(form, field):
     from wtforms.validators import ValidationError
 
     if field.data is None or not field.data.is_finite() or field.data <= 0 or field.fen() is None:
@@ -66,7 +66,7 @@ class AmountField(DecimalField):
 
 class RespondForm(FlaskForm):
     response = RadioField(_l("Answer"), validate_choice=False)
-    amount = AmountField(_l("Amount (yuan)"), places=2, validators=[Optional(), _positive_money])
+    amount = AmountField(_l("Amount (yuan)"), places=2, validators=[Optional(), positive_money])
     codes = TextAreaField(_l("New card codes, one per line"), validators=[Length(max=TEXT)])
     text = TextAreaField(_l("Message to the buyer (a refusal needs a reason)"), validators=[Length(max=TEXT)])
 

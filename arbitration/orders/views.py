@@ -42,6 +42,14 @@ def _load(number: str, action: Action | None = None):
     return order
 
 
+def _visible_case(order):
+    from arbitration.cases.permissions import can_view_case
+    from arbitration.cases.services import open_case_on
+
+    case = open_case_on(order.id)
+    return case if case is not None and can_view_case(current_user, case) else None
+
+
 def _detail(number: str):
     return redirect(url_for("orders.detail", number=number))
 
@@ -68,6 +76,7 @@ def detail(number: str):
         evidence={r.id: evidence_services.evidence_of(r) for r in queries.requests_of(order)},
         can_add_evidence=can_add_evidence(current_user, order), accepted_types=evidence_services.accepted_types_text(),
         can_read_evidence=can_read_evidence(current_user, None, order),
+        open_case=_visible_case(order),
         evidence_limits=evidence_services.limits(),
         unlock_form=UnlockForm(formdata=None), refund_form=RefundOutcomeForm(formdata=None),
         verify_form=VerifyReissueForm(formdata=None))

@@ -22,6 +22,13 @@ ENDS_AT_LOGIN = {"auth.logout"}
 ALLOWED_ALSO = {"evidence.upload": {400}}  # a form post that is not multipart
 
 
+CASE_VIEWERS = frozenset({"buyer", "merchant_staff", "support", "supervisor", "regulator"})
+
+
+def _case(name):
+    return lambda c: {"number": c["cases"][name].number}
+
+
 def _order(name):
     return lambda c: {"number": c["orders"][name].number}
 
@@ -62,6 +69,15 @@ MATRIX = {
                         frozenset({"buyer", "merchant_staff"})),
     "evidence.download": ("GET", lambda c: {"evidence_id": c["evidence"].id}, None, EVIDENCE_READERS),
     "evidence.preview": ("GET", lambda c: {"evidence_id": c["evidence"].id}, None, EVIDENCE_READERS),
+    "cases.open_case": ("GET", lambda c: {"number": c["orders"]["rejected"].number}, None, BUYER),
+    "cases.detail": ("GET", _case("negotiation"), None, CASE_VIEWERS),
+    "cases.accept": ("POST", _case("negotiation"), {}, MERCHANT),
+    "cases.offer": ("POST", _case("negotiation"), {"remedy": "reissue"}, MERCHANT),
+    "cases.refuse_claim": ("POST", _case("negotiation"), {"reason": "卡密已发出并已使用"}, MERCHANT),
+    "cases.answer_offer": ("POST", lambda c: {"number": c["cases"]["offer"].number, "answer": "accept"}, {}, BUYER),
+    "cases.withdraw": ("POST", _case("negotiation"), {}, BUYER),
+    "cases.index": ("GET", None, None, frozenset(ROLES) - {"admin"}),
+    "cases.defaults": ("GET", None, None, SIGNED_IN),
     "merchants.index": ("GET", None, None, ADMIN),
     "merchants.edit": ("GET", lambda c: {"merchant_id": c["personas"]["merchant"].merchant_id}, None, ADMIN),
     "merchants.add_fees": ("POST", lambda c: {"merchant_id": c["personas"]["merchant"].merchant_id},

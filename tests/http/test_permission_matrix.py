@@ -54,7 +54,20 @@ def context(session, personas):
     from arbitration.calendar.services import add_day
 
     add_day(personas["admin"], dt.date(2027, 1, 1), "holiday", "元旦")  # for the remove row
-    return {"personas": personas, "orders": orders, "refund": refund, "evidence": evidence,
+    from arbitration.cases import services as cases
+
+    def refused_order():
+        order = make_order(buyer, "paid", merchant_staff=staff)
+        req = order_requests.request_cancellation(order, buyer, reason="wrong_item")
+        order_requests.review_cancellation(order, req, staff, approve=False, text="卡密已出库，不能取消")
+        return order
+
+    orders["rejected"] = refused_order()
+    opened = {name: cases.open_case(buyer, refused_order(), category="non_delivery", remedy="full_refund",
+                                    amount_fen=None, statement="商家拒绝取消，也没有发货。")
+              for name in ("negotiation", "offer")}
+    cases.make_offer(opened["offer"], staff, remedy="reissue", amount_fen=None)
+    return {"personas": personas, "orders": orders, "refund": refund, "evidence": evidence, "cases": opened,
             "requests": {"cancellation": cancellation, "reissued": reissued}}
 
 

@@ -1,0 +1,35 @@
+"""Case forms: opening, the merchant's answers, the buyer's answer to an offer."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from arbitration.cases.messages import CATEGORY_LABELS, REMEDY_LABELS
+from arbitration.forms import choices
+from arbitration.orders.forms import AmountField, positive_money
+
+
+class OpenCaseForm(FlaskForm):
+    category = SelectField(_l("What the dispute is about"), choices=choices(CATEGORY_LABELS.items()),
+                           validate_choice=False)
+    remedy = RadioField(_l("What you ask for"), choices=choices(REMEDY_LABELS.items()), validate_choice=False)
+    amount = AmountField(_l("Amount (yuan), for a partial refund or compensation"), places=2,
+                         validators=[Optional(), positive_money])
+    statement = TextAreaField(_l("Your statement: what happened and why the platform should step in"),
+                              validators=[Length(max=5000)])
+
+
+class OfferForm(FlaskForm):
+    remedy = RadioField(_l("Offer"), choices=choices((k, REMEDY_LABELS[k]) for k in
+                                                     ("partial_refund", "reissue", "compensation")),
+                        validate_choice=False)
+    amount = AmountField(_l("Amount (yuan)"), places=2, validators=[Optional(), positive_money])
+    text = TextAreaField(_l("Message to the buyer"), validators=[Length(max=2000)])
+
+
+class RefuseForm(FlaskForm):
+    reason = TextAreaField(_l("Why you refuse"), validators=[Length(max=2000)])
+
+
+class PlainForm(FlaskForm):
+    """A button that only needs its CSRF token (accept the claim, accept/reject an offer, withdraw)."""

@@ -1,0 +1,38 @@
+"""Who may see a case and act on it (named predicates; views and templates ask these)."""
+from __future__ import annotations
+
+from arbitration.auth.models import Role
+from arbitration.cases.workflow import Action
+
+
+def _role(user):
+    return user.role if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def can_view_case(user, case) -> bool:
+    """The parties, the assigned arbitrator, supervisors, regulators (read-only) and support."""
+    role = _role(user)
+    if role in (Role.supervisor, Role.regulator, Role.support):
+        return True
+    if role == Role.buyer:
+        return case.buyer_id == user.id
+    if role == Role.merchant_staff:
+        return case.merchant_id == user.merchant_id
+    if role == Role.arbitrator:
+        return case.arbitrator_id == user.id
+    return False
+
+
+def can_act(user, case, action: Action) -> bool:
+    from arbitration.cases.services import allowed_actions
+
+    return _role(user) is not None and action in allowed_actions(user, case)
+
+
+def can_list_cases(user) -> bool:
+    return _role(user) in (Role.buyer, Role.merchant_staff, Role.arbitrator, Role.supervisor, Role.regulator,
+                           Role.support)
+
+
+def can_read_defaults(user) -> bool:
+    return _role(user) is not None

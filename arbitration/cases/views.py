@@ -1,0 +1,159 @@
+"""Case pages: open a case from an order, the case page, the merchant's and buyer's answers, lists, and the
+published table of deadlines and default outcomes."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from arbitration.audit.services import events_of
+from arbitration.auth.models import Role
+from arbitration.auth.permissions import require
+from arbitration.cases import messages as case_messages
+from arbitration.cases import permissions as perm
+from arbitration.cases import services
+from arbitration.cases import workflow as wf
+from arbitration.cases.forms import OfferForm, OpenCaseForm, PlainForm, RefuseForm
+from arbitration.cases.models import Case
+from arbitration.cases.workflow import Action
+from arbitration.db import db
+from arbitration.errors import DomainError
+from arbitration.orders import permissions as order_perm
+from arbitration.orders import services as orders
+from arbitration.orders.escalations import open_escalation
+from arbitration.pagination import newest_first
+from arbitration.web import refuse
+
+bp = Blueprint("cases", __name__)
+
+
+@bp.app_context_processor
+def _labels():
+    return {"CL": case_messages, "case_perm": perm, "CaseAction": Action}
+
+
+def _load(number: str, action: Action | None = None) -> Case:
+    case = services.get_case(number)
+    if case is None or not perm.can_view_case(current_user, case):
+        abort(404)
+    if action is not None:
+        services.ensure_allowed(case, action, current_user)
+    return case
+
+
+def _to_case(case: Case):
+    return redirect(url_for("cases.detail", number=case.number))
+
+
+@bp.route("/orders/<number>/case/new", methods=["GET", "POST"])
+@login_required
+def open_case(number: str):
+    order = orders.get_order(number)
+    if order is None or not order_perm.can_view_order(current_user, order) or order.buyer_id != current_user.id:
+        abort(404)
+    escalation = open_escalation(order)
+    form = OpenCaseForm()
+    if form.validate_on_submit():
+        try:
+            case = services.open_case(current_user, order, category=form.category.data or "",
+                                      remedy=form.remedy.data or "", amount_fen=form.amount.fen(),
+                                      statement=form.statement.data or "")
+        except DomainError as err:
+            refuse(err, form)
+        else:
+            flash(_("Case %(number)s is open. The merchant has 48 hours to answer.", number=case.number), "success")
+            return _to_case(case)
+    status = 400 if request.method == "POST" else 200
+    return render_template("cases/open.html", order=order, escalation=escalation, form=form), status
+
+
+@bp.route("/cases/<number>")
+@login_required
+def detail(number: str):
+    case = _load(number)
+    deadline = services.running_deadline(case)
+    rule = wf.DEADLINE_BY_STATE.get(case.state)
+    return render_template("cases/detail.html", case=case, events=events_of("case", case.id), deadline=deadline,
+                           rule=rule, actions=services.allowed_actions(current_user, case),
+                           offer_form=OfferForm(formdata=None), refuse_form=RefuseForm(formdata=None),
+                           plain=PlainForm(formdata=None))
+
+
+def _act(number: str, action: Action, form_cls, run, success: str):
+    """Post/redirect/get for one case action; a refusal goes back to the case page with the message."""
+    case = _load(number, action)
+    form = form_cls()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        run(case, form)
+    except DomainError as err:
+        refuse(err, form)
+        return redirect(url_for("cases.detail", number=number)), 303
+    flash(success, "success")
+    return _to_case(case)
+
+
+@bp.route("/cases/<number>/accept", methods=["POST"])
+@login_required
+def accept(number: str):
+    return _act(number, Action.accept_claim, PlainForm,
+                lambda case, form: services.accept_claim(case, current_user),
+                _("You accepted the claim. The remedy is now due."))
+
+
+@bp.route("/cases/<number>/offer", methods=["POST"])
+@login_required
+def offer(number: str):
+    return _act(number, Action.make_offer, OfferForm,
+                lambda case, form: services.make_offer(case, current_user, remedy=form.remedy.data or "",
+                                                       amount_fen=form.amount.fen(), text=form.text.data or ""),
+                _("Your offer was sent to the buyer, who has 72 hours to answer."))
+
+
+@bp.route("/cases/<number>/refuse", methods=["POST"])
+@login_required
+def refuse_claim(number: str):
+    return _act(number, Action.refuse_claim, RefuseForm,
+                lambda case, form: services.refuse_claim(case, current_user, reason=form.reason.data or ""),
+                _("The case goes to arbitration: both parties now have 3 days for evidence."))
+
+
+@bp.route("/cases/<number>/offer/<answer>", methods=["POST"])
+@login_required
+def answer_offer(number: str, answer: str):
+    if answer not in ("accept", "reject"):
+        abort(404)
+    action = Action.accept_offer if answer == "accept" else Action.reject_offer
+    return _act(number, action, PlainForm,
+                lambda case, form: services.answer_offer(case, current_user, accept=answer == "accept"),
+                _("The offer is accepted: the case is settled.") if answer == "accept" else
+                _("The offer is rejected: the case goes to arbitration."))
+
+
+@bp.route("/cases/<number>/withdraw", methods=["POST"])
+@login_required
+def withdraw(number: str):
+    return _act(number, Action.withdraw, PlainForm, lambda case, form: services.withdraw(case, current_user),
+                _("The case is withdrawn."))
+
+
+@bp.route("/cases")
+@require(perm.can_list_cases)
+def index():
+    stmt = sa.select(Case)
+    if current_user.role == Role.buyer:
+        stmt = stmt.where(Case.buyer_id == current_user.id)
+    elif current_user.role == Role.merchant_staff:
+        stmt = stmt.where(Case.merchant_id == current_user.merchant_id)
+    elif current_user.role == Role.arbitrator:
+        stmt = stmt.where(Case.arbitrator_id == current_user.id)
+    page = newest_first(db.session, stmt, Case.opened_at, Case.id, request.args.get("after"), 20)
+    return render_template("cases/list.html", page=page)
+
+
+@bp.route("/cases/defaults")
+@require(perm.can_read_defaults)
+def defaults():
+    return render_template("cases/defaults.html", rules=wf.DEADLINES)

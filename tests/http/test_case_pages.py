@@ -1,0 +1,97 @@
+"""The case pages: a buyer opens a case from a refused order, the merchant answers, defaults are published."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from arbitration.cases.models import Case
+from arbitration.cases.workflow import CaseState
+from arbitration.orders import requests as order_requests
+from tests.conftest import login
+from tests.factories import make_order
+
+
+@pytest.fixture
+def refused(session, personas):
+    order = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"])
+    req = order_requests.request_cancellation(order, personas["buyer"], reason="wrong_item")
+    order_requests.review_cancellation(order, req, personas["merchant"], approve=False, text="卡密已出库，不能取消")
+    return order
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def open_through_the_page(client, order, **data):
+    form = {"category": "non_delivery", "remedy": "full_refund", "statement": "商家拒绝取消，也一直没有发货。", **data}
+    return client.post(f"/orders/{order.number}/case/new", data=form)
+
+
+def test_the_buyer_opens_a_case_from_the_order_page(client, session, refused):
+    login(client, "buyer")
+    page = text(client.get(f"/orders/{refused.number}"))
+    assert f"/orders/{refused.number}/case/new" in page
+    response = open_through_the_page(client, refused)
+    assert response.status_code == 302
+    case = session.scalar(sa.select(Case).where(Case.order_id == refused.id))
+    page = text(client.get(f"/cases/{case.number}"))
+    assert case.number in page and "剩余 2 天 0 小时" in page
+    assert "默认支持买家的请求" in page        # the published default outcome of the running deadline
+
+
+@pytest.mark.parametrize("data", [{"category": "boredom"}, {"remedy": "partial_refund", "amount": "9999"},
+                                  {"statement": "短"}, {"remedy": "partial_refund", "amount": "sNaN"}])
+def test_bad_case_input_is_refused_on_the_page(client, session, refused, data):
+    login(client, "buyer")
+    assert open_through_the_page(client, refused, **data).status_code == 400
+    assert session.scalar(sa.select(sa.func.count()).select_from(Case).where(Case.order_id == refused.id)) == 0
+
+
+def test_the_merchant_refuses_and_the_case_goes_to_evidence(app, client, session, refused):
+    login(client, "buyer")
+    open_through_the_page(client, refused)
+    case = session.scalar(sa.select(Case).where(Case.order_id == refused.id))
+    merchant = app.test_client()
+    login(merchant, "merchant")
+    assert merchant.post(f"/cases/{case.number}/refuse", data={"reason": ""}).status_code == 303
+    assert merchant.post(f"/cases/{case.number}/refuse", data={"reason": "卡密已发出并已使用"}).status_code == 302
+    session.refresh(case)
+    assert case.state == CaseState.evidence
+    again = merchant.post(f"/cases/{case.number}/accept")
+    assert again.status_code == 409 and "案件已进入下一阶段" in text(again)
+
+
+def test_an_offer_accepted_by_the_buyer_settles_the_case(app, client, session, refused):
+    login(client, "buyer")
+    open_through_the_page(client, refused)
+    case = session.scalar(sa.select(Case).where(Case.order_id == refused.id))
+    merchant = app.test_client()
+    login(merchant, "merchant")
+    assert merchant.post(f"/cases/{case.number}/offer", data={"remedy": "partial_refund", "amount": "30"}) \
+        .status_code == 302
+    assert "接受方案" in text(client.get(f"/cases/{case.number}"))
+    assert client.post(f"/cases/{case.number}/offer/accept").status_code == 302
+    session.refresh(case)
+    assert (case.state, case.outcome) == (CaseState.enforcement, "settled")
+
+
+def test_others_cannot_see_the_case(app, client, session, refused):
+    login(client, "buyer")
+    open_through_the_page(client, refused)
+    case = session.scalar(sa.select(Case).where(Case.order_id == refused.id))
+    for username in ("buyer_b", "merchant_b", "arbitrator", "admin"):
+        other = app.test_client()
+        login(other, username)
+        assert other.get(f"/cases/{case.number}").status_code == 404
+    regulator = app.test_client()
+    login(regulator, "regulator")
+    page = text(regulator.get(f"/cases/{case.number}"))
+    assert case.number in page and "/accept" not in page
+
+
+def test_the_published_table_lists_every_stage(client, personas):
+    login(client, "merchant")
+    page = text(client.get("/cases/defaults"))
+    for words in ("48 小时", "72 小时", "5 个工作日", "1 个工作日", "案件上报仲裁主管"):
+        assert words in page
