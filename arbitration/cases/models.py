@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from arbitration.cases.workflow import CaseState
 from arbitration.db import Base
-from arbitration.orders.models import Order
+from arbitration.orders.models import Escalation, Order
 
 CATEGORIES = ("non_delivery", "delivery_delay", "not_as_described", "invalid_code", "hidden_fee",
               "duplicate_payment", "risk_lock", "fraud", "other")
@@ -73,6 +73,7 @@ class Case(Base):
     escalated: Mapped[bool] = mapped_column(default=False)
 
     order: Mapped[Order] = relationship()
+    escalation: Mapped[Escalation | None] = relationship()
 
     @property
     def fact_tags(self) -> list[str]:

@@ -216,6 +216,22 @@ def withdraw(case: Case, buyer: User, now: dt.datetime | None = None) -> Case:
     return case
 
 
+def no_more_evidence(case: Case, party_user: User, now: dt.datetime | None = None) -> Case:
+    """A party closes its own evidence window; when no window is left open, the arbitrator reviews."""
+    now = now or clock.now_utc()
+    role = ensure_allowed(case, Action.no_more_evidence, party_user)
+    if role == CaseRole.buyer:
+        case.buyer_evidence_closed = True
+    else:
+        case.merchant_evidence_closed = True
+    record_event(SUBJECT, case.id, party_user, "case.no_more_evidence", {"party": role.value}, now=now)
+    db.session.flush()
+    done = case.state == CaseState.supplementary or (case.buyer_evidence_closed and case.merchant_evidence_closed)
+    if done and case.state in (CaseState.evidence, CaseState.supplementary):
+        apply_action(case, Action.evidence_closed, None, data={"reason": "no_more_evidence"}, now=now)
+    return case
+
+
 # ---- assignment ----
 
 def assign_arbitrator(case: Case, now: dt.datetime | None = None, exclude: set[int] | None = None) -> User | None:

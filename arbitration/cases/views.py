@@ -18,6 +18,8 @@ from arbitration.cases.forms import OfferForm, OpenCaseForm, PlainForm, RefuseFo
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action
 from arbitration.db import db
+from arbitration.evidence import services as evidence_services
+from arbitration.evidence.permissions import can_read_evidence
 from arbitration.errors import DomainError
 from arbitration.orders import permissions as order_perm
 from arbitration.orders import services as orders
@@ -40,6 +42,10 @@ def _load(number: str, action: Action | None = None) -> Case:
     if action is not None:
         services.ensure_allowed(case, action, current_user)
     return case
+
+
+def _can_add_evidence(case: Case) -> bool:
+    return Action.add_evidence in services.allowed_actions(current_user, case)
 
 
 def _to_case(case: Case):
@@ -74,8 +80,15 @@ def detail(number: str):
     case = _load(number)
     deadline = services.running_deadline(case)
     rule = wf.DEADLINE_BY_STATE.get(case.state)
+    evidence = evidence_services.evidence_for("case", case.id)
+    if case.escalation is not None and case.escalation.request_id:   # what the parties filed before the case
+        evidence = evidence_services.evidence_for("order_request", case.escalation.request_id) + evidence
     return render_template("cases/detail.html", case=case, events=events_of("case", case.id), deadline=deadline,
                            rule=rule, actions=services.allowed_actions(current_user, case),
+                           evidence=evidence if can_read_evidence(current_user, None, case.order) else [],
+                           can_add_evidence=_can_add_evidence(case),
+                           accepted_types=evidence_services.accepted_types_text(),
+                           evidence_limits=evidence_services.limits(),
                            offer_form=OfferForm(formdata=None), refuse_form=RefuseForm(formdata=None),
                            plain=PlainForm(formdata=None))
 
@@ -137,6 +150,14 @@ def answer_offer(number: str, answer: str):
 def withdraw(number: str):
     return _act(number, Action.withdraw, PlainForm, lambda case, form: services.withdraw(case, current_user),
                 _("The case is withdrawn."))
+
+
+@bp.route("/cases/<number>/no-more-evidence", methods=["POST"])
+@login_required
+def no_more_evidence(number: str):
+    return _act(number, Action.no_more_evidence, PlainForm,
+                lambda case, form: services.no_more_evidence(case, current_user),
+                _("Your evidence window is closed."))
 
 
 @bp.route("/cases")

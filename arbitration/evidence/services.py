@@ -58,23 +58,51 @@ def used_bytes(subject_type: str, subject_id) -> int:
         Evidence.subject_type == subject_type, Evidence.subject_id == str(subject_id))) or 0
 
 
-def request_window(req: OrderRequest, now: dt.datetime) -> tuple[bool, bool]:
-    """(uploads accepted, uploads late): while the request is open, and afterwards as long as the order
-    may still go to a case (marked late)."""
-    if req.is_open:
-        return True, False
-    return open_escalation(req.order, now) is not None, True
+@dataclass(frozen=True)
+class Subject:
+    """What evidence is attached to: an order request or a case. `window(party, now)` answers
+    (uploads accepted, uploads late); `log` is the event chain the upload is written to."""
+    type: str
+    id: int
+    order: object
+    window: object          # callable(party, now) -> (bool, bool)
+    log: tuple[str, int]
 
 
-def check_can_add(actor, req: OrderRequest, now: dt.datetime) -> str:
-    """The uploader's party; refuses strangers and closed requests."""
-    party = party_of(actor, req.order)
+def request_subject(req: OrderRequest) -> Subject:
+    def window(party, now):
+        # while the request is open; afterwards as long as the order may still go to a case (late)
+        if req.is_open:
+            return True, False
+        return open_escalation(req.order, now) is not None, True
+
+    return Subject("order_request", req.id, req.order, window, ("order", req.order_id))
+
+
+def case_subject(case) -> Subject:
+    from arbitration.cases.workflow import EVIDENCE_STAGES, CaseState
+
+    def window(party, now):
+        if case.state in (CaseState.reconsideration_window, CaseState.enforcement, CaseState.closed,
+                          CaseState.withdrawn):
+            return False, True
+        closed = case.buyer_evidence_closed if party == "buyer" else case.merchant_evidence_closed
+        # negotiation and review accept files too; after a party's window closed they are marked late
+        return True, closed or case.state not in EVIDENCE_STAGES | {CaseState.negotiation,
+                                                                    CaseState.offer_pending}
+
+    return Subject("case", case.id, case.order, window, ("case", case.id))
+
+
+def check_can_add(actor, subject: Subject, now: dt.datetime) -> tuple[str, bool]:
+    """The uploader's party and whether the upload is late; refuses strangers and closed subjects."""
+    party = party_of(actor, subject.order)
     if party is None:
         raise NotAllowed(_("Only the buyer and the merchant of this order can add evidence."))
-    accepted, _late = request_window(req, now)
+    accepted, late = subject.window(party, now)
     if not accepted:
-        raise Conflict(_("This request is closed: evidence can no longer be added to it."))
-    return party
+        raise Conflict(_("Evidence can no longer be added here."))
+    return party, late
 
 
 def check_kind(kind: str) -> str:
@@ -83,17 +111,20 @@ def check_kind(kind: str) -> str:
     return kind
 
 
-def add_file(actor, req: OrderRequest, *, filename: str, chunks: Iterable[bytes] | Iterator[bytes], kind: str,
+def add_file(actor, subject, *, filename: str, chunks: Iterable[bytes] | Iterator[bytes], kind: str,
              description: str = "", pending_bytes: int = 0, now: dt.datetime | None = None) -> Evidence:
     """Stream one file to the store under a fresh key, then write its row (CONVENTIONS #3: a failure
-    leaves at most an orphan object, which `flask evidence cleanup` removes, never a row without a file)."""
+    leaves at most an orphan object, which `flask evidence cleanup` removes, never a row without a file).
+    `subject` is a Subject, or an OrderRequest."""
     now = now or clock.now_utc()
-    party = check_can_add(actor, req, now)
+    if isinstance(subject, OrderRequest):
+        subject = request_subject(subject)
+    party, late = check_can_add(actor, subject, now)
     check_kind(kind)
     lim = limits()
-    room = lim.per_subject - used_bytes("order_request", req.id) - pending_bytes
+    room = lim.per_subject - used_bytes(subject.type, subject.id) - pending_bytes
     if room <= 0:
-        raise InvalidInput(_("This request already holds the maximum of %(mb)d MB of evidence.",
+        raise InvalidInput(_("This case already holds the maximum of %(mb)d MB of evidence.",
                              mb=lim.per_subject // MB))
     max_bytes = min(lim.per_file, room)
     inspector = ContentInspector()
@@ -107,15 +138,14 @@ def add_file(actor, req: OrderRequest, *, filename: str, chunks: Iterable[bytes]
         raise InvalidInput(refused_type_message(), field="files") from exc
     except TooLarge as exc:
         if max_bytes < lim.per_file:
-            raise InvalidInput(_("This file would pass the limit of %(mb)d MB of evidence for this request.",
+            raise InvalidInput(_("This file would pass the limit of %(mb)d MB of evidence for this case.",
                                  mb=lim.per_subject // MB), field="files") from exc
         raise InvalidInput(_("The file is larger than %(mb)d MB. Shorten the recording or split the file.",
                              mb=lim.per_file // MB), field="files") from exc
     if stored.size == 0:
         raise InvalidInput(_("The file is empty."), field="files")
     sniffed = inspector.result
-    accepted, late = request_window(req, now)
-    row = Evidence(subject_type="order_request", subject_id=str(req.id), order_id=req.order_id, party=party,
+    row = Evidence(subject_type=subject.type, subject_id=str(subject.id), order_id=subject.order.id, party=party,
                    uploader_id=actor.id, kind=kind, description=(description or "").strip()[:2000],
                    display_name=safe_display_name(filename), mime=sniffed.mime, extension=sniffed.extension,
                    charset=sniffed.charset, size=stored.size, sha256=stored.sha256, storage_backend=backend.scheme,
@@ -123,15 +153,20 @@ def add_file(actor, req: OrderRequest, *, filename: str, chunks: Iterable[bytes]
                    retained_until=stored.retained_until)
     db.session.add(row)
     db.session.flush()
-    record_event("order", req.order_id, actor, "evidence.added",
-                 {"evidence_id": row.id, "request_id": req.id, "party": party, "kind": kind, "name": row.display_name,
-                  "mime": row.mime, "size": row.size, "sha256": row.sha256, "late": late}, now=now)
+    record_event(subject.log[0], subject.log[1], actor, "evidence.added",
+                 {"evidence_id": row.id, "subject": f"{subject.type}:{subject.id}", "party": party, "kind": kind,
+                  "name": row.display_name, "mime": row.mime, "size": row.size, "sha256": row.sha256, "late": late},
+                 now=now)
     return row
 
 
 def evidence_of(req: OrderRequest) -> list[Evidence]:
+    return evidence_for("order_request", req.id)
+
+
+def evidence_for(subject_type: str, subject_id) -> list[Evidence]:
     return list(db.session.scalars(sa.select(Evidence).where(
-        Evidence.subject_type == "order_request", Evidence.subject_id == str(req.id)).order_by(Evidence.id)))
+        Evidence.subject_type == subject_type, Evidence.subject_id == str(subject_id)).order_by(Evidence.id)))
 
 
 def record_download(actor, evidence: Evidence, now: dt.datetime | None = None) -> None:

@@ -33,6 +33,24 @@ def _request_of(number: str, request_id: int) -> OrderRequest:
 @login_required
 def upload(number: str, request_id: int):
     req = _request_of(number, request_id)
+    return _streamed_upload(services.request_subject(req), url_for("orders.detail", number=number))
+
+
+@bp.route("/cases/<number>/evidence", methods=["POST"])
+@csrf.exempt  # as above
+@login_required
+def upload_to_case(number: str):
+    from arbitration.cases.services import get_case
+
+    case = get_case(number)
+    if case is None or not can_add_evidence(current_user, case.order):
+        abort(404)
+    return _streamed_upload(services.case_subject(case), url_for("cases.detail", number=number))
+
+
+def _streamed_upload(subject, back: str):
+    """Take the multipart body as a stream: fields first (CSRF, kind, description), then each file straight
+    to the store. Any refusal rolls back the rows of this submission and says why on the page it came from."""
     lim = services.limits()
     request.max_content_length = lim.per_file * lim.files_per_submission + FIELD_SLACK
     boundary = request.mimetype_params.get("boundary", "").encode()
@@ -51,7 +69,7 @@ def upload(number: str, request_id: int):
                 continue
             if stored >= lim.files_per_submission:
                 raise InvalidInput(_("At most %(n)d files at a time.", n=lim.files_per_submission))
-            row = services.add_file(current_user, req, filename=part.filename, chunks=part.chunks,
+            row = services.add_file(current_user, subject, filename=part.filename, chunks=part.chunks,
                                     kind=fields.get("kind", ""), description=fields.get("description", ""),
                                     pending_bytes=pending)
             stored, pending = stored + 1, pending + row.size
@@ -64,9 +82,9 @@ def upload(number: str, request_id: int):
     except DomainError as err:
         rollback()
         flash(err.message, "error")
-        return redirect(url_for("orders.detail", number=number)), 303
+        return redirect(back), 303
     flash(_("%(n)d file(s) added as evidence.", n=stored), "success")
-    return redirect(url_for("orders.detail", number=number))
+    return redirect(back)
 
 
 def _check_fields(fields: dict[str, str]) -> None:

@@ -19,7 +19,7 @@ EVIDENCE_READERS = frozenset({"buyer", "merchant_staff", "supervisor", "regulato
 # endpoints whose allowed use ends on the login page (so "sent to login" is no refusal there)
 ENDS_AT_LOGIN = {"auth.logout"}
 # an allowed use answers 2xx or 3xx, except where the row's request is bad input by design
-ALLOWED_ALSO = {"evidence.upload": {400}}  # a form post that is not multipart
+ALLOWED_ALSO = {"evidence.upload": {400}, "evidence.upload_to_case": {400}}  # a form post that is not multipart
 
 
 CASE_VIEWERS = frozenset({"buyer", "merchant_staff", "support", "supervisor", "regulator"})
@@ -77,6 +77,9 @@ MATRIX = {
     "cases.answer_offer": ("POST", lambda c: {"number": c["cases"]["offer"].number, "answer": "accept"}, {}, BUYER),
     "cases.withdraw": ("POST", _case("negotiation"), {}, BUYER),
     "cases.index": ("GET", None, None, frozenset(ROLES) - {"admin"}),
+    "cases.no_more_evidence": ("POST", _case("evidence"), {}, frozenset({"buyer", "merchant_staff"})),
+    "evidence.upload_to_case": ("POST", _case("negotiation"), {"kind": "screenshot"},
+                                frozenset({"buyer", "merchant_staff"})),
     "cases.defaults": ("GET", None, None, SIGNED_IN),
     "merchants.index": ("GET", None, None, ADMIN),
     "merchants.edit": ("GET", lambda c: {"merchant_id": c["personas"]["merchant"].merchant_id}, None, ADMIN),

@@ -95,3 +95,53 @@ def test_the_published_table_lists_every_stage(client, personas):
     page = text(client.get("/cases/defaults"))
     for words in ("48 小时", "72 小时", "5 个工作日", "1 个工作日", "案件上报仲裁主管"):
         assert words in page
+
+
+def _case_in_evidence(app, client, session, refused):
+    login(client, "buyer")
+    open_through_the_page(client, refused)
+    case = session.scalar(sa.select(Case).where(Case.order_id == refused.id))
+    merchant = app.test_client()
+    login(merchant, "merchant")
+    merchant.post(f"/cases/{case.number}/refuse", data={"reason": "卡密已发出并已使用"})
+    return case, merchant
+
+
+def test_both_parties_upload_evidence_to_the_case_and_see_the_hashes(app, client, session, refused):
+    import io
+
+    from tests import files
+
+    case, merchant = _case_in_evidence(app, client, session, refused)
+    png, pdf = files.png(), files.pdf()
+    for who, name, content in ((client, "截图.png", png), (merchant, "发货记录.pdf", pdf)):
+        response = who.post(f"/cases/{case.number}/evidence", content_type="multipart/form-data",
+                            data={"kind": "screenshot", "description": "", "files": [(io.BytesIO(content), name)]})
+        assert response.status_code == 302
+    page = text(client.get(f"/cases/{case.number}"))
+    import hashlib
+
+    assert hashlib.sha256(png).hexdigest() in page and hashlib.sha256(pdf).hexdigest() in page
+    assert "截图.png" in page and "发货记录.pdf" in page
+
+
+def test_no_more_evidence_from_both_sends_the_case_to_review_and_later_files_are_late(
+        app, client, session, refused):
+    import io
+
+    from arbitration.evidence.models import Evidence
+    from tests import files
+
+    case, merchant = _case_in_evidence(app, client, session, refused)
+    assert client.post(f"/cases/{case.number}/no-more-evidence").status_code == 302
+    assert client.post(f"/cases/{case.number}/no-more-evidence").status_code == 409   # closed already
+    session.refresh(case)
+    assert case.state == CaseState.evidence
+    merchant.post(f"/cases/{case.number}/no-more-evidence")
+    session.refresh(case)
+    assert case.state == CaseState.review
+    client.post(f"/cases/{case.number}/evidence", content_type="multipart/form-data",
+                data={"kind": "screenshot", "files": [(io.BytesIO(files.png()), "迟到.png")]})
+    late = session.scalar(sa.select(Evidence).where(Evidence.subject_type == "case",
+                                                    Evidence.subject_id == str(case.id)))
+    assert late.late is True

@@ -65,8 +65,9 @@ def context(session, personas):
     orders["rejected"] = refused_order()
     opened = {name: cases.open_case(buyer, refused_order(), category="non_delivery", remedy="full_refund",
                                     amount_fen=None, statement="商家拒绝取消，也没有发货。")
-              for name in ("negotiation", "offer")}
+              for name in ("negotiation", "offer", "evidence")}
     cases.make_offer(opened["offer"], staff, remedy="reissue", amount_fen=None)
+    cases.refuse_claim(opened["evidence"], staff, reason="卡密已发出并已使用")
     return {"personas": personas, "orders": orders, "refund": refund, "evidence": evidence, "cases": opened,
             "requests": {"cancellation": cancellation, "reissued": reissued}}
 
