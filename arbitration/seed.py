@@ -82,6 +82,9 @@ def _seed_orders(session) -> list[str]:
     lines = seed_orders(buyers, staff, merchants)
     if lines:
         lines += _seed_evidence(session)
+        from arbitration.cases.demo import seed_cases
+
+        lines += seed_cases(buyers[0], staff[merchants[-1].id], merchants[-1])
         session.flush()
         result = sweep()  # what would have happened by now (unpaid orders closing, ...)
         lines.append(f"deadlines already passed in the demo history: {result.applied} applied")

@@ -29,6 +29,12 @@ def test_seed_demo_creates_a_user_for_every_role_and_prints_their_passwords_once
         states = set(session.scalars(sa.select(Order.state).where(Order.merchant_id == merchant_id)))
         assert states == set(OrderState), name
 
+    from arbitration.cases.models import Case
+    from arbitration.cases.workflow import CaseState
+
+    assert set(session.scalars(sa.select(Case.state))) == {CaseState.negotiation, CaseState.offer_pending,
+                                                           CaseState.evidence, CaseState.review}
+
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and password not in second.output
     client = app.test_client()

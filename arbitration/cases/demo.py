@@ -1,0 +1,52 @@
+"""Demo cases for `flask seed-demo`, built through the real services from refused demo orders."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from arbitration import clock
+from arbitration.auth.models import User
+from arbitration.cases import services as cases
+from arbitration.cases.models import Case
+from arbitration.db import db
+from arbitration.merchants.models import Merchant
+from arbitration.orders import requests as order_requests
+from arbitration.orders import services as orders
+from arbitration.orders.rules import Channel, ProductType
+
+H = dt.timedelta(hours=1)
+STATEMENT = "付款后商家既不发货也不同意取消，客服称“虚拟商品一经售出概不退换”，请平台介入。"
+
+
+def seed_cases(buyer: User, staff: User, merchant: Merchant) -> list[str]:
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Case)):
+        return []
+    now = clock.now_utc()
+
+    def refused_order(n: int):
+        start = now - (12 - n) * H
+        order = orders.create_order(buyer=buyer, merchant=merchant, product_type=ProductType.membership,
+                                    product_name="爱奇艺黄金会员 年卡", face_value_fen=24_800, amount_fen=19_800,
+                                    channel=Channel.alipay, number=f"KM2026CASE{merchant.id:02d}{n:04d}",
+                                    listing_description="年卡，付款后自动开通", now=start)
+        orders.pay_order(order, now=start + 0.1 * H)
+        req = order_requests.request_cancellation(order, buyer, reason="late_delivery", now=start + 0.5 * H)
+        order_requests.review_cancellation(order, req, staff, approve=False, text="系统繁忙，请耐心等待发货",
+                                           now=start + H)
+        return order, start + 2 * H
+
+    made = []
+    for n, stage in enumerate(("negotiation", "offer_pending", "evidence", "review"), 1):
+        order, at = refused_order(n)
+        case = cases.open_case(buyer, order, category="non_delivery", remedy="full_refund", amount_fen=None,
+                               statement=STATEMENT, now=at)
+        if stage == "offer_pending":
+            cases.make_offer(case, staff, remedy="partial_refund", amount_fen=9_900, text="愿意退一半", now=at + H)
+        if stage in ("evidence", "review"):
+            cases.refuse_claim(case, staff, reason="会员已按约开通，买家账号可查", now=at + H)
+        if stage == "review":
+            cases.no_more_evidence(case, buyer, now=at + 2 * H)
+            cases.no_more_evidence(case, staff, now=at + 3 * H)
+        made.append(case.number)
+    return [f"cases: {', '.join(made)} (negotiation, offer, evidence, review)"]
