@@ -31,5 +31,12 @@ class RefuseForm(FlaskForm):
     reason = TextAreaField(_l("Why you refuse"), validators=[Length(max=2000)])
 
 
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Message"), validators=[Length(max=2000)])
+    audience = RadioField(_l("Who may read it"), choices=choices([("all", _l("Everyone on the case")),
+                                                                  ("arbitrator", _l("The arbitrator only"))]),
+                          default="all", validate_choice=False)
+
+
 class PlainForm(FlaskForm):
     """A button that only needs its CSRF token (accept the claim, accept/reject an offer, withdraw)."""

@@ -24,3 +24,5 @@ ORIGIN_LABELS = {
     "cancellation_rejected": _l("Cancellation rejected"), "after_sales_failed": _l("After-sales refused or failed"),
     "merchant_timeout": _l("The merchant did not answer in time"), "platform_fault": _l("Platform fault"),
 }
+SENDER_LABELS = {"buyer": _l("Buyer"), "merchant": _l("Merchant"), "arbitrator": _l("Arbitrator"),
+                 "supervisor": _l("Supervisor")}

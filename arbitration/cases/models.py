@@ -86,3 +86,19 @@ class Case(Base):
     @property
     def order_snapshot(self) -> dict:
         return json.loads(self.order_snapshot_json)
+
+
+class CaseMessage(Base):
+    """A message on a case, for everyone on it or for the arbitrator only (the sender chooses)."""
+
+    __tablename__ = "case_messages"
+    __table_args__ = (sa.CheckConstraint("audience IN ('all', 'arbitrator')", name="audience"),
+                      sa.Index("ix_case_messages_case", "case_id", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    sender_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    sender_role: Mapped[str] = mapped_column(sa.String(20))   # buyer / merchant / arbitrator / supervisor
+    audience: Mapped[str] = mapped_column(sa.String(10))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime]

@@ -14,7 +14,8 @@ from arbitration.cases import messages as case_messages
 from arbitration.cases import permissions as perm
 from arbitration.cases import services
 from arbitration.cases import workflow as wf
-from arbitration.cases.forms import OfferForm, OpenCaseForm, PlainForm, RefuseForm
+from arbitration.cases.forms import MessageForm, OfferForm, OpenCaseForm, PlainForm, RefuseForm
+from arbitration.cases.messaging import send_message, visible_messages
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action
 from arbitration.db import db
@@ -89,6 +90,7 @@ def detail(number: str):
                            can_add_evidence=_can_add_evidence(case),
                            accepted_types=evidence_services.accepted_types_text(),
                            evidence_limits=evidence_services.limits(),
+                           messages=visible_messages(current_user, case), message_form=MessageForm(formdata=None),
                            offer_form=OfferForm(formdata=None), refuse_form=RefuseForm(formdata=None),
                            plain=PlainForm(formdata=None))
 
@@ -150,6 +152,15 @@ def answer_offer(number: str, answer: str):
 def withdraw(number: str):
     return _act(number, Action.withdraw, PlainForm, lambda case, form: services.withdraw(case, current_user),
                 _("The case is withdrawn."))
+
+
+@bp.route("/cases/<number>/messages", methods=["POST"])
+@login_required
+def message(number: str):
+    return _act(number, Action.send_message, MessageForm,
+                lambda case, form: send_message(case, current_user, body=form.body.data or "",
+                                                audience=form.audience.data or ""),
+                _("Message sent."))
 
 
 @bp.route("/cases/<number>/no-more-evidence", methods=["POST"])

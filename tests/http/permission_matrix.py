@@ -77,6 +77,8 @@ MATRIX = {
     "cases.answer_offer": ("POST", lambda c: {"number": c["cases"]["offer"].number, "answer": "accept"}, {}, BUYER),
     "cases.withdraw": ("POST", _case("negotiation"), {}, BUYER),
     "cases.index": ("GET", None, None, frozenset(ROLES) - {"admin"}),
+    "cases.message": ("POST", _case("negotiation"), {"body": "请处理", "audience": "all"},
+                      frozenset({"buyer", "merchant_staff", "supervisor"})),
     "cases.no_more_evidence": ("POST", _case("evidence"), {}, frozenset({"buyer", "merchant_staff"})),
     "evidence.upload_to_case": ("POST", _case("negotiation"), {"kind": "screenshot"},
                                 frozenset({"buyer", "merchant_staff"})),

@@ -145,3 +145,27 @@ def test_no_more_evidence_from_both_sends_the_case_to_review_and_later_files_are
     late = session.scalar(sa.select(Evidence).where(Evidence.subject_type == "case",
                                                     Evidence.subject_id == str(case.id)))
     assert late.late is True
+
+
+def test_an_arbitrator_only_message_is_hidden_from_the_other_party_and_the_regulator(app, client, session, refused):
+    case, merchant = _case_in_evidence(app, client, session, refused)
+    assert client.post(f"/cases/{case.number}/messages",
+                       data={"body": "<script>alert(1)</script>商家在聊天中承认未发货", "audience": "arbitrator"}) \
+        .status_code == 302
+    assert client.post(f"/cases/{case.number}/messages", data={"body": "请尽快处理", "audience": "all"}) \
+        .status_code == 302
+    assert client.post(f"/cases/{case.number}/messages", data={"body": "", "audience": "all"}).status_code == 303
+    own = text(client.get(f"/cases/{case.number}"))
+    assert "商家在聊天中承认未发货" in own and "<script>alert(1)</script>" not in own and "&lt;script&gt;" in own
+    assert "请尽快处理" in text(merchant.get(f"/cases/{case.number}"))
+    assert "承认未发货" not in text(merchant.get(f"/cases/{case.number}"))
+    from arbitration.auth.models import User
+
+    session.refresh(case)
+    arbitrator = app.test_client()
+    login(arbitrator, session.get(User, case.arbitrator_id).username)
+    assert "承认未发货" in text(arbitrator.get(f"/cases/{case.number}"))
+    regulator = app.test_client()
+    login(regulator, "regulator")
+    page = text(regulator.get(f"/cases/{case.number}"))
+    assert "请尽快处理" in page and "承认未发货" not in page
