@@ -1,7 +1,7 @@
 """Case forms: opening, the merchant's answers, the buyer's answer to an offer."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from arbitration.cases.messages import CATEGORY_LABELS, REMEDY_LABELS
@@ -36,6 +36,22 @@ class MessageForm(FlaskForm):
     audience = RadioField(_l("Who may read it"), choices=choices([("all", _l("Everyone on the case")),
                                                                   ("arbitrator", _l("The arbitrator only"))]),
                           default="all", validate_choice=False)
+
+
+class SupplementaryForm(FlaskForm):
+    party = RadioField(_l("Ask"), choices=choices([("buyer", _l("The buyer")), ("merchant", _l("The merchant"))]),
+                       validate_choice=False)
+    note = TextAreaField(_l("What evidence is needed"), validators=[Length(max=2000)])
+
+
+class ExtendForm(FlaskForm):
+    hours = IntegerField(_l("Extend by (hours)"), validators=[Optional()])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
+
+
+class ReassignForm(FlaskForm):
+    arbitrator_id = SelectField(_l("Arbitrator"), coerce=int, validate_choice=False)
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
 
 
 class PlainForm(FlaskForm):

@@ -70,6 +70,7 @@ class Case(Base):
     merchant_evidence_closed: Mapped[bool] = mapped_column(default=False)
     reconsideration_asked_by_json: Mapped[str] = mapped_column(sa.Text, default="[]")
     deadline_extended: Mapped[bool] = mapped_column(default=False)
+    supplementary_party: Mapped[str | None] = mapped_column(sa.String(10))   # who was asked for more evidence
     escalated: Mapped[bool] = mapped_column(default=False)
 
     order: Mapped[Order] = relationship()

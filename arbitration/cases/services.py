@@ -99,6 +99,8 @@ def _start_deadline(case: Case, state: CaseState, now: dt.datetime) -> None:
     due = (calendar.add_working_days(now, rule["working_days"]) if rule["working_days"]
            else calendar.add_hours(now, rule["hours"]))
     who = wf.DEADLINE_BY_STATE[state].who
+    if who == "asked":
+        who = case.supplementary_party or "both"
     deadlines.schedule(SUBJECT, case.id, state.value, f"case.{rule['consequence']}", due, started_at=now,
                        actor_user_id=case.buyer_id if who == "buyer" else
                        (case.arbitrator_id if who == "arbitrator" else None),
@@ -229,6 +231,70 @@ def no_more_evidence(case: Case, party_user: User, now: dt.datetime | None = Non
     done = case.state == CaseState.supplementary or (case.buyer_evidence_closed and case.merchant_evidence_closed)
     if done and case.state in (CaseState.evidence, CaseState.supplementary):
         apply_action(case, Action.evidence_closed, None, data={"reason": "no_more_evidence"}, now=now)
+    return case
+
+
+# ---- the arbitrator's and the supervisor's tools ----
+
+def request_supplementary(case: Case, arbitrator: User, *, party: str, note: str,
+                          now: dt.datetime | None = None) -> Case:
+    """Ask one party for more evidence: its window opens again for 48 h."""
+    ensure_allowed(case, Action.request_supplementary, arbitrator)
+    if party not in ("buyer", "merchant"):
+        raise InvalidInput(_("Choose the party to ask."), field="party")
+    if len((note or "").strip()) < 5:
+        raise InvalidInput(_("Say what evidence is needed (at least 5 characters)."), field="note")
+    case.supplementary_party = party
+    if party == "buyer":
+        case.buyer_evidence_closed = False
+    else:
+        case.merchant_evidence_closed = False
+    db.session.flush()
+    apply_action(case, Action.request_supplementary, arbitrator, data={"party": party, "note": note.strip()},
+                 now=now)
+    return case
+
+
+MAX_EXTENSION_HOURS = 7 * 24
+
+
+def extend_deadline(case: Case, arbitrator: User, *, hours: int, reason: str,
+                    now: dt.datetime | None = None) -> Case:
+    """Once per case, with a written reason: the running deadline moves later."""
+    now = now or clock.now_utc()
+    ensure_allowed(case, Action.extend_deadline, arbitrator)
+    if not isinstance(hours, int) or not 1 <= hours <= MAX_EXTENSION_HOURS:
+        raise InvalidInput(_("Extend by 1 to %(n)d hours.", n=MAX_EXTENSION_HOURS), field="hours")
+    if len((reason or "").strip()) < 5:
+        raise InvalidInput(_("An extension needs a written reason (at least 5 characters)."), field="reason")
+    running = running_deadline(case)
+    if running is None:
+        raise Conflict(_("No deadline is running on this case."))
+    old_due = running.due_at
+    running.due_at = old_due + dt.timedelta(hours=hours)
+    case.deadline_extended = True
+    record_event(SUBJECT, case.id, arbitrator, "case.extend_deadline",
+                 {"kind": running.kind, "from": old_due.isoformat(), "to": running.due_at.isoformat(),
+                  "reason": reason.strip()}, now=now)
+    db.session.flush()
+    return case
+
+
+def reassign(case: Case, supervisor: User, *, arbitrator_id: int, reason: str,
+             now: dt.datetime | None = None) -> Case:
+    ensure_allowed(case, Action.reassign, supervisor)
+    target = db.session.get(User, arbitrator_id)
+    if target is None or target.role != Role.arbitrator or not target.active:
+        raise InvalidInput(_("Choose an active arbitrator."), field="arbitrator_id")
+    if target.id == case.arbitrator_id:
+        raise InvalidInput(_("The case is already with this arbitrator."), field="arbitrator_id")
+    if len((reason or "").strip()) < 5:
+        raise InvalidInput(_("A reassignment needs a reason (at least 5 characters)."), field="reason")
+    previous = case.arbitrator_id
+    case.arbitrator_id, case.escalated = target.id, False
+    record_event(SUBJECT, case.id, supervisor, "case.reassign",
+                 {"from": previous, "to": target.id, "reason": reason.strip()}, now=now)
+    db.session.flush()
     return case
 
 

@@ -8,18 +8,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from arbitration.audit.services import events_of
-from arbitration.auth.models import Role
+from arbitration.auth.models import Role, User
 from arbitration.auth.permissions import require
 from arbitration.cases import messages as case_messages
 from arbitration.cases import permissions as perm
 from arbitration.cases import services
 from arbitration.cases import workflow as wf
-from arbitration.cases.forms import MessageForm, OfferForm, OpenCaseForm, PlainForm, RefuseForm
+from arbitration.cases.forms import (ExtendForm, MessageForm, OfferForm, OpenCaseForm, PlainForm, ReassignForm,
+                                     RefuseForm, SupplementaryForm)
 from arbitration.cases.messaging import send_message, visible_messages
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action
 from arbitration.db import db
 from arbitration.evidence import services as evidence_services
+from arbitration.forms import choices
 from arbitration.evidence.permissions import can_read_evidence
 from arbitration.errors import DomainError
 from arbitration.orders import permissions as order_perm
@@ -91,6 +93,8 @@ def detail(number: str):
                            accepted_types=evidence_services.accepted_types_text(),
                            evidence_limits=evidence_services.limits(),
                            messages=visible_messages(current_user, case), message_form=MessageForm(formdata=None),
+                           supplementary_form=SupplementaryForm(formdata=None), extend_form=ExtendForm(formdata=None),
+                           reassign_form=_reassign_form(formdata=None),
                            offer_form=OfferForm(formdata=None), refuse_form=RefuseForm(formdata=None),
                            plain=PlainForm(formdata=None))
 
@@ -161,6 +165,41 @@ def message(number: str):
                 lambda case, form: send_message(case, current_user, body=form.body.data or "",
                                                 audience=form.audience.data or ""),
                 _("Message sent."))
+
+
+def _reassign_form(**kwargs) -> ReassignForm:
+    form = ReassignForm(**kwargs)
+    arbitrators = db.session.scalars(sa.select(User).where(User.role == Role.arbitrator, User.active.is_(True))
+                                     .order_by(User.display_name))
+    form.arbitrator_id.choices = choices((u.id, u.display_name) for u in arbitrators)
+    return form
+
+
+@bp.route("/cases/<number>/supplementary", methods=["POST"])
+@login_required
+def supplementary(number: str):
+    return _act(number, Action.request_supplementary, SupplementaryForm,
+                lambda case, form: services.request_supplementary(case, current_user, party=form.party.data or "",
+                                                                  note=form.note.data or ""),
+                _("The party was asked for supplementary evidence (48 hours)."))
+
+
+@bp.route("/cases/<number>/extend", methods=["POST"])
+@login_required
+def extend(number: str):
+    return _act(number, Action.extend_deadline, ExtendForm,
+                lambda case, form: services.extend_deadline(case, current_user, hours=form.hours.data,
+                                                            reason=form.reason.data or ""),
+                _("The deadline is extended."))
+
+
+@bp.route("/cases/<number>/reassign", methods=["POST"])
+@login_required
+def reassign(number: str):
+    return _act(number, Action.reassign, _reassign_form,
+                lambda case, form: services.reassign(case, current_user, arbitrator_id=form.arbitrator_id.data or 0,
+                                                     reason=form.reason.data or ""),
+                _("The case is reassigned."))
 
 
 @bp.route("/cases/<number>/no-more-evidence", methods=["POST"])

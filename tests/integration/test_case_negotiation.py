@@ -153,3 +153,76 @@ def test_the_buyer_may_withdraw_before_a_ruling(session, personas, refused):
         cases.withdraw(case, personas["merchant"])
     cases.withdraw(case, personas["buyer"])
     assert case.state == CaseState.withdrawn and case.closed_at is not None
+
+
+# ---- the arbitrator's and the supervisor's tools ----
+
+@pytest.fixture
+def in_evidence(session, personas, refused):
+    case = open_(personas, refused)
+    cases.refuse_claim(case, personas["merchant"], reason="卡密已经发出，买家已使用")
+    return case
+
+
+def test_supplementary_evidence_reopens_one_partys_window_for_48h(session, personas, in_evidence):
+    from arbitration.auth.models import User
+
+    arbitrator = session.get(User, in_evidence.arbitrator_id)
+    cases.no_more_evidence(in_evidence, personas["merchant"])
+    with pytest.raises(InvalidInput):
+        cases.request_supplementary(in_evidence, arbitrator, party="merchant", note="")
+    cases.request_supplementary(in_evidence, arbitrator, party="merchant", note="请提供发卡记录截图", now=T0 + H)
+    assert in_evidence.state == CaseState.supplementary and not in_evidence.merchant_evidence_closed
+    sweep(now=T0 + 48 * H)
+    assert state(session, in_evidence) == CaseState.supplementary
+    sweep(now=T0 + 50 * H)
+    assert state(session, in_evidence) == CaseState.review
+
+
+def test_only_the_assigned_arbitrator_acts_on_the_case(session, personas, in_evidence):
+    from arbitration.auth.models import Role
+    from tests.factories import create_user
+
+    other = create_user("arb_other", Role.arbitrator)
+    with pytest.raises(NotAllowed):
+        cases.request_supplementary(in_evidence, other, party="buyer", note="请补充聊天记录")
+
+
+def test_a_deadline_is_extended_once_with_a_reason(session, personas, in_evidence):
+    from arbitration.auth.models import User
+
+    arbitrator = session.get(User, in_evidence.arbitrator_id)
+    due = cases.running_deadline(in_evidence).due_at
+    with pytest.raises(InvalidInput):
+        cases.extend_deadline(in_evidence, arbitrator, hours=24, reason="")
+    with pytest.raises(InvalidInput):
+        cases.extend_deadline(in_evidence, arbitrator, hours=10_000, reason="太长的延期")
+    cases.extend_deadline(in_evidence, arbitrator, hours=24, reason="双方正在补充材料")
+    assert cases.running_deadline(in_evidence).due_at == due + 24 * H
+    with pytest.raises(Conflict):
+        cases.extend_deadline(in_evidence, arbitrator, hours=24, reason="再延一次")
+    sweep(now=due + H)
+    assert state(session, in_evidence) == CaseState.evidence
+
+
+def test_a_supervisor_reassigns_with_a_reason(session, personas, in_evidence):
+    from arbitration.auth.models import Role
+    from tests.factories import create_user
+
+    other = create_user("arb_second", Role.arbitrator)
+    with pytest.raises(NotAllowed):
+        cases.reassign(in_evidence, personas["buyer"], arbitrator_id=other.id, reason="我想换人")
+    with pytest.raises(InvalidInput):
+        cases.reassign(in_evidence, personas["supervisor"], arbitrator_id=personas["buyer"].id, reason="换成买家")
+    cases.reassign(in_evidence, personas["supervisor"], arbitrator_id=other.id, reason="原仲裁员休假")
+    assert in_evidence.arbitrator_id == other.id
+    assert [e for e in events_of("case", in_evidence.id) if e.action == "case.reassign"][0].data["reason"] == \
+        "原仲裁员休假"
+
+
+def test_a_missed_review_escalates_without_changing_the_outcome(session, personas, in_evidence):
+    sweep(now=T0 + 73 * H)                       # evidence closes: review starts on Oct 3 (holiday)
+    assert state(session, in_evidence) == CaseState.review
+    sweep(now=dt.datetime(2026, 10, 13, 4, 0, tzinfo=dt.timezone.utc))
+    session.refresh(in_evidence)
+    assert in_evidence.state == CaseState.review and in_evidence.escalated
