@@ -6,4 +6,4 @@ from arbitration.deadlines.models import Deadline  # noqa: F401
 from arbitration.merchants.models import Merchant  # noqa: F401
 from arbitration.orders.models import Escalation, FeeSchedule, Order, OrderRequest, Refund  # noqa: F401
 from arbitration.evidence.models import Evidence  # noqa: F401
-from arbitration.cases.models import Case, CaseMessage, CaseNumberCounter  # noqa: F401
+from arbitration.cases.models import Case, CaseMessage, CaseNumberCounter, RemedyTask  # noqa: F401

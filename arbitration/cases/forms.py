@@ -54,5 +54,13 @@ class ReassignForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
 
 
+class ReconsiderationForm(FlaskForm):
+    new_facts = TextAreaField(_l("The new facts"), validators=[Length(max=5000)])
+
+
+class TaskForm(FlaskForm):
+    note = TextAreaField(_l("What was done"), validators=[Length(max=1000)])
+
+
 class PlainForm(FlaskForm):
     """A button that only needs its CSRF token (accept the claim, accept/reject an offer, withdraw)."""

@@ -103,3 +103,25 @@ class CaseMessage(Base):
     audience: Mapped[str] = mapped_column(sa.String(10))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[dt.datetime]
+
+
+class RemedyTask(Base):
+    """One remedy to carry out once a case is decided (by acceptance, settlement or a final ruling)."""
+
+    __tablename__ = "remedy_tasks"
+    __table_args__ = (
+        sa.CheckConstraint(f"remedy IN {REMEDIES}", name="remedy"),
+        sa.CheckConstraint("state IN ('open', 'done')", name="state"),
+        sa.CheckConstraint("amount_fen >= 0", name="amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    remedy: Mapped[str] = mapped_column(sa.String(20))
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    owner: Mapped[str] = mapped_column(sa.String(10))            # merchant / platform
+    state: Mapped[str] = mapped_column(sa.String(10), default="open")
+    created_at: Mapped[dt.datetime]
+    done_at: Mapped[dt.datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")

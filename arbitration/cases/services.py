@@ -13,7 +13,7 @@ from arbitration.audit.services import record_event
 from arbitration.auth.models import Role, User
 from arbitration.calendar.services import load_calendar
 from arbitration.cases import workflow as wf
-from arbitration.cases.models import CATEGORIES, REMEDIES, Case, CaseNumberCounter
+from arbitration.cases.models import CATEGORIES, REMEDIES, Case, CaseNumberCounter, RemedyTask
 from arbitration.cases.workflow import Action, CaseFacts, CaseRole, CaseState
 from arbitration.db import db, insert_ignore
 from arbitration.deadlines import services as deadlines
@@ -45,8 +45,10 @@ def facts_of(case: Case, role: CaseRole | None) -> CaseFacts:
     party = role.value if role in (CaseRole.buyer, CaseRole.merchant) else None
     closed = {"buyer": case.buyer_evidence_closed, "merchant": case.merchant_evidence_closed}.get(party, False)
     asked = frozenset(json.loads(case.reconsideration_asked_by_json))
+    open_tasks = db.session.scalar(sa.select(sa.func.count()).select_from(RemedyTask).where(
+        RemedyTask.case_id == case.id, RemedyTask.state == "open")) if case.state == CaseState.enforcement else 0
     return CaseFacts(state=case.state, reconsideration_asked_by=asked, actor_party=party,
-                     deadline_extended=case.deadline_extended, party_evidence_closed=closed)
+                     deadline_extended=case.deadline_extended, party_evidence_closed=closed, open_tasks=open_tasks)
 
 
 REFUSALS = {
@@ -88,6 +90,10 @@ def apply_action(case: Case, action: Action, actor: User | None, *, data: dict |
     record_event(SUBJECT, case.id, actor, f"case.{action.value}",
                  {"number": case.number, "from": old.value, "to": new.value, **(data or {})}, now=now)
     db.session.flush()
+    if new == CaseState.enforcement and old != new:
+        from arbitration.cases.enforcement import create_tasks  # enforcement builds on these services
+
+        create_tasks(case, now)
     return case
 
 
@@ -174,8 +180,9 @@ def _tags_for(category: str) -> set[str]:
 # ---- negotiation ----
 
 def accept_claim(case: Case, merchant: User, now: dt.datetime | None = None) -> Case:
+    ensure_allowed(case, Action.accept_claim, merchant)
+    case.outcome = "accepted"          # before the move: enforcement reads it to make the tasks
     apply_action(case, Action.accept_claim, merchant, now=now)
-    case.outcome = "accepted"
     return case
 
 
@@ -204,10 +211,12 @@ def refuse_claim(case: Case, merchant: User, *, reason: str, now: dt.datetime | 
 
 
 def answer_offer(case: Case, buyer: User, *, accept: bool, now: dt.datetime | None = None) -> Case:
-    apply_action(case, Action.accept_offer if accept else Action.reject_offer, buyer, now=now)
+    action = Action.accept_offer if accept else Action.reject_offer
+    ensure_allowed(case, action, buyer)
     if accept:
-        case.outcome = "settled"
-    else:
+        case.outcome = "settled"       # before the move: enforcement reads it to make the tasks
+    apply_action(case, action, buyer, now=now)
+    if not accept:
         assign_arbitrator(case, now)
     return case
 
@@ -231,6 +240,23 @@ def no_more_evidence(case: Case, party_user: User, now: dt.datetime | None = Non
     done = case.state == CaseState.supplementary or (case.buyer_evidence_closed and case.merchant_evidence_closed)
     if done and case.state in (CaseState.evidence, CaseState.supplementary):
         apply_action(case, Action.evidence_closed, None, data={"reason": "no_more_evidence"}, now=now)
+    return case
+
+
+def request_reconsideration(case: Case, party_user: User, *, new_facts: str, now: dt.datetime | None = None) -> Case:
+    """Once per party, within the 7-day window, with new facts: a different arbitrator looks again."""
+    now = now or clock.now_utc()
+    role = ensure_allowed(case, Action.request_reconsideration, party_user)
+    new_facts = (new_facts or "").strip()
+    if len(new_facts) < 10:
+        raise InvalidInput(_("State the new facts (at least %(n)d characters).", n=10), field="new_facts")
+    first_round = case.arbitrator_id
+    apply_action(case, Action.request_reconsideration, party_user, data={"party": role.value, "new_facts": new_facts},
+                 now=now)
+    case.reconsideration_asked_by_json = json.dumps(sorted(set(json.loads(case.reconsideration_asked_by_json))
+                                                           | {role.value}))
+    case.buyer_evidence_closed = case.merchant_evidence_closed = False
+    assign_arbitrator(case, now, exclude={first_round} if first_round else None)
     return case
 
 

@@ -14,8 +14,10 @@ from arbitration.cases import messages as case_messages
 from arbitration.cases import permissions as perm
 from arbitration.cases import services
 from arbitration.cases import workflow as wf
+from arbitration.cases.enforcement import complete_task, tasks_of
 from arbitration.cases.forms import (ExtendForm, MessageForm, OfferForm, OpenCaseForm, PlainForm, ReassignForm,
-                                     RefuseForm, SupplementaryForm)
+                                     ReconsiderationForm, RefuseForm, SupplementaryForm, TaskForm)
+from arbitration.cases.models import RemedyTask
 from arbitration.cases.messaging import send_message, visible_messages
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action
@@ -94,7 +96,8 @@ def detail(number: str):
                            evidence_limits=evidence_services.limits(),
                            messages=visible_messages(current_user, case), message_form=MessageForm(formdata=None),
                            supplementary_form=SupplementaryForm(formdata=None), extend_form=ExtendForm(formdata=None),
-                           reassign_form=_reassign_form(formdata=None),
+                           reassign_form=_reassign_form(formdata=None), tasks=tasks_of(case),
+                           task_form=TaskForm(formdata=None), reconsideration_form=ReconsiderationForm(formdata=None),
                            offer_form=OfferForm(formdata=None), refuse_form=RefuseForm(formdata=None),
                            plain=PlainForm(formdata=None))
 
@@ -200,6 +203,27 @@ def reassign(number: str):
                 lambda case, form: services.reassign(case, current_user, arbitrator_id=form.arbitrator_id.data or 0,
                                                      reason=form.reason.data or ""),
                 _("The case is reassigned."))
+
+
+@bp.route("/cases/<number>/reconsideration", methods=["POST"])
+@login_required
+def reconsideration(number: str):
+    return _act(number, Action.request_reconsideration, ReconsiderationForm,
+                lambda case, form: services.request_reconsideration(case, current_user,
+                                                                    new_facts=form.new_facts.data or ""),
+                _("Reconsideration requested: a different arbitrator will look at the case again."))
+
+
+@bp.route("/cases/<number>/tasks/<int:task_id>/done", methods=["POST"])
+@login_required
+def task_done(number: str, task_id: int):
+    def run(case, form):
+        task = db.session.get(RemedyTask, task_id)
+        if task is None or task.case_id != case.id:
+            abort(404)
+        complete_task(case, task, current_user, note=form.note.data or "")
+
+    return _act(number, Action.do_task, TaskForm, run, _("The task is recorded as done."))
 
 
 @bp.route("/cases/<number>/no-more-evidence", methods=["POST"])

@@ -53,7 +53,8 @@ class Action(str, enum.Enum):
     withdraw = "withdraw"
     extend_deadline = "extend_deadline"
     reassign = "reassign"
-    complete_task = "complete_task"
+    do_task = "do_task"                    # carry out one remedy task
+    complete_task = "complete_task"        # the last task done: the case closes
     send_message = "send_message"
     # applied by the deadline sweep
     default_ruling = "default_ruling"
@@ -131,6 +132,7 @@ TABLE: tuple[Transition, ...] = (
                frozenset({R.arbitrator}), guards=(not_extended_yet,)),
     Transition(A.reassign, frozenset({S.evidence, S.supplementary, S.review, S.reconsideration}),
                frozenset({R.supervisor})),
+    Transition(A.do_task, frozenset({S.enforcement}), frozenset({R.merchant, R.support, R.system})),
     Transition(A.complete_task, frozenset({S.enforcement}), frozenset({R.merchant, R.support, R.system}),
                S.closed, (last_task,)),
     Transition(A.send_message, OPEN, frozenset({R.buyer, R.merchant, R.arbitrator, R.supervisor})),

@@ -23,6 +23,7 @@ ALLOWED_ALSO = {"evidence.upload": {400}, "evidence.upload_to_case": {400}}  # a
 
 
 CASE_VIEWERS = frozenset({"buyer", "merchant_staff", "support", "supervisor", "regulator"})
+PARTIES = frozenset({"buyer", "merchant_staff"})
 
 
 def _case(name):
@@ -84,6 +85,9 @@ MATRIX = {
     "cases.extend": ("POST", _case("evidence"), {"hours": "24", "reason": "双方正在补充材料"}, frozenset({"arbitrator"})),
     "cases.reassign": ("POST", _case("evidence"), {"arbitrator_id": "0", "reason": "工作量调整"},
                        frozenset({"supervisor"})),
+    "cases.reconsideration": ("POST", _case("ruled"), {"new_facts": "商家提供了新的发货记录"}, PARTIES),
+    "cases.task_done": ("POST", lambda c: {"number": c["cases"]["enforcement"].number, "task_id": c["task"].id},
+                        {"note": "已退款"}, frozenset({"merchant_staff", "support"})),
     "cases.no_more_evidence": ("POST", _case("evidence"), {}, frozenset({"buyer", "merchant_staff"})),
     "evidence.upload_to_case": ("POST", _case("negotiation"), {"kind": "screenshot"},
                                 frozenset({"buyer", "merchant_staff"})),

@@ -1,6 +1,8 @@
 """Every endpoint, requested for real by every role and by an anonymous visitor, against one table."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 from flask import url_for
@@ -49,8 +51,6 @@ def context(session, personas):
     from tests.files import png
 
     evidence = add_file(buyer, reissued, filename="a.png", chunks=[png()], kind="screenshot")
-    import datetime as dt
-
     from arbitration.calendar.services import add_day
 
     add_day(personas["admin"], dt.date(2027, 1, 1), "holiday", "元旦")  # for the remove row
@@ -65,10 +65,17 @@ def context(session, personas):
     orders["rejected"] = refused_order()
     opened = {name: cases.open_case(buyer, refused_order(), category="non_delivery", remedy="full_refund",
                                     amount_fen=None, statement="商家拒绝取消，也没有发货。")
-              for name in ("negotiation", "offer", "evidence")}
+              for name in ("negotiation", "offer", "evidence", "ruled", "enforcement")}
     cases.make_offer(opened["offer"], staff, remedy="reissue", amount_fen=None)
     cases.refuse_claim(opened["evidence"], staff, reason="卡密已发出并已使用")
+    cases.accept_claim(opened["enforcement"], staff)
+    from arbitration.cases.workflow import Action
+    from arbitration.cases.enforcement import tasks_of
+
+    cases.apply_action(opened["ruled"], Action.default_ruling, None)   # as when the merchant stays silent
+    task = tasks_of(opened["enforcement"])[0]
     return {"personas": personas, "orders": orders, "refund": refund, "evidence": evidence, "cases": opened,
+            "task": task,
             "requests": {"cancellation": cancellation, "reissued": reissued}}
 
 

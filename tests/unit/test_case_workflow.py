@@ -31,6 +31,7 @@ SPEC = {
     **{(A.extend_deadline, s): ({R.arbitrator}, s)
        for s in (S.evidence, S.supplementary, S.review, S.reconsideration)},
     **{(A.reassign, s): ({R.supervisor}, s) for s in (S.evidence, S.supplementary, S.review, S.reconsideration)},
+    (A.do_task, S.enforcement): ({R.merchant, R.support, R.system}, S.enforcement),
     (A.complete_task, S.enforcement): ({R.merchant, R.support, R.system}, S.closed),
     **{(A.send_message, s): ({R.buyer, R.merchant, R.arbitrator, R.supervisor}, s)
        for s in set(S) - {S.closed, S.withdrawn}},

@@ -1,0 +1,78 @@
+"""Enforcement: a decided case's remedies become tasks, due in 1 working day; the case closes when all are done.
+Refunds go through the order's refund mechanism (never more than was paid)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from arbitration import clock
+from arbitration.audit.services import record_event
+from arbitration.auth.models import Role, User
+from arbitration.cases.models import Case, RemedyTask
+from arbitration.cases.services import SUBJECT, apply_action, ensure_allowed
+from arbitration.cases.workflow import Action, CaseState
+from arbitration.db import db
+from arbitration.errors import Conflict, InvalidInput
+from arbitration.orders.refunds import issue_refund, refunded_so_far
+from arbitration.orders.rules import refundable
+
+
+def remedies_of(case: Case) -> list[tuple[str, int]]:
+    """What the decision asks for: the merchant's accepted offer after a settlement, else the buyer's claim."""
+    if case.outcome == "settled" and case.offer_remedy:
+        return [(case.offer_remedy, case.offer_amount_fen or 0)]
+    return [(case.claim_remedy, case.claim_amount_fen or 0)]
+
+
+def create_tasks(case: Case, now: dt.datetime | None = None) -> list[RemedyTask]:
+    now = now or clock.now_utc()
+    if case.state != CaseState.enforcement or tasks_of(case):
+        return tasks_of(case)
+    owner = "platform" if case.origin == "platform_fault" else "merchant"
+    made = []
+    for remedy, amount in remedies_of(case):
+        task = RemedyTask(case_id=case.id, remedy=remedy, amount_fen=amount, owner=owner, state="open",
+                          created_at=now)
+        db.session.add(task)
+        made.append(task)
+    db.session.flush()
+    record_event(SUBJECT, case.id, None, "case.tasks_created",
+                 {"tasks": [{"id": t.id, "remedy": t.remedy, "amount_fen": t.amount_fen, "owner": t.owner}
+                            for t in made]}, now=now)
+    return made
+
+
+def tasks_of(case: Case) -> list[RemedyTask]:
+    return list(db.session.scalars(sa.select(RemedyTask).where(RemedyTask.case_id == case.id)
+                                   .order_by(RemedyTask.id)))
+
+
+def complete_task(case: Case, task: RemedyTask, actor: User, *, note: str = "",
+                  now: dt.datetime | None = None) -> RemedyTask:
+    """The merchant (or support, for the platform's own tasks) carries out one remedy."""
+    now = now or clock.now_utc()
+    if task.case_id != case.id:
+        raise InvalidInput(_("No such task on this case."))
+    if task.state != "open":
+        raise Conflict(_("This task is done already."))
+    if task.owner == "platform" and actor is not None and actor.role != Role.support:
+        raise Conflict(_("The platform carries out this remedy."))
+    ensure_allowed(case, Action.do_task, actor)
+    open_tasks = [t for t in tasks_of(case) if t.state == "open"]
+    order = case.order
+    if task.remedy in ("full_refund", "partial_refund", "compensation"):
+        amount = refundable(order.amount_fen, refunded_so_far(order)) if task.remedy == "full_refund" \
+            else task.amount_fen
+        if amount > 0:
+            issue_refund(order, amount, kind="compensation" if task.remedy == "compensation" else "refund",
+                         actor=actor, now=now)
+    elif len((note or "").strip()) < 2:
+        raise InvalidInput(_("Say what was done (e.g. the reissued card code was sent)."), field="note")
+    task.state, task.done_at, task.done_by_id, task.note = "done", now, getattr(actor, "id", None), note.strip()
+    db.session.flush()
+    record_event(SUBJECT, case.id, actor, "case.task_done", {"task_id": task.id, "remedy": task.remedy}, now=now)
+    if len(open_tasks) == 1:
+        apply_action(case, Action.complete_task, actor, data={"last_task": task.id}, now=now)
+    return task
