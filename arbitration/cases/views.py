@@ -12,6 +12,7 @@ from arbitration.auth.models import Role, User
 from arbitration.auth.permissions import require
 from arbitration.cases import messages as case_messages
 from arbitration.cases import permissions as perm
+from arbitration.cases import queries as case_queries
 from arbitration.cases import services
 from arbitration.cases import workflow as wf
 from arbitration.cases.enforcement import complete_task, tasks_of
@@ -29,7 +30,7 @@ from arbitration.errors import DomainError
 from arbitration.orders import permissions as order_perm
 from arbitration.orders import services as orders
 from arbitration.orders.escalations import open_escalation
-from arbitration.pagination import newest_first
+from arbitration.merchants.models import Merchant
 from arbitration.web import refuse
 
 bp = Blueprint("cases", __name__)
@@ -237,15 +238,15 @@ def no_more_evidence(number: str):
 @bp.route("/cases")
 @require(perm.can_list_cases)
 def index():
-    stmt = sa.select(Case)
-    if current_user.role == Role.buyer:
-        stmt = stmt.where(Case.buyer_id == current_user.id)
-    elif current_user.role == Role.merchant_staff:
-        stmt = stmt.where(Case.merchant_id == current_user.merchant_id)
-    elif current_user.role == Role.arbitrator:
-        stmt = stmt.where(Case.arbitrator_id == current_user.id)
-    page = newest_first(db.session, stmt, Case.opened_at, Case.id, request.args.get("after"), 20)
-    return render_template("cases/list.html", page=page)
+    args = request.args
+    filters = {"stage": args.get("stage", ""), "category": args.get("category", ""),
+               "q": args.get("q", "").strip()[:50],
+               "merchant_id": args.get("merchant", type=int) if current_user.role != Role.merchant_staff else None,
+               "escalated": args.get("escalated") == "1"}
+    page, running = case_queries.case_list(current_user, cursor=args.get("after"), **filters)
+    merchants = db.session.scalars(sa.select(Merchant).order_by(Merchant.name)).all() \
+        if current_user.role in (Role.arbitrator, Role.supervisor, Role.regulator, Role.support) else []
+    return render_template("cases/list.html", page=page, running=running, filters=filters, merchants=merchants)
 
 
 @bp.route("/cases/defaults")

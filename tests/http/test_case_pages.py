@@ -169,3 +169,34 @@ def test_an_arbitrator_only_message_is_hidden_from_the_other_party_and_the_regul
     login(regulator, "regulator")
     page = text(regulator.get(f"/cases/{case.number}"))
     assert "请尽快处理" in page and "承认未发货" not in page
+
+
+def test_the_arbitrators_queue_is_ordered_by_deadline_filtered_and_searchable(app, client, session, personas):
+    import datetime as dt
+
+    from arbitration.cases import services as cases
+    from arbitration.deadlines.services import sweep
+    from tests.conftest import T0
+
+    made = []
+    for hours in (0, 5, 2):
+        order = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"],
+                           now=T0 + dt.timedelta(hours=hours))
+        req = order_requests.request_cancellation(order, personas["buyer"], reason="wrong_item",
+                                                  now=T0 + dt.timedelta(hours=hours))
+        order_requests.review_cancellation(order, req, personas["merchant"], approve=False, text="不能取消的理由",
+                                           now=T0 + dt.timedelta(hours=hours))
+        case = cases.open_case(personas["buyer"], order, category="invalid_code" if hours == 5 else "non_delivery",
+                               remedy="full_refund", amount_fen=None, statement="商家拒绝取消，也一直没有发货。",
+                               now=T0 + dt.timedelta(hours=hours))
+        cases.refuse_claim(case, personas["merchant"], reason="卡密已发出并已使用", now=T0 + dt.timedelta(hours=hours))
+        made.append(case)
+    sweep(now=T0)
+    login(client, "arbitrator")
+    page = text(client.get("/cases"))
+    positions = [page.index(c.number) for c in (made[0], made[2], made[1])]   # due at +72h, +74h, +77h
+    assert positions == sorted(positions)
+    filtered = text(client.get("/cases?category=invalid_code"))
+    assert made[1].number in filtered and made[0].number not in filtered
+    assert text(client.get(f"/cases?q={made[2].order.number}")).count("/cases/ARB-") == 1
+    assert client.get("/cases?after=1_999999999999999999999&q=%25'").status_code == 200
