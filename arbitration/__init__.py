@@ -38,6 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     web.install(app)
 
     from arbitration.cases import timers as case_timers  # noqa: F401  (register deadline consequences)
+    from arbitration.notifications import hooks  # noqa: F401  (the reminder handler)
     from arbitration.orders import timers  # noqa: F401
 
     _register_blueprints(app)
@@ -60,6 +61,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from arbitration.admin.views import bp as admin_bp
     from arbitration.auth.views import bp as auth_bp
+    from arbitration.notifications.views import bp as notifications_bp
     from arbitration.cases.views import bp as cases_bp
     from arbitration.evidence.views import bp as evidence_bp
     from arbitration.home.views import bp as home_bp
@@ -67,7 +69,8 @@ def _register_blueprints(app: Flask) -> None:
     from arbitration.orders.merchant_views import bp as merchant_bp
     from arbitration.orders.views import bp as orders_bp
 
-    for bp in (auth_bp, home_bp, admin_bp, merchants_bp, orders_bp, merchant_bp, evidence_bp, cases_bp):
+    for bp in (auth_bp, home_bp, admin_bp, merchants_bp, orders_bp, merchant_bp, evidence_bp, cases_bp,
+               notifications_bp):
         app.register_blueprint(bp)
 
 

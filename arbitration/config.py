@@ -63,6 +63,14 @@ def from_environment() -> dict:
         "EVIDENCE_MAX_FILE_MB": int(_env("EVIDENCE_MAX_FILE_MB", "200")),
         "EVIDENCE_MAX_CASE_MB": int(_env("EVIDENCE_MAX_CASE_MB", "1024")),
         "EVIDENCE_MAX_FILES": int(_env("EVIDENCE_MAX_FILES", "10")),
+        # e-mail (optional): notifications are also sent by e-mail when SMTP_HOST is set
+        "SMTP_HOST": _env("SMTP_HOST"),
+        "SMTP_PORT": int(_env("SMTP_PORT", "25")),
+        "SMTP_USER": _env("SMTP_USER"),
+        "SMTP_PASSWORD": _env("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _flag("SMTP_STARTTLS", False),
+        "SMTP_FROM": _env("SMTP_FROM", "noreply@localhost"),
+        "PUBLIC_URL": _env("PUBLIC_URL", "http://127.0.0.1:5000"),
         # risk control: lock an order after N orders within M minutes, or K account switches in a day
         "RISK_ORDERS": int(_env("RISK_ORDERS", "5")),
         "RISK_WITHIN_MINUTES": int(_env("RISK_WITHIN_MINUTES", "10")),

@@ -7,3 +7,4 @@ from arbitration.merchants.models import Merchant  # noqa: F401
 from arbitration.orders.models import Escalation, FeeSchedule, Order, OrderRequest, Refund  # noqa: F401
 from arbitration.evidence.models import Evidence  # noqa: F401
 from arbitration.cases.models import Case, CaseMessage, CaseNumberCounter, RemedyTask  # noqa: F401
+from arbitration.notifications.models import Notification  # noqa: F401

@@ -18,9 +18,12 @@ from arbitration.cases.workflow import Action, CaseFacts, CaseRole, CaseState
 from arbitration.db import db, insert_ignore
 from arbitration.deadlines import services as deadlines
 from arbitration.errors import Conflict, InvalidInput, NotAllowed
+from arbitration.notifications.hooks import case_moved
+from arbitration.notifications.services import merchant_staff, notify
 from arbitration.orders.escalations import open_escalation
 from arbitration.orders.models import Order
 from arbitration.orders.refunds import check_amount
+from arbitration.web_format import path_for
 
 SUBJECT = "case"
 
@@ -84,9 +87,10 @@ def apply_action(case: Case, action: Action, actor: User | None, *, data: dict |
     if new != old:
         case.state = new
         deadlines.meet(SUBJECT, case.id, now=now)
-        _start_deadline(case, new, now)
+        started = _start_deadline(case, new, now)
         if new in (CaseState.closed, CaseState.withdrawn):
             case.closed_at = now
+        case_moved(case, started, now)
     record_event(SUBJECT, case.id, actor, f"case.{action.value}",
                  {"number": case.number, "from": old.value, "to": new.value, **(data or {})}, now=now)
     db.session.flush()
@@ -97,20 +101,24 @@ def apply_action(case: Case, action: Action, actor: User | None, *, data: dict |
     return case
 
 
-def _start_deadline(case: Case, state: CaseState, now: dt.datetime) -> None:
+def _start_deadline(case: Case, state: CaseState, now: dt.datetime):
     rule = case.policy.get(state.value)
     if not rule:
-        return
+        return None
     calendar = load_calendar()
     due = (calendar.add_working_days(now, rule["working_days"]) if rule["working_days"]
            else calendar.add_hours(now, rule["hours"]))
     who = wf.DEADLINE_BY_STATE[state].who
     if who == "asked":
         who = case.supplementary_party or "both"
-    deadlines.schedule(SUBJECT, case.id, state.value, f"case.{rule['consequence']}", due, started_at=now,
-                       actor_user_id=case.buyer_id if who == "buyer" else
-                       (case.arbitrator_id if who == "arbitrator" else None),
-                       actor_merchant_id=case.merchant_id if who == "merchant" else None)
+    # the reminder: 1 working day before a deadline in working days, else 24 h before (halfway if shorter)
+    remind = (calendar.add_working_days(due.at, -1).at if rule["working_days"]
+              else due.at - dt.timedelta(hours=min(24, rule["hours"] / 2)))
+    return deadlines.schedule(SUBJECT, case.id, state.value, f"case.{rule['consequence']}", due, started_at=now,
+                              remind_at=remind,
+                              actor_user_id=case.buyer_id if who == "buyer" else
+                              (case.arbitrator_id if who == "arbitrator" else None),
+                              actor_merchant_id=case.merchant_id if who == "merchant" else None)
 
 
 def policy_snapshot() -> dict:
@@ -168,8 +176,11 @@ def open_case(buyer: User, order: Order, *, category: str, remedy: str, amount_f
                  {"number": case.number, "order": order.number, "origin": case.origin, "category": category,
                   "remedy": remedy, "amount_fen": case.claim_amount_fen}, now=now)
     record_event("order", order.id, buyer, "order.case_opened", {"case": case.number}, now=now)
-    _start_deadline(case, CaseState.negotiation, now)
+    started = _start_deadline(case, CaseState.negotiation, now)
     db.session.flush()
+    notify(merchant_staff(case.merchant_id), "case_opened", {"case": case.number, "order": order.number},
+           path_for("cases.detail", number=case.number), now=now)
+    case_moved(case, started, now)
     return case
 
 

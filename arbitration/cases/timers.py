@@ -10,7 +10,8 @@ from arbitration.cases import workflow as wf
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action, CaseState
 from arbitration.db import db
-from arbitration.deadlines.registry import consequence, kind_labels
+from arbitration.deadlines.registry import consequence, kind_labels, subject_link
+from arbitration.web_format import path_for
 
 
 def _case(deadline) -> Case:
@@ -63,3 +64,9 @@ def escalate(deadline, now):
 
 
 kind_labels({d.state.value: _l(d.who_label) for d in wf.DEADLINES})
+
+
+@subject_link("case")
+def _case_link(subject_id):
+    case = db.session.get(Case, int(subject_id)) if subject_id.isdigit() else None
+    return (_("Case %(number)s", number=case.number), path_for("cases.detail", number=case.number)) if case else None

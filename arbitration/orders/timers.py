@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from arbitration.calendar.rules import Due
 from arbitration.db import db
 from arbitration.deadlines import services as deadlines
-from flask import url_for
 from flask_babel import gettext as _
 
 from arbitration.deadlines.registry import consequence, kind_labels, subject_link
@@ -17,6 +16,7 @@ from arbitration.orders import requests as order_requests
 from arbitration.orders.models import Order, OrderRequest
 from arbitration.orders.rules import Action, OrderState
 from arbitration.orders.services import apply_action, facts_of
+from arbitration.web_format import path_for
 
 
 @consequence("order.close_unpaid", lambda: _l("The unpaid order closes."))
@@ -70,7 +70,7 @@ kind_labels(DEADLINE_LABELS)
 @subject_link("order")
 def _order_link(subject_id):
     order = db.session.get(Order, int(subject_id)) if subject_id.isdigit() else None
-    return (_("Order %(number)s", number=order.number), url_for("orders.detail", number=order.number)) \
+    return (_("Order %(number)s", number=order.number), path_for("orders.detail", number=order.number)) \
         if order else None
 
 

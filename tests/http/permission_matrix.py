@@ -92,6 +92,8 @@ MATRIX = {
     "evidence.upload_to_case": ("POST", _case("negotiation"), {"kind": "screenshot"},
                                 frozenset({"buyer", "merchant_staff"})),
     "cases.defaults": ("GET", None, None, SIGNED_IN),
+    "notifications.inbox": ("GET", None, None, SIGNED_IN),
+    "notifications.read_all": ("POST", None, {}, SIGNED_IN),
     "merchants.index": ("GET", None, None, ADMIN),
     "merchants.edit": ("GET", lambda c: {"merchant_id": c["personas"]["merchant"].merchant_id}, None, ADMIN),
     "merchants.add_fees": ("POST", lambda c: {"merchant_id": c["personas"]["merchant"].merchant_id},

@@ -1,0 +1,28 @@
+"""The notifications table: what to tell whom, rendered in the reader's language when shown."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from arbitration.db import Base
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(sa.String(30))       # case_opened / your_turn / reminder / outcome
+    params_json: Mapped[str] = mapped_column(sa.Text, default="{}")
+    link: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[dt.datetime]
+    read_at: Mapped[dt.datetime | None]
+    emailed_at: Mapped[dt.datetime | None]
+
+    @property
+    def params(self) -> dict:
+        return json.loads(self.params_json)
