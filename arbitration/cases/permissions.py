@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from arbitration.auth.models import Role
-from arbitration.cases.workflow import Action
 
 
 def _role(user):
@@ -21,12 +20,6 @@ def can_view_case(user, case) -> bool:
     if role == Role.arbitrator:
         return case.arbitrator_id == user.id
     return False
-
-
-def can_act(user, case, action: Action) -> bool:
-    from arbitration.cases.services import allowed_actions
-
-    return _role(user) is not None and action in allowed_actions(user, case)
 
 
 def can_list_cases(user) -> bool:

@@ -113,7 +113,7 @@ def _start_deadline(case: Case, state: CaseState, now: dt.datetime):
         who = case.supplementary_party or "both"
     # the reminder: 1 working day before a deadline in working days, else 24 h before (halfway if shorter)
     remind = (calendar.add_working_days(due.at, -1).at if rule["working_days"]
-              else due.at - dt.timedelta(hours=min(24, rule["hours"] / 2)))
+              else deadlines.reminder_before(due.at, rule["hours"]))
     return deadlines.schedule(SUBJECT, case.id, state.value, f"case.{rule['consequence']}", due, started_at=now,
                               remind_at=remind,
                               actor_user_id=case.buyer_id if who == "buyer" else

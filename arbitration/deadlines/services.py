@@ -18,6 +18,11 @@ from arbitration.deadlines.models import Deadline
 log = logging.getLogger(__name__)
 
 
+def reminder_before(due_at: dt.datetime, window_hours: float) -> dt.datetime:
+    """When to remind for a deadline counted in hours: 24 h before it (halfway for shorter windows)."""
+    return due_at - dt.timedelta(hours=min(24, window_hours / 2))
+
+
 def schedule(subject_type: str, subject_id, kind: str, consequence: str, due: Due, *,
              started_at: dt.datetime, remind_at: dt.datetime | None = None, actor_user_id: int | None = None,
              actor_merchant_id: int | None = None, actor_role: str | None = None,

@@ -94,6 +94,12 @@ def case_subject(case) -> Subject:
     return Subject("case", case.id, case.order, window, ("case", case.id))
 
 
+def accepts_from(actor, subject: Subject, now: dt.datetime | None = None) -> bool:
+    """Whether `actor` may add a file to `subject` now (the page shows the form only then)."""
+    party = party_of(actor, subject.order)
+    return party is not None and subject.window(party, now or clock.now_utc())[0]
+
+
 def check_can_add(actor, subject: Subject, now: dt.datetime) -> tuple[str, bool]:
     """The uploader's party and whether the upload is late; refuses strangers and closed subjects."""
     party = party_of(actor, subject.order)

@@ -17,7 +17,6 @@ from arbitration.deadlines.models import Deadline
 @dataclass
 class Attention:
     deadlines: list = field(default_factory=list)     # pending deadlines this person must act on
-    notices: list[tuple[str, str]] = field(default_factory=list)  # (level, message key), shown translated
     figures: dict[str, int] = field(default_factory=dict)
     calendar_next_year_known: bool | None = None
     next_year: int | None = None

@@ -77,7 +77,7 @@ class RespondForm(FlaskForm):
 
 
 class LockForm(FlaskForm):
-    number = HiddenField(validators=[DataRequired()])
+    """Locking needs no input: the button and its CSRF token."""
 
 
 class UnlockForm(FlaskForm):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from arbitration.auth.models import Role
-from arbitration.orders.rules import Action, OrderRole
+from arbitration.orders.rules import OrderRole
 
 
 def _role(user):
@@ -21,12 +21,6 @@ def can_see_card_codes(user, order) -> bool:
     from arbitration.orders.services import order_role
 
     return _role(user) is not None and order_role(user, order) in (OrderRole.buyer, OrderRole.merchant)
-
-
-def can_act(user, order, action: Action) -> bool:
-    from arbitration.orders.services import allowed_actions
-
-    return _role(user) is not None and action in allowed_actions(user, order)
 
 
 def can_list_own_orders(user) -> bool:

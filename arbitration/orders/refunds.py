@@ -73,15 +73,22 @@ def _get(order: Order, refund_id: int) -> Refund:
     return refund
 
 
+# what the payment channel may report, and from which refund state
+OUTCOMES = {"done": ("pending",), "failed": ("pending",), "retry": ("failed",)}
+
+
+def outcomes_for(refund: Refund) -> list[str]:
+    return [outcome for outcome, states in OUTCOMES.items() if refund.state in states]
+
+
 def mark_refund(order: Order, refund_id: int, outcome: str, actor, *, reason: str = "",
                 now: dt.datetime | None = None) -> Refund:
     """The payment channel reports back: done, failed (with a reason), or a failed refund is retried."""
     now = now or clock.now_utc()
     refund = _get(order, refund_id)
-    transitions = {"done": ("pending",), "failed": ("pending",), "retry": ("failed",)}
-    if outcome not in transitions:
+    if outcome not in OUTCOMES:
         raise InvalidInput(_("Unknown refund outcome."))
-    if refund.state not in transitions[outcome]:
+    if refund.state not in OUTCOMES[outcome]:
         raise Conflict(_("This refund was already recorded as %(state)s.", state=REFUND_STATE_LABELS[refund.state]))
     if outcome == "done":
         refund.state, refund.completed_at = "done", now

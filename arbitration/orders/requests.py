@@ -35,6 +35,17 @@ def cancellation_fee_for(order: Order, reason: str) -> tuple[int, bool]:
     return rules.cancellation_fee(order.amount_fen, disclosed), asked > disclosed
 
 
+def _remind(start: dt.datetime, window_hours: int) -> dt.datetime:
+    return deadlines.reminder_before(start + dt.timedelta(hours=window_hours), window_hours)
+
+
+def fee_preview(order: Order) -> tuple[int, bool]:
+    """What cancelling now would cost for a reason of the buyer's own (the cancellation page shows it)."""
+    if order.state == OrderState.pending_payment:
+        return 0, False
+    return cancellation_fee_for(order, "not_needed")
+
+
 def _refund(order: Order, amount_fen: int, **kwargs) -> None:
     """Pay back `amount_fen`; nothing to pay when a disclosed fee takes it all (the request still succeeds)."""
     if amount_fen > 0:
@@ -56,11 +67,6 @@ def _before_due(req: OrderRequest, now: dt.datetime, due: dt.datetime | None = N
     if due is not None and now > due:
         raise Conflict(_("The deadline for this answer passed at %(time)s; the published default applies.",
                          time=format_local(due)))
-
-
-def _reminder(start: dt.datetime, hours: int) -> dt.datetime:
-    """24 h before the limit (halfway for windows shorter than two days)."""
-    return start + dt.timedelta(hours=max(hours - 24, hours / 2))
 
 
 def _description(text: str) -> str:
@@ -121,7 +127,7 @@ def request_cancellation(order: Order, buyer: User, *, reason: str = "", reason_
         deadlines.cancel(SUBJECT, order.id, "auto_confirm", now=now)
         deadlines.schedule("order_request", req.id, "cancellation_response", "order.merchant_missed_request",
                            _hours(now, policy.after_sales_response_hours), started_at=now,
-                           remind_at=_reminder(now, policy.after_sales_response_hours),
+                           remind_at=_remind(now, policy.after_sales_response_hours),
                            actor_merchant_id=order.merchant_id)
     record_event(SUBJECT, order.id, buyer, "order.request_filed",
                  {"request_id": req.id, "kind": "cancellation", "reason": reason, "fee_fen": fee,
@@ -245,7 +251,7 @@ def request_after_sales(order: Order, buyer: User, *, problem: str, description:
     deadlines.cancel(SUBJECT, order.id, "auto_confirm", now=now)
     deadlines.schedule("order_request", req.id, "after_sales_response", "order.merchant_missed_request",
                        _hours(now, policy.after_sales_response_hours), started_at=now,
-                       remind_at=_reminder(now, policy.after_sales_response_hours),
+                       remind_at=_remind(now, policy.after_sales_response_hours),
                        actor_merchant_id=order.merchant_id)
     record_event(SUBJECT, order.id, buyer, "order.request_filed",
                  {"request_id": req.id, "kind": "after_sales", "reason": problem}, now=now)

@@ -10,15 +10,15 @@ from arbitration.auth.permissions import require
 from arbitration.db import db
 from arbitration.errors import DomainError
 from arbitration.evidence import services as evidence_services
-from arbitration.evidence.permissions import can_add_evidence, can_read_evidence
+from arbitration.evidence.permissions import can_read_evidence
 from arbitration.orders import permissions as perm
 from arbitration.orders import queries
 from arbitration.orders import requests as order_requests
 from arbitration.orders import services
-from arbitration.orders.forms import (AfterSalesForm, CancelForm, ConfirmForm, PlatformFaultForm, RefundOutcomeForm,
-                                      UnlockForm, VerifyReissueForm)
+from arbitration.orders.forms import (AfterSalesForm, CancelForm, ConfirmForm, LockForm, PlatformFaultForm,
+                                      RefundOutcomeForm, UnlockForm, VerifyReissueForm)
 from arbitration.orders.models import OrderRequest
-from arbitration.orders.refunds import mark_refund, refunds_of
+from arbitration.orders.refunds import mark_refund, outcomes_for, refunds_of
 from arbitration.orders.rules import Action, OrderState
 from arbitration.web import refuse
 
@@ -74,7 +74,9 @@ def detail(number: str):
         deadlines=queries.running_deadlines(order), escalations=queries.escalations_of(order),
         open_request=services.open_request(order), show_codes=perm.can_see_card_codes(current_user, order),
         evidence={r.id: evidence_services.evidence_of(r) for r in queries.requests_of(order)},
-        can_add_evidence=can_add_evidence(current_user, order), accepted_types=evidence_services.accepted_types_text(),
+        upload_open={r.id: evidence_services.accepts_from(current_user, evidence_services.request_subject(r))
+                     for r in queries.requests_of(order)},
+        refund_outcomes=outcomes_for, accepted_types=evidence_services.accepted_types_text(),
         can_read_evidence=can_read_evidence(current_user, None, order),
         open_case=_visible_case(order),
         evidence_limits=evidence_services.limits(),
@@ -104,8 +106,7 @@ def cancel(number: str):
                   _("Your cancellation request was sent to the merchant."), "success")
             return _detail(number)
     status = 400 if request.method == "POST" else 200
-    fee, hidden = (order_requests.cancellation_fee_for(order, "wrong_item") if order.state != OrderState.pending_payment
-                   else (0, False))
+    fee, hidden = order_requests.fee_preview(order)
     return render_template("orders/cancel.html", order=order, form=form, fee=fee, hidden_fee=hidden), status
 
 
@@ -155,32 +156,40 @@ def platform_fault(number: str):
                       _("The fault was recorded. The order can now go to a dispute case."))
 
 
+def _inline(number: str, form, run, success):
+    """A small form on the order page: validate, act, flash; a refusal comes back to the order page."""
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        run()
+    except DomainError as err:
+        refuse(err)
+        return _detail(number)
+    flash(success, "success")
+    return _detail(number)
+
+
 @bp.route("/orders/<number>/requests/<int:request_id>/verify", methods=["POST"])
 @login_required
 def verify_reissue(number: str, request_id: int):
     order = _load(number, Action.verify_reissue)
     req = db.session.get(OrderRequest, request_id) or abort(404)
     form = VerifyReissueForm()
-    if not form.validate_on_submit() or form.works.data not in ("yes", "no"):
+    if form.works.data not in ("yes", "no"):
         abort(400)
-    try:
-        order_requests.verify_reissue(order, req, current_user, works=form.works.data == "yes",
-                                      note=form.note.data or "")
-    except DomainError as err:
-        refuse(err)
-        return _detail(number)
-    flash(_("Thank you: the reissue is accepted.") if form.works.data == "yes" else
-          _("Recorded. You can now open a dispute case on this order."), "success")
-    return _detail(number)
+    works = form.works.data == "yes"
+    return _inline(number, form, lambda: order_requests.verify_reissue(order, req, current_user, works=works,
+                                                                       note=form.note.data or ""),
+                   _("Thank you: the reissue is accepted.") if works else
+                   _("Recorded. You can now open a dispute case on this order."))
 
 
 @bp.route("/orders/<number>/lock", methods=["POST"])
 @require(perm.can_manage_locks)
 def lock(number: str):
     order = _load(number, Action.lock)
-    services.lock_order(order, current_user, "manual")
-    flash(_("The order is locked."), "success")
-    return _detail(number)
+    return _inline(number, LockForm(), lambda: services.lock_order(order, current_user, "manual"),
+                   _("The order is locked."))
 
 
 @bp.route("/orders/<number>/unlock", methods=["POST"])
@@ -188,14 +197,9 @@ def lock(number: str):
 def unlock(number: str):
     order = _load(number, Action.unlock)
     form = UnlockForm()
-    if form.validate_on_submit():
-        try:
-            services.unlock_order(order, current_user, method=form.method.data or "", note=form.note.data or "")
-        except DomainError as err:
-            refuse(err)
-            return _detail(number)
-        flash(_("The order is unlocked."), "success")
-    return _detail(number)
+    return _inline(number, form, lambda: services.unlock_order(order, current_user, method=form.method.data or "",
+                                                               note=form.note.data or ""),
+                   _("The order is unlocked."))
 
 
 @bp.route("/orders/<number>/refunds/<int:refund_id>/<outcome>", methods=["POST"])
@@ -205,15 +209,9 @@ def refund_outcome(number: str, refund_id: int, outcome: str):
     if outcome not in ("done", "failed", "retry"):
         abort(404)
     form = RefundOutcomeForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        mark_refund(order, refund_id, outcome, current_user, reason=form.reason.data or "")
-    except DomainError as err:
-        refuse(err)
-        return _detail(number)
-    flash(_("The refund is updated."), "success")
-    return _detail(number)
+    return _inline(number, form, lambda: mark_refund(order, refund_id, outcome, current_user,
+                                                     reason=form.reason.data or ""),
+                   _("The refund is updated."))
 
 
 @bp.route("/support/locks")
