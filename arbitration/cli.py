@@ -33,6 +33,54 @@ audit_cli = AppGroup("audit", help="The hash-chained event log.")
 calendar_cli = AppGroup("calendar", help="The business calendar.")
 users_cli = AppGroup("users", help="Accounts.")
 evidence_cli = AppGroup("evidence", help="Stored evidence files.")
+law_cli = AppGroup("law", help="The law library.")
+rulings_cli = AppGroup("rulings", help="Rulings and their PDF documents.")
+
+
+@law_cli.command("load")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@unit_of_work
+def law_load_command(path):
+    """Bring the law library up to a data file (default: the one the project carries). New provisions are
+    added, changed texts become new versions; the whole file is checked before anything is written."""
+    from arbitration.law.services import DATA_FILE, load_file
+
+    result = load_file(path or DATA_FILE)
+    click.echo(f"{result.added} added, {result.amended} amended (new version), {result.unchanged} unchanged")
+
+
+@rulings_cli.command("verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def rulings_verify_command(path):
+    """Say whether a PDF file is a ruling issued here (by its SHA-256), and which. Exit 1 when it is not."""
+    from arbitration.rulings.services import find_by_pdf, superseded_by
+
+    def chunks():
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1024 * 1024):
+                yield chunk
+
+    sha, ruling = find_by_pdf(chunks())
+    click.echo(f"SHA-256 {sha}")
+    if ruling is None:
+        click.echo("NOT an issued ruling: no document issued here has this hash (unknown or altered file)")
+        sys.exit(1)
+    later = superseded_by(ruling)
+    click.echo(f"ISSUED ruling {ruling.number} ({ruling.kind}), issued {ruling.issued_at.isoformat()}"
+               + (f"; superseded by {later.number}" if later else ""))
+
+
+@rulings_cli.command("render-pending")
+@unit_of_work
+def rulings_render_pending_command():
+    """Render now every ruling whose PDF is still being prepared (after a store outage, say)."""
+    from arbitration.rulings.services import make_pdf, pending_rulings
+
+    done = 0
+    for ruling in pending_rulings():
+        make_pdf(ruling)
+        done += 1
+    click.echo(f"{done} ruling documents rendered")
 
 
 @evidence_cli.command("verify")
@@ -168,6 +216,6 @@ def serve_command(host, port):
 
 
 def register(app: Flask) -> None:
-    for command in (deadlines_cli, audit_cli, calendar_cli, users_cli, evidence_cli, seed_demo_command,
-                    serve_command):
+    for command in (deadlines_cli, audit_cli, calendar_cli, users_cli, evidence_cli, law_cli, rulings_cli,
+                    seed_demo_command, serve_command):
         app.cli.add_command(command)

@@ -10,6 +10,7 @@ from arbitration.auth.models import Role, User
 from arbitration.auth.services import create_user, hash_password
 from arbitration.calendar.services import seed_from_package
 from arbitration.db import db
+from arbitration.law.services import load_file as load_law_library
 from arbitration.merchants.models import Merchant, MerchantKind
 
 MERCHANTS = [("星辰游戏官方直营店", MerchantKind.official), ("飞鱼卡盟", MerchantKind.agent)]
@@ -36,6 +37,9 @@ def seed_demo(reset_passwords: bool = False) -> list[str]:
     added = seed_from_package(now)
     if added:
         lines.append(f"calendar: {added} holidays and make-up working days loaded")
+    loaded = load_law_library(now=now)
+    if loaded.added or loaded.amended:
+        lines.append(f"law library: {loaded.added} provisions added, {loaded.amended} amended")
     merchants = []
     for name, kind in MERCHANTS:
         merchant = session.scalar(sa.select(Merchant).where(Merchant.name == name))

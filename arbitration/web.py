@@ -138,6 +138,7 @@ def install(app: Flask) -> None:
         return format_local(value, fmt) if value else ""
 
     app.add_template_filter(yuan, "yuan")
+    app.add_template_filter(lambda text: dt.datetime.fromisoformat(text) if text else None, "fromiso")
     app.add_template_filter(human_size, "filesize")
 
     @app.template_filter("time_left")

@@ -92,7 +92,10 @@ def app():
         from arbitration.calendar.services import seed_from_package
         from tests.factories import create_personas
 
+        from arbitration.law.services import load_file
+
         seed_from_package(T0)
+        load_file(now=T0)
         create_personas()
         db.session.commit()
     yield application

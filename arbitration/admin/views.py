@@ -1,4 +1,4 @@
-"""Admin pages: users and the business calendar."""
+"""Admin pages: users, arbitrator conflicts and the business calendar."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -6,12 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from arbitration.admin.forms import CalendarDayForm, CalendarRemoveForm, CalendarYearForm, UserForm
+from arbitration.admin.forms import (CalendarDayForm, CalendarRemoveForm, CalendarYearForm, ConflictForm, PlainForm,
+                                     UserForm)
 from arbitration.auth import services as accounts
 from arbitration.auth.labels import ROLE_LABELS
 from arbitration.auth.models import Role, User
 from arbitration.auth.permissions import can_manage_calendar, can_manage_users, can_view_calendar, require
 from arbitration.calendar import services as calendar
+from arbitration.cases import conflicts
 from arbitration.db import db
 from arbitration.errors import DomainError
 from arbitration.forms import choices
@@ -151,3 +153,47 @@ def mark_calendar_year():
             flash(_("The schedule of %(year)s is now used for deadlines.", year=form.year.data), "success")
             return redirect(url_for("admin.calendar_page"))
     return _calendar_page(400, year_form=form)
+
+
+def _conflict_form(**kwargs) -> ConflictForm:
+    form = ConflictForm(**kwargs)
+    arbitrators = db.session.scalars(sa.select(User).where(User.role == Role.arbitrator).order_by(User.display_name))
+    form.arbitrator_id.choices = choices((u.id, u.display_name) for u in arbitrators)
+    merchants = db.session.scalars(sa.select(Merchant).order_by(Merchant.name))
+    form.merchant_id.choices = choices((m.id, m.name) for m in merchants)
+    return form
+
+
+@bp.route("/conflicts", methods=["GET", "POST"])
+@require(can_manage_users)
+def conflicts_page():
+    """Arbitrators tied to a merchant: never assigned its cases."""
+    form = _conflict_form()
+    if form.validate_on_submit():
+        try:
+            conflicts.declare(current_user, arbitrator_id=form.arbitrator_id.data or 0,
+                              merchant_id=form.merchant_id.data or 0, reason=form.reason.data or "")
+        except DomainError as err:
+            refuse(err, form)
+        else:
+            flash(_("The conflict is recorded: the arbitrator will not be assigned this merchant's cases."),
+                  "success")
+            return redirect(url_for("admin.conflicts_page"))
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.role == Role.arbitrator))}
+    merchants = {m.id: m for m in db.session.scalars(sa.select(Merchant))}
+    return render_template("admin/conflicts.html", form=form, conflicts=conflicts.all_conflicts(), users=users,
+                           merchants=merchants, plain=PlainForm()), 400 if request.method == "POST" else 200
+
+
+@bp.route("/conflicts/<int:conflict_id>/remove", methods=["POST"])
+@require(can_manage_users)
+def remove_conflict(conflict_id: int):
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    try:
+        conflicts.remove(current_user, conflict_id)
+    except DomainError as err:
+        refuse(err)
+        abort(err.status)
+    flash(_("The conflict is removed."), "success")
+    return redirect(url_for("admin.conflicts_page"))

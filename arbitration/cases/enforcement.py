@@ -17,10 +17,19 @@ from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput
 from arbitration.orders.refunds import issue_refund, refunded_so_far
 from arbitration.orders.rules import refundable
+from arbitration.rulings.models import Ruling
+
+# refunds are carried out before compensation, so a compensation above the price never eats the refund
+REFUNDS_FIRST = ("full_refund", "partial_refund")
 
 
 def remedies_of(case: Case) -> list[tuple[str, int]]:
-    """What the decision asks for: the merchant's accepted offer after a settlement, else the buyer's claim."""
+    """What the decision asks for: the ruling in force; the merchant's accepted offer after a settlement; else
+    (the merchant accepted) the buyer's claim."""
+    if case.outcome in ("ruled", "default_ruling"):
+        ruling = db.session.scalar(sa.select(Ruling).where(Ruling.case_id == case.id).order_by(Ruling.round.desc())
+                                   .limit(1))
+        return [(r["remedy"], r["amount_fen"]) for r in ruling.remedies] if ruling else []
     if case.outcome == "settled" and case.offer_remedy:
         return [(case.offer_remedy, case.offer_amount_fen or 0)]
     return [(case.claim_remedy, case.claim_amount_fen or 0)]
@@ -32,7 +41,12 @@ def create_tasks(case: Case, now: dt.datetime | None = None) -> list[RemedyTask]
         return tasks_of(case)
     owner = "platform" if case.origin == "platform_fault" else "merchant"
     made = []
-    for remedy, amount in remedies_of(case):
+    remedies = remedies_of(case)
+    if not remedies:   # a dismissed claim: nothing to carry out, the case closes
+        record_event(SUBJECT, case.id, None, "case.tasks_created", {"tasks": []}, now=now)
+        apply_action(case, Action.complete_task, None, data={"no_remedy": True}, now=now)
+        return []
+    for remedy, amount in remedies:
         task = RemedyTask(case_id=case.id, remedy=remedy, amount_fen=amount, owner=owner, state="open",
                           created_at=now)
         db.session.add(task)
@@ -61,13 +75,17 @@ def complete_task(case: Case, task: RemedyTask, actor: User, *, note: str = "",
         raise Conflict(_("The platform carries out this remedy."))
     ensure_allowed(case, Action.do_task, actor)
     open_tasks = [t for t in tasks_of(case) if t.state == "open"]
+    if task.remedy == "compensation" and any(t.remedy in REFUNDS_FIRST for t in open_tasks):
+        raise Conflict(_("Carry out the refund first, then the compensation."))
     order = case.order
     if task.remedy in ("full_refund", "partial_refund", "compensation"):
         amount = refundable(order.amount_fen, refunded_so_far(order)) if task.remedy == "full_refund" \
             else task.amount_fen
         if amount > 0:
+            # a ruling's compensation may exceed the price (punitive damages for fraud): not capped by it
             issue_refund(order, amount, kind="compensation" if task.remedy == "compensation" else "refund",
-                         actor=actor, now=now)
+                         actor=actor, now=now, capped=not (task.remedy == "compensation" and case.outcome in
+                                                           ("ruled", "default_ruling")))
     elif len((note or "").strip()) < 2:
         raise InvalidInput(_("Say what was done (e.g. the reissued card code was sent)."), field="note")
     task.state, task.done_at, task.done_by_id, task.note = "done", now, getattr(actor, "id", None), note.strip()

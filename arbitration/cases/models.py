@@ -125,3 +125,17 @@ class RemedyTask(Base):
     done_at: Mapped[dt.datetime | None]
     done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class ArbitratorConflict(Base):
+    """An arbitrator tied to a merchant (worked for it, family, shares...): never assigned its cases."""
+
+    __tablename__ = "arbitrator_conflicts"
+    __table_args__ = (sa.UniqueConstraint("arbitrator_id", "merchant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    arbitrator_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    merchant_id: Mapped[int] = mapped_column(sa.ForeignKey("merchants.id"), index=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    declared_at: Mapped[dt.datetime]
+    declared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

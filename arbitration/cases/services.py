@@ -13,7 +13,7 @@ from arbitration.audit.services import record_event
 from arbitration.auth.models import Role, User
 from arbitration.calendar.services import load_calendar
 from arbitration.cases import workflow as wf
-from arbitration.cases.models import CATEGORIES, REMEDIES, Case, CaseNumberCounter, RemedyTask
+from arbitration.cases.models import CATEGORIES, REMEDIES, ArbitratorConflict, Case, CaseNumberCounter, RemedyTask
 from arbitration.cases.workflow import Action, CaseFacts, CaseRole, CaseState
 from arbitration.db import db, insert_ignore
 from arbitration.deadlines import services as deadlines
@@ -325,6 +325,9 @@ def reassign(case: Case, supervisor: User, *, arbitrator_id: int, reason: str,
         raise InvalidInput(_("Choose an active arbitrator."), field="arbitrator_id")
     if target.id == case.arbitrator_id:
         raise InvalidInput(_("The case is already with this arbitrator."), field="arbitrator_id")
+    if target.id in conflicted_arbitrators(case):
+        raise InvalidInput(_("This arbitrator has a conflict on this case (tied to the merchant, or ruled on it "
+                             "before)."), field="arbitrator_id")
     if len((reason or "").strip()) < 5:
         raise InvalidInput(_("A reassignment needs a reason (at least 5 characters)."), field="reason")
     previous = case.arbitrator_id
@@ -337,11 +340,24 @@ def reassign(case: Case, supervisor: User, *, arbitrator_id: int, reason: str,
 
 # ---- assignment ----
 
+def conflicted_arbitrators(case: Case) -> set[int]:
+    """Never assigned to this case: arbitrators tied to its merchant, and whoever ruled on it before."""
+    from arbitration.rulings.models import Ruling  # rulings build on cases
+
+    tied = db.session.scalars(sa.select(ArbitratorConflict.arbitrator_id).where(
+        ArbitratorConflict.merchant_id == case.merchant_id))
+    ruled = db.session.scalars(sa.select(Ruling.issued_by_id).where(Ruling.case_id == case.id,
+                                                                    Ruling.issued_by_id.is_not(None)))
+    return set(tied) | set(ruled)
+
+
 def assign_arbitrator(case: Case, now: dt.datetime | None = None, exclude: set[int] | None = None) -> User | None:
-    """The arbitrator with the least open load, never one excluded (who ruled the case before)."""
+    """The arbitrator with the least open load among those without a conflict (tied to the merchant, or who
+    ruled the case before), never one excluded."""
     open_load = sa.select(sa.func.count()).select_from(Case).where(
         Case.arbitrator_id == User.id, Case.state.not_in((CaseState.closed, CaseState.withdrawn))).scalar_subquery()
     stmt = sa.select(User).where(User.role == Role.arbitrator, User.active.is_(True)).order_by(open_load, User.id)
+    exclude = (exclude or set()) | conflicted_arbitrators(case)
     if exclude:
         stmt = stmt.where(User.id.not_in(exclude))
     arbitrator = db.session.scalar(stmt.limit(1))

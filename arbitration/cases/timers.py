@@ -25,11 +25,11 @@ def _applies(case: Case, deadline) -> bool:
 
 @consequence("case.default_ruling", lambda: _(wf.DEADLINE_BY_STATE[CaseState.negotiation].outcome))
 def default_ruling(deadline, now):
+    from arbitration.rulings.services import issue_default_ruling  # rulings build on cases
+
     case = _case(deadline)
     if _applies(case, deadline):
-        services.apply_action(case, Action.default_ruling, None, data={"missed_deadline": deadline.due_at.isoformat()},
-                              now=now)
-        case.outcome = "default_ruling"
+        issue_default_ruling(case, deadline, now)
 
 
 @consequence("case.offer_lapsed", lambda: _(wf.DEADLINE_BY_STATE[CaseState.offer_pending].outcome))

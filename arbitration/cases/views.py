@@ -20,6 +20,7 @@ from arbitration.cases.forms import (ExtendForm, MessageForm, OfferForm, OpenCas
                                      ReconsiderationForm, RefuseForm, SupplementaryForm, TaskForm)
 from arbitration.cases.models import RemedyTask
 from arbitration.cases.messaging import send_message, visible_messages
+from arbitration.cases.timeline import lines
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action
 from arbitration.db import db
@@ -31,6 +32,8 @@ from arbitration.orders import permissions as order_perm
 from arbitration.orders import services as orders
 from arbitration.orders.escalations import open_escalation
 from arbitration.merchants.models import Merchant
+from arbitration.rulings import services as ruling_services
+from arbitration.rulings.permissions import can_read_ruling
 from arbitration.web import refuse
 
 bp = Blueprint("cases", __name__)
@@ -89,7 +92,10 @@ def detail(number: str):
     evidence = evidence_services.evidence_for("case", case.id)
     if case.escalation is not None and case.escalation.request_id:   # what the parties filed before the case
         evidence = evidence_services.evidence_for("order_request", case.escalation.request_id) + evidence
-    return render_template("cases/detail.html", case=case, events=events_of("case", case.id), deadline=deadline,
+    rulings = ruling_services.rulings_of(case)
+    return render_template("cases/detail.html", case=case, timeline=lines(events_of("case", case.id)),
+                           deadline=deadline, rulings=rulings,
+                           can_read_rulings=can_read_ruling(current_user, case, ruling_services.arbitrator_ids(case)),
                            rule=rule, actions=services.allowed_actions(current_user, case),
                            evidence=evidence if can_read_evidence(current_user, None, case.order) else [],
                            can_add_evidence=_can_add_evidence(case),

@@ -30,6 +30,8 @@ def text_of(n: Notification) -> str:
     if n.kind == "reminder":
         return _("Reminder: %(what)s on %(subject)s is due %(due)s.", what=p["what"], subject=p["subject"],
                  due=p["due"])
+    if n.kind == "ruling_ready":
+        return _("Case %(case)s: decision %(ruling)s is issued; its PDF can be downloaded from the case page.", **p)
     if n.kind == "outcome":
         from arbitration.cases.messages import STATE_LABELS
         from arbitration.cases.workflow import CaseState

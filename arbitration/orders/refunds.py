@@ -50,9 +50,11 @@ def expected_arrival(channel: rules.Channel, now: dt.datetime) -> tuple[dt.date,
 
 
 def issue_refund(order: Order, amount_fen: int, *, fee_fen: int = 0, kind: str = "refund", request_id=None,
-                 actor=None, now: dt.datetime | None = None) -> Refund:
+                 actor=None, now: dt.datetime | None = None, capped: bool = True) -> Refund:
+    """`capped=False` only for compensation a ruling ordered (its amount was checked against the law cited)."""
     now = now or clock.now_utc()
-    check_amount(order, amount_fen, fee_fen)
+    if capped or kind != "compensation":
+        check_amount(order, amount_fen, fee_fen)
     expected, _fell_back = expected_arrival(order.channel, now)
     instant = order.channel == rules.Channel.balance
     refund = Refund(order_id=order.id, request_id=request_id, kind=kind, amount_fen=amount_fen, fee_fen=fee_fen,

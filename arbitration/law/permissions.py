@@ -1,0 +1,17 @@
+"""Who may read and change the law library."""
+from __future__ import annotations
+
+from arbitration.auth.models import Role
+
+
+def _role(user):
+    return user.role if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def can_read_law(user) -> bool:
+    """Everyone signed in: the parties read the provisions their ruling cites."""
+    return _role(user) is not None
+
+
+def can_manage_law(user) -> bool:
+    return _role(user) == Role.admin

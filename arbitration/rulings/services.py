@@ -1,0 +1,277 @@
+"""Rulings: issuing one (by the arbitrator, or by the system when the merchant misses the negotiation
+deadline), rendering its PDF off the request path, finding a ruling by its PDF's hash."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from arbitration import clock
+from arbitration.audit.services import record_event
+from arbitration.auth.models import User
+from arbitration.cases import services as cases
+from arbitration.cases import workflow as wf
+from arbitration.cases.models import Case
+from arbitration.cases.workflow import Action, CaseState
+from arbitration.db import db
+from arbitration.errors import InvalidInput
+from arbitration.evidence import services as evidence
+from arbitration.jobs.queue import job
+from arbitration.law import services as law
+from arbitration.law.models import Provision
+from arbitration.money import yuan
+from arbitration.notifications.services import merchant_staff, notify
+from arbitration.orders.refunds import refunded_so_far
+from arbitration.orders.rules import refundable
+from arbitration.rulings import rules, suggest
+from arbitration.rulings.models import DECISIONS, Ruling, RulingCitation
+from arbitration.storage import new_key
+from arbitration.web_format import format_local, path_for
+
+log = logging.getLogger(__name__)
+SUBJECT = cases.SUBJECT
+MAX_PDF_BYTES = 50 * 1024 * 1024
+DEFAULT_CITATIONS = 4          # a default ruling cites the top suggestions for the case's facts ...
+DEFAULT_PROCESS_CODE = "ECL-63"  # ... and the provision on the platform's dispute process
+
+
+def rulings_of(case: Case) -> list[Ruling]:
+    return list(db.session.scalars(sa.select(Ruling).where(Ruling.case_id == case.id).order_by(Ruling.round)))
+
+
+def current_ruling(case: Case) -> Ruling | None:
+    """The ruling in force: the latest round (a reconsideration supersedes the first)."""
+    return db.session.scalar(sa.select(Ruling).where(Ruling.case_id == case.id).order_by(Ruling.round.desc())
+                             .limit(1))
+
+
+def get_ruling(number: str) -> Ruling | None:
+    return db.session.scalar(sa.select(Ruling).where(Ruling.number == number))
+
+
+def superseded_by(ruling: Ruling) -> Ruling | None:
+    return db.session.scalar(sa.select(Ruling).where(Ruling.supersedes_id == ruling.id))
+
+
+def money_of(case: Case) -> rules.Money:
+    order = case.order
+    return rules.Money(paid_fen=order.amount_fen, refundable_fen=refundable(order.amount_fen, refunded_so_far(order)))
+
+
+def has_evidence(case: Case) -> bool:
+    return bool(considered_evidence(case))
+
+
+def considered_evidence(case: Case, until: dt.datetime | None = None):
+    """The files before the arbitrator: the case's, and those filed with the request the case came from."""
+    files = evidence.evidence_for("case", case.id)
+    if case.escalation is not None and case.escalation.request_id:
+        files = evidence.evidence_for("order_request", case.escalation.request_id) + files
+    return [f for f in files if until is None or f.created_at <= until]
+
+
+def case_facts(case: Case, found_tags: Iterable[str] | None = None) -> suggest.CaseFacts:
+    snapshot = case.order_snapshot.get("order", {})
+    return suggest.CaseFacts(category=case.category,
+                             tags=frozenset(case.fact_tags if found_tags is None else found_tags) | set(case.fact_tags),
+                             origin=case.origin, claim_remedy=case.claim_remedy,
+                             delivered=bool(snapshot.get("delivered_at")), has_evidence=has_evidence(case))
+
+
+def reason_text(reason: str) -> str:
+    """A suggestion's reason in the current language."""
+    if reason.startswith("tags:"):
+        return _("Its own fact tags match the case: %(tags)s", tags=reason[5:].replace(",", ", "))
+    return _(reason)
+
+
+def suggestions(case: Case, found_tags: Iterable[str] | None = None, limit: int = 20):
+    """[(provision, suggestion)] ranked, current versions only."""
+    provisions = {p.code: p for p in law.current_all()}
+    ranked = suggest.suggest(case_facts(case, found_tags),
+                             [suggest.Candidate(p.code, frozenset(p.applies_when)) for p in provisions.values()],
+                             limit=limit)
+    return [(provisions[s.code], s) for s in ranked]
+
+
+# ---- issuing ----
+
+def _problem(field: str, message: str, params: dict) -> InvalidInput:
+    if "amount_fen" in params:
+        params = {"amount": yuan(params["amount_fen"])}
+    return InvalidInput(_(message, **params), field=field)
+
+
+def _cited(codes: Iterable[str]) -> list[Provision]:
+    provisions, seen = [], set()
+    for code in codes:
+        code = (code or "").strip().upper()
+        if not code or code in seen:
+            continue
+        seen.add(code)
+        provision = law.current(code)
+        if provision is None:
+            raise InvalidInput(_("%(code)s is not a provision in force in the law library.", code=code),
+                               field="citations")
+        provisions.append(provision)
+    if not provisions:
+        raise InvalidInput(_("Cite at least one provision."), field="citations")
+    return provisions
+
+
+def issue_ruling(case: Case, arbitrator: User, *, decision: str, facts_found: str, reasoning: str,
+                 remedies: list[rules.Remedy], citations: list[str], found_tags: Iterable[str] = (),
+                 now: dt.datetime | None = None) -> Ruling:
+    """The arbitrator's reasoned decision. Checked whole before anything is written; then the case moves on
+    (first round: the reconsideration window; a reconsideration: enforcement) and the PDF is rendered."""
+    now = now or clock.now_utc()
+    cases.ensure_allowed(case, Action.issue_ruling, arbitrator)
+    if decision not in DECISIONS:
+        raise InvalidInput(_("Choose the decision on the claim."), field="decision")
+    facts_found, reasoning = (facts_found or "").strip(), (reasoning or "").strip()
+    if len(facts_found) < 10:
+        raise InvalidInput(_("State the facts found (at least %(n)d characters).", n=10), field="facts_found")
+    if len(reasoning) < 20:
+        raise InvalidInput(_("The reasoning is required (at least %(n)d characters).", n=20), field="reasoning")
+    found = sorted(set(found_tags))
+    if any(tag not in suggest.FINDINGS for tag in found):
+        raise InvalidInput(_("Choose findings from the list."), field="found_tags")
+    provisions = _cited(citations)
+    money = money_of(case)
+    problems = rules.check(decision, remedies, money, {p.code for p in provisions})
+    if problems:
+        raise _problem(*problems[0])
+    reasons = {p.code: s for p, s in suggestions(case, found, limit=200)}
+    ruling = _create(case, arbitrator, kind="reasoned", decision=decision, facts_found=facts_found,
+                     reasoning=reasoning, found=found, remedies=rules.settle_amounts(remedies, money),
+                     provisions=provisions, reasons=reasons, now=now)
+    case.outcome = "ruled"
+    cases.apply_action(case, Action.issue_ruling, arbitrator, data=_event_data(ruling), now=now)
+    return ruling
+
+
+def issue_default_ruling(case: Case, deadline, now: dt.datetime) -> Ruling:
+    """The merchant let the negotiation deadline pass: the claim is upheld by default, issued by the system,
+    saying which deadline was missed and when (DESIGN §3); either party may still ask for reconsideration."""
+    with force_locale("zh"):
+        due = format_local(deadline.due_at, "yyyy-MM-dd HH:mm")
+        stage = _(wf.DEADLINE_BY_STATE[CaseState.negotiation].who_label)
+        facts_found = _("Case %(case)s was opened on %(opened)s. The merchant had to answer the claim (accept, "
+                        "offer or refuse) by %(due)s and did not.", case=case.number,
+                        opened=format_local(case.opened_at, "yyyy-MM-dd HH:mm"), due=due)
+        reasoning = _("Under the published deadline rules of the platform's dispute process, a merchant who does "
+                      "not answer within the negotiation deadline has the buyer's claim upheld by default. This "
+                      "decision does not examine the merits; either party may ask once, within 7 days, for a "
+                      "reconsideration with new facts.")
+    money = money_of(case)
+    remedy = rules.Remedy(case.claim_remedy, case.claim_amount_fen or 0)
+    # what the buyer asked for, as far as the order still allows it (a full refund of nothing is left out)
+    remedies = [r for r in rules.settle_amounts([remedy], money) if not rules.check("upheld", [r], money, set())]
+    ranked = suggestions(case, limit=200)
+    codes = [p.code for p, s in ranked if s.rules and s.rules != ["process"] and s.rules != ["evidence"]]
+    codes = codes[:DEFAULT_CITATIONS] + [DEFAULT_PROCESS_CODE]
+    provisions = [p for code in dict.fromkeys(codes) if (p := law.current(code)) is not None]
+    ruling = _create(case, None, kind="default", decision="upheld", facts_found=facts_found, reasoning=reasoning,
+                     found=[], remedies=remedies, provisions=provisions, reasons={s.code: s for _p, s in ranked},
+                     now=now, missed={"stage": CaseState.negotiation.value, "due_at": deadline.due_at.isoformat(),
+                                      "who": "merchant", "what": stage})
+    case.outcome = "default_ruling"
+    cases.apply_action(case, Action.default_ruling, None, data=_event_data(ruling), now=now)
+    return ruling
+
+
+def _event_data(ruling: Ruling) -> dict:
+    return {"ruling": ruling.number, "decision": ruling.decision, "remedies": ruling.remedies,
+            "citations": [f"{c.provision.code} v{c.provision.version}" for c in ruling.citations],
+            "missed_deadline": ruling.missed_deadline}
+
+
+def _create(case: Case, arbitrator: User | None, *, kind: str, decision: str, facts_found: str, reasoning: str,
+            found: list[str], remedies: list[rules.Remedy], provisions: list[Provision], reasons: dict,
+            now: dt.datetime, missed: dict | None = None) -> Ruling:
+    previous = current_ruling(case)
+    round_ = previous.round + 1 if previous else 1
+    ruling = Ruling(number=f"{case.number}-{round_}", case_id=case.id, round=round_, kind=kind,
+                    supersedes_id=previous.id if previous else None,
+                    issued_by_id=arbitrator.id if arbitrator else None, issued_at=now, decision=decision,
+                    facts_found=facts_found, reasoning=reasoning, found_tags_json=json.dumps(found),
+                    remedies_json=json.dumps([{"remedy": r.remedy, "amount_fen": r.amount_fen} for r in remedies]),
+                    missed_deadline_json=json.dumps(missed, ensure_ascii=False) if missed else None,
+                    pdf_state="pending")
+    db.session.add(ruling)
+    db.session.flush()
+    with force_locale("zh"):          # the document's language: the reasons are written into it
+        for position, provision in enumerate(provisions, start=1):
+            s = reasons.get(provision.code)
+            reason = "；".join(reason_text(r) for r in s.reasons) if s and s.reasons else ""
+            db.session.add(RulingCitation(ruling_id=ruling.id, provision_id=provision.id, position=position,
+                                          reason=reason))
+    db.session.flush()
+    db.session.refresh(ruling, ["citations"])
+    render_ruling.enqueue_after_commit(ruling.id)
+    return ruling
+
+
+# ---- the PDF ----
+
+@job(retries=3, retry_delay=30)
+def render_ruling(ruling_id: int) -> None:
+    """Render, store, record the hash; a failure leaves the ruling 'being prepared' and is retried."""
+    ruling = db.session.get(Ruling, ruling_id, with_for_update=True)
+    if ruling is None or ruling.pdf_state == "ready":
+        return
+    make_pdf(ruling)
+
+
+def make_pdf(ruling: Ruling, now: dt.datetime | None = None) -> Ruling:
+    from arbitration.rulings.pdf import ruling_pdf
+
+    now = now or clock.now_utc()
+    data = ruling_pdf(ruling)
+    stored = evidence.store().put_stream(new_key("rulings", now), data, max_bytes=MAX_PDF_BYTES,
+                                         content_type="application/pdf")
+    ruling.pdf_key, ruling.pdf_sha256, ruling.pdf_size = stored.key, stored.sha256, stored.size
+    ruling.pdf_state, ruling.pdf_ready_at, ruling.pdf_error = "ready", now, None
+    case = db.session.get(Case, ruling.case_id)
+    record_event(SUBJECT, case.id, None, "ruling.pdf_ready",
+                 {"ruling": ruling.number, "sha256": stored.sha256, "size": stored.size}, now=now)
+    db.session.flush()
+    buyer = db.session.get(User, case.buyer_id)
+    notify([buyer, *merchant_staff(case.merchant_id)], "ruling_ready", {"case": case.number, "ruling": ruling.number},
+           path_for("cases.detail", number=case.number), now=now)
+    return ruling
+
+
+def pending_rulings() -> list[Ruling]:
+    return list(db.session.scalars(sa.select(Ruling).where(Ruling.pdf_state != "ready").order_by(Ruling.id)))
+
+
+def find_by_pdf(chunks: Iterable[bytes]) -> tuple[str, Ruling | None]:
+    """(sha256 of the file, the issued ruling whose PDF it is, if any)."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    sha = digest.hexdigest()
+    return sha, db.session.scalar(sa.select(Ruling).where(Ruling.pdf_sha256 == sha, Ruling.pdf_state == "ready"))
+
+
+def record_download(actor, ruling: Ruling, now: dt.datetime | None = None) -> None:
+    record_event(SUBJECT, ruling.case_id, actor, "ruling.downloaded", {"ruling": ruling.number}, now=now)
+
+
+def arbitrator_ids(case: Case) -> set[int]:
+    """The case's arbitrators: the one assigned now and those who issued a ruling on it."""
+    ids = set(db.session.scalars(sa.select(Ruling.issued_by_id).where(Ruling.case_id == case.id,
+                                                                      Ruling.issued_by_id.is_not(None))))
+    return ids | ({case.arbitrator_id} if case.arbitrator_id else set())
+
+
+def app_platform_name() -> str:
+    return current_app.config.get("PLATFORM_NAME", "")
