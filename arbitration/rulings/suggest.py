@@ -66,7 +66,7 @@ RULES: tuple[Rule, ...] = (
          weight=0.6),
     Rule("process", N_("The platform's dispute process itself"), lambda f: True,
          ("ECL-63", "ECL-59", "ECL-61", "ECL-58", "CRPLR-44", "CRPL-39", "ECL-60", "SPC-NC-1", "OTSM-21"),
-         weight=0.8),
+         weight=0.4),
 )
 TAG_MATCH_WEIGHT = 0.5
 # the fact tags an arbitrator can record as found (the rules above read them)

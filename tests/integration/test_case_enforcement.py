@@ -13,6 +13,8 @@ from arbitration.deadlines.services import sweep
 from arbitration.errors import Conflict, InvalidInput, NotAllowed
 from arbitration.orders.models import Refund
 from arbitration.orders.rules import OrderState
+from arbitration.rulings import services as rulings
+from arbitration.rulings.rules import Remedy
 from tests.conftest import T0
 from tests.integration.test_case_negotiation import open_, refused  # noqa: F401  (fixture)
 
@@ -87,8 +89,12 @@ def test_reconsideration_once_per_party_by_a_different_arbitrator(session, perso
     cases.refuse_claim(case, personas["merchant"], reason="卡密已经发出，买家已使用")
     first = case.arbitrator_id
     sweep(now=T0 + 49 * H)  # (the negotiation deadline was met: nothing happens)
-    case.state = CaseState.reconsideration_window  # as after a ruling (issued by the Rulings feature)
-    session.flush()
+    cases.no_more_evidence(case, personas["buyer"])
+    cases.no_more_evidence(case, personas["merchant"])
+    rulings.issue_ruling(case, personas["arbitrator"], decision="upheld", facts_found="商家收款后未发货且拒绝取消。",
+                         reasoning="商家以预收款方式提供商品却未按约定提供，应当退回预付款。",
+                         remedies=[Remedy("full_refund")], citations=["CRPL-53"])
+    assert case.state == CaseState.reconsideration_window
     with pytest.raises(InvalidInput):
         cases.request_reconsideration(case, personas["merchant"], new_facts="短")
     with pytest.raises(NotAllowed):
