@@ -37,16 +37,32 @@ def seed_cases(buyer: User, staff: User, merchant: Merchant) -> list[str]:
         return order, start + 2 * H
 
     made = []
-    for n, stage in enumerate(("negotiation", "offer_pending", "evidence", "review"), 1):
+    for n, stage in enumerate(("negotiation", "offer_pending", "evidence", "review", "ruled"), 1):
         order, at = refused_order(n)
         case = cases.open_case(buyer, order, category="non_delivery", remedy="full_refund", amount_fen=None,
                                statement=STATEMENT, now=at)
         if stage == "offer_pending":
             cases.make_offer(case, staff, remedy="partial_refund", amount_fen=9_900, text="愿意退一半", now=at + H)
-        if stage in ("evidence", "review"):
+        if stage in ("evidence", "review", "ruled"):
             cases.refuse_claim(case, staff, reason="会员已按约开通，买家账号可查", now=at + H)
-        if stage == "review":
+        if stage in ("review", "ruled"):
             cases.no_more_evidence(case, buyer, now=at + 2 * H)
             cases.no_more_evidence(case, staff, now=at + 3 * H)
+        if stage == "ruled":
+            _rule(case, at + 4 * H)
         made.append(case.number)
-    return [f"cases: {', '.join(made)} (negotiation, offer, evidence, review)"]
+    return [f"cases: {', '.join(made)} (negotiation, offer, evidence, review, ruled with its PDF)"]
+
+
+def _rule(case: Case, at: dt.datetime) -> None:
+    from arbitration.rulings import services as rulings  # rulings build on cases
+    from arbitration.rulings.rules import Remedy
+
+    arbitrator = db.session.get(User, case.arbitrator_id)
+    ruling = rulings.issue_ruling(
+        case, arbitrator, decision="upheld", found_tags=["delivery_delay"],
+        facts_found="买家于付款后半小时申请取消，商家以“系统繁忙”为由拒绝，至立案时仍未开通会员。",
+        reasoning="商家以预收款方式销售会员年卡，收款后未按约定及时开通，买家在交付前请求解除合同并退回预付款，"
+                  "商家应当退回预付款。商家所称“虚拟商品一经售出概不退换”不能排除其未履行交付义务的责任。",
+        remedies=[Remedy("full_refund")], citations=["CRPL-53", "CRPLR-22", "CC-563", "ECL-63"], now=at)
+    rulings.make_pdf(ruling, now=at)

@@ -20,7 +20,7 @@ from arbitration.cases import services as cases
 from arbitration.cases import workflow as wf
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action, CaseState
-from arbitration.db import db
+from arbitration.db import commit, db, rollback
 from arbitration.errors import InvalidInput
 from arbitration.evidence import services as evidence
 from arbitration.jobs.queue import job
@@ -227,7 +227,16 @@ def render_ruling(ruling_id: int) -> None:
     ruling = db.session.get(Ruling, ruling_id, with_for_update=True)
     if ruling is None or ruling.pdf_state == "ready":
         return
-    make_pdf(ruling)
+    try:
+        make_pdf(ruling)
+    except Exception as err:
+        # the case page says "being prepared (retrying)"; the queue retries, `flask rulings render-pending` too
+        log.exception("rendering ruling %s failed", ruling.number)
+        rollback()
+        ruling = db.session.get(Ruling, ruling_id)
+        ruling.pdf_state, ruling.pdf_error = "failed", f"{type(err).__name__}: {err}"[:300]
+        commit()
+        raise
 
 
 def make_pdf(ruling: Ruling, now: dt.datetime | None = None) -> Ruling:
