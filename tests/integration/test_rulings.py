@@ -280,3 +280,28 @@ def test_an_old_ruling_keeps_the_text_it_cited_after_an_amendment(session, perso
     session.expire_all()
     assert ruling.citations[0].provision.text_zh == old_text and ruling.citations[0].provision.version == 1
     assert law.current("CRPL-53").version == 2
+
+
+def test_a_store_outage_leaves_the_ruling_being_prepared_until_a_retry_succeeds(session, personas, refused,
+                                                                               monkeypatch):
+    from arbitration.db import commit
+    from arbitration.storage.base import StorageError
+
+    class Down:
+        def put_stream(self, *a, **kw):
+            raise StorageError("the object store is unavailable")
+
+    case = in_review(personas, refused)
+    ruling = rule(case, personas["arbitrator"])
+    working = evidence.store()
+    monkeypatch.setattr(evidence, "store", lambda: Down())
+    commit()          # the ruling is committed; its rendering, queued after commit (at once in tests), fails
+    session.refresh(ruling)
+    assert (ruling.pdf_state, ruling.pdf_key, ruling.pdf_sha256) == ("failed", None, None)
+    assert "unavailable" in ruling.pdf_error
+    assert case.state == CaseState.reconsideration_window          # the ruling itself stands
+    assert "ruling.pdf_ready" not in [e.action for e in events_of("case", case.id)]
+    monkeypatch.setattr(evidence, "store", lambda: working)
+    rulings.render_ruling.call_local(ruling.id)
+    session.refresh(ruling)
+    assert ruling.pdf_state == "ready" and ruling.pdf_error is None
