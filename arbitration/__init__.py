@@ -66,13 +66,14 @@ def _register_blueprints(app: Flask) -> None:
     from arbitration.evidence.views import bp as evidence_bp
     from arbitration.home.views import bp as home_bp
     from arbitration.law.views import bp as law_bp
+    from arbitration.oversight.views import bp as oversight_bp
     from arbitration.rulings.views import bp as rulings_bp
     from arbitration.merchants.views import bp as merchants_bp
     from arbitration.orders.merchant_views import bp as merchant_bp
     from arbitration.orders.views import bp as orders_bp
 
     for bp in (auth_bp, home_bp, admin_bp, merchants_bp, orders_bp, merchant_bp, evidence_bp, cases_bp,
-               notifications_bp, law_bp, rulings_bp):
+               notifications_bp, law_bp, rulings_bp, oversight_bp):
         app.register_blueprint(bp)
 
 

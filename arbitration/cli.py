@@ -35,6 +35,66 @@ users_cli = AppGroup("users", help="Accounts.")
 evidence_cli = AppGroup("evidence", help="Stored evidence files.")
 law_cli = AppGroup("law", help="The law library.")
 rulings_cli = AppGroup("rulings", help="Rulings and their PDF documents.")
+export_cli = AppGroup("export", help="Case dossiers for regulators and operators.")
+
+
+@export_cli.command("dossiers")
+@click.option("--from", "date_from", help="Cases opened on or after this date (YYYY-MM-DD, China time).")
+@click.option("--to", "date_to", help="Cases opened on or before this date.")
+@click.option("--merchant", "merchant_id", help="Merchant id.")
+@click.option("--category", default="")
+@click.option("--outcome", default="", help="accepted, settled, ruled, default_ruling, withdrawn or open.")
+@click.option("--stage", default="")
+@click.option("--missed", is_flag=True, help="Only cases where a deadline was missed.")
+@click.option("--evidence", "with_evidence", is_flag=True, help="Include the evidence files.")
+@click.option("--processes", type=int, default=0, help="Rendering processes (default: one per core).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The ZIP file to write.")
+def export_dossiers_command(date_from, date_to, merchant_id, category, outcome, stage, missed, with_evidence,
+                            processes, output):
+    """Write a ZIP with one dossier PDF per matching case and a manifest (CSV and JSON), with a progress bar."""
+    import hashlib
+    import os
+
+    from arbitration import clock
+    from arbitration.audit.services import record_event
+    from arbitration.cases.filters import parse
+    from arbitration.oversight import exports
+
+    try:
+        f = parse({"date_from": date_from or "", "date_to": date_to or "", "merchant_id": merchant_id or "",
+                   "category": category, "outcome": outcome, "stage": stage, "missed": "1" if missed else ""})
+    except DomainError as err:
+        raise click.BadParameter(err.message, param_hint=f"--{err.field.replace('_id', '')}" if err.field
+                                 else None) from err
+    ids = exports.matching_ids(f)
+    if not ids:
+        raise click.ClickException("no case matches this filter: nothing to export")
+    now = clock.now_utc()
+    digest, size, partial = hashlib.sha256(), 0, output + ".part"
+    try:
+        with open(partial, "wb") as out, click.progressbar(length=len(ids), label="dossiers") as bar:
+            done = [0]
+
+            def on_case(n):
+                bar.update(n - done[0])
+                done[0] = n
+
+            rendered = exports.render_all(ids, exports.exporter_of(None), now, processes or None)
+            for chunk in exports.zip_stream(rendered, exported_at=now, with_evidence=with_evidence, on_case=on_case):
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+        os.replace(partial, output)
+    except BaseException:
+        if os.path.exists(partial):
+            os.unlink(partial)
+        raise
+    record_event("export", "cli", None, "export.written",
+                 {"filter": f.to_json(), "cases": len(ids), "file": os.path.basename(output),
+                  "sha256": digest.hexdigest(), "size": size}, now=now)
+    commit()
+    click.echo(f"{len(ids)} dossiers written to {output} ({size} bytes, SHA-256 {digest.hexdigest()})")
 
 
 @law_cli.command("load")
@@ -217,5 +277,5 @@ def serve_command(host, port):
 
 def register(app: Flask) -> None:
     for command in (deadlines_cli, audit_cli, calendar_cli, users_cli, evidence_cli, law_cli, rulings_cli,
-                    seed_demo_command, serve_command):
+                    export_cli, seed_demo_command, serve_command):
         app.cli.add_command(command)

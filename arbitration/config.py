@@ -71,6 +71,8 @@ def from_environment() -> dict:
         "SMTP_STARTTLS": _flag("SMTP_STARTTLS", False),
         "SMTP_FROM": _env("SMTP_FROM", "noreply@localhost"),
         "PUBLIC_URL": _env("PUBLIC_URL", "http://127.0.0.1:5000"),
+        # processes rendering dossiers in a bulk export (0: one per core)
+        "EXPORT_PROCESSES": int(_env("EXPORT_PROCESSES", "0")),
         # the platform's name at the head of every ruling (争议处理决定书)
         "PLATFORM_NAME": _env("PLATFORM_NAME", "卡盟争议仲裁平台"),
         # risk control: lock an order after N orders within M minutes, or K account switches in a day

@@ -33,3 +33,9 @@ class Conflict(DomainError):
 
 class StorageError(DomainError):
     status = 503
+
+
+class Gone(DomainError):
+    """It existed but is no longer available (an expired export)."""
+
+    status = 410

@@ -10,3 +10,4 @@ from arbitration.cases.models import ArbitratorConflict, Case, CaseMessage, Case
 from arbitration.law.models import Provision  # noqa: F401
 from arbitration.rulings.models import Ruling, RulingCitation  # noqa: F401
 from arbitration.notifications.models import Notification  # noqa: F401
+from arbitration.oversight.models import Export  # noqa: F401

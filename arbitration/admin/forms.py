@@ -43,7 +43,3 @@ class ConflictForm(FlaskForm):
     arbitrator_id = SelectField(_l("Arbitrator"), coerce=int, validate_choice=False)
     merchant_id = SelectField(_l("Merchant"), coerce=int, validate_choice=False)
     reason = StringField(_l("What ties them"), validators=[Length(max=500)])
-
-
-class PlainForm(FlaskForm):
-    """A button and its CSRF token."""

@@ -6,8 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from arbitration.admin.forms import (CalendarDayForm, CalendarRemoveForm, CalendarYearForm, ConflictForm, PlainForm,
-                                     UserForm)
+from arbitration.admin.forms import CalendarDayForm, CalendarRemoveForm, CalendarYearForm, ConflictForm, UserForm
 from arbitration.auth import services as accounts
 from arbitration.auth.labels import ROLE_LABELS
 from arbitration.auth.models import Role, User
@@ -16,7 +15,7 @@ from arbitration.calendar import services as calendar
 from arbitration.cases import conflicts
 from arbitration.db import db
 from arbitration.errors import DomainError
-from arbitration.forms import choices
+from arbitration.forms import PlainForm, choices
 from arbitration.merchants.models import Merchant
 from arbitration.web import refuse
 

@@ -5,7 +5,7 @@ from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from arbitration.cases.messages import CATEGORY_LABELS, REMEDY_LABELS
-from arbitration.forms import choices
+from arbitration.forms import PlainForm, choices  # noqa: F401  (PlainForm: the case pages' buttons)
 from arbitration.orders.forms import AmountField, positive_money
 
 
@@ -60,7 +60,3 @@ class ReconsiderationForm(FlaskForm):
 
 class TaskForm(FlaskForm):
     note = TextAreaField(_l("What was done"), validators=[Length(max=1000)])
-
-
-class PlainForm(FlaskForm):
-    """A button that only needs its CSRF token (accept the claim, accept/reject an offer, withdraw)."""

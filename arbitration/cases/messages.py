@@ -26,3 +26,7 @@ ORIGIN_LABELS = {
 }
 SENDER_LABELS = {"buyer": _l("Buyer"), "merchant": _l("Merchant"), "arbitrator": _l("Arbitrator"),
                  "supervisor": _l("Supervisor")}
+OUTCOME_LABELS = {
+    "accepted": _l("The merchant accepted"), "settled": _l("Settled"), "ruled": _l("Ruled"),
+    "default_ruling": _l("Default ruling"), "withdrawn": _l("Withdrawn by the buyer"), "open": _l("Not decided yet"),
+}

@@ -29,3 +29,12 @@ def can_list_cases(user) -> bool:
 
 def can_read_defaults(user) -> bool:
     return _role(user) is not None
+
+
+def can_filter_by_merchant(user) -> bool:
+    return _role(user) in (Role.arbitrator, Role.supervisor, Role.regulator, Role.support)
+
+
+def can_filter_oversight(user) -> bool:
+    """Date range, outcome, missed deadlines, escalations: supervisors and regulators."""
+    return _role(user) in (Role.supervisor, Role.regulator)

@@ -6,20 +6,19 @@ import datetime as dt
 import sqlalchemy as sa
 
 from arbitration.auth.models import Role, User
-from arbitration.cases.models import CATEGORIES, Case
-from arbitration.cases.workflow import CaseState
+from arbitration.cases import filters
+from arbitration.cases.filters import CaseFilter
+from arbitration.cases.models import Case
 from arbitration.db import db
 from arbitration.deadlines.models import Deadline
-from arbitration.orders.models import Order
-from arbitration.orders.queries import like_pattern
 from arbitration.pagination import Page, decode, encode
 
 PAGE_SIZE = 20
 FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.timezone.utc)   # cases with nothing running sort last
 
 
-def case_list(user: User, *, stage: str = "", category: str = "", merchant_id: int | None = None, q: str = "",
-              escalated: bool = False, cursor: str | None = None) -> tuple[Page, dict[int, Deadline]]:
+def case_list(user: User, f: CaseFilter = CaseFilter(), *, cursor: str | None = None
+              ) -> tuple[Page, dict[int, Deadline]]:
     """The cases `user` may list, the nearest deadline first; returns the page and each case's deadline."""
     due = (sa.select(sa.func.min(Deadline.due_at))
            .where(Deadline.subject_type == "case", Deadline.subject_id == sa.cast(Case.id, sa.String),
@@ -32,18 +31,7 @@ def case_list(user: User, *, stage: str = "", category: str = "", merchant_id: i
         stmt = stmt.where(Case.merchant_id == user.merchant_id)
     elif user.role == Role.arbitrator:
         stmt = stmt.where(Case.arbitrator_id == user.id)
-    if stage in CaseState.__members__:
-        stmt = stmt.where(Case.state == CaseState(stage))
-    if category in CATEGORIES:
-        stmt = stmt.where(Case.category == category)
-    if merchant_id:
-        stmt = stmt.where(Case.merchant_id == merchant_id)
-    if escalated:
-        stmt = stmt.where(Case.escalated.is_(True))
-    if q:
-        pattern = like_pattern(q)
-        orders = sa.select(Order.id).where(Order.number.ilike(pattern, escape="\\"))
-        stmt = stmt.where(sa.or_(Case.number.ilike(pattern, escape="\\"), Case.order_id.in_(orders)))
+    stmt = filters.apply(stmt, f)
     after = decode(cursor)
     if after:
         stmt = stmt.where(sa.tuple_(due_key, Case.id) > sa.tuple_(sa.literal(after[0], Deadline.due_at.type),

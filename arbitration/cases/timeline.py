@@ -39,6 +39,7 @@ EVENT_LABELS = {
     "evidence.added": _l("Evidence was added"),
     "ruling.pdf_ready": _l("The ruling document was issued"),
     "ruling.downloaded": _l("A ruling document was downloaded"),
+    "case.dossier_exported": _l("The case's dossier was exported"),
 }
 
 

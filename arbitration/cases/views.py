@@ -10,12 +10,14 @@ from flask_login import current_user, login_required
 from arbitration.audit.services import events_of
 from arbitration.auth.models import Role, User
 from arbitration.auth.permissions import require
+from arbitration.cases import filters as case_filters
 from arbitration.cases import messages as case_messages
 from arbitration.cases import permissions as perm
 from arbitration.cases import queries as case_queries
 from arbitration.cases import services
 from arbitration.cases import workflow as wf
 from arbitration.cases.enforcement import complete_task, tasks_of
+from arbitration.cases.filters import CaseFilter
 from arbitration.cases.forms import (ExtendForm, MessageForm, OfferForm, OpenCaseForm, PlainForm, ReassignForm,
                                      ReconsiderationForm, RefuseForm, SupplementaryForm, TaskForm)
 from arbitration.cases.models import RemedyTask
@@ -244,15 +246,20 @@ def no_more_evidence(number: str):
 @bp.route("/cases")
 @require(perm.can_list_cases)
 def index():
-    args = request.args
-    filters = {"stage": args.get("stage", ""), "category": args.get("category", ""),
-               "q": args.get("q", "").strip()[:50],
-               "merchant_id": args.get("merchant", type=int) if current_user.role != Role.merchant_staff else None,
-               "escalated": args.get("escalated") == "1"}
-    page, running = case_queries.case_list(current_user, cursor=args.get("after"), **filters)
+    """Cases the user may see, nearest deadline first; platform staff and regulators filter further."""
+    args = request.args.to_dict()
+    if current_user.role == Role.merchant_staff:
+        args.pop("merchant", None), args.pop("merchant_id", None)
+    status, problem = 200, None
+    try:
+        f = case_filters.parse(args)
+    except DomainError as err:
+        f, status, problem = CaseFilter(), 400, err
+    page, running = case_queries.case_list(current_user, f, cursor=args.get("after"))
     merchants = db.session.scalars(sa.select(Merchant).order_by(Merchant.name)).all() \
-        if current_user.role in (Role.arbitrator, Role.supervisor, Role.regulator, Role.support) else []
-    return render_template("cases/list.html", page=page, running=running, filters=filters, merchants=merchants)
+        if perm.can_filter_by_merchant(current_user) else []
+    return render_template("cases/list.html", page=page, running=running, filters=f, merchants=merchants,
+                           problem=problem, args=args), status
 
 
 @bp.route("/cases/defaults")

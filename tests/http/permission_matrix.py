@@ -24,10 +24,21 @@ ALLOWED_ALSO = {"evidence.upload": {400}, "evidence.upload_to_case": {400}}  # a
 
 CASE_VIEWERS = frozenset({"buyer", "merchant_staff", "support", "supervisor", "regulator"})
 PARTIES = frozenset({"buyer", "merchant_staff"})
+# the parties, the case's arbitrator (who issued it), supervisors and regulators; not support, not admins
+RULING_READERS = frozenset({"buyer", "merchant_staff", "arbitrator", "supervisor", "regulator"})
+OVERSIGHT = frozenset({"supervisor", "regulator"})
 
 
 def _case(name):
     return lambda c: {"number": c["cases"][name].number}
+
+
+def _ruling(c):
+    return {"number": c["ruling"].number}
+
+
+def _export(name):
+    return lambda c: {"export_id": c["exports"][name].id}
 
 
 def _order(name):
@@ -48,6 +59,8 @@ MATRIX = {
     "admin.add_calendar_day": ("POST", None, {"day": "2027-01-04", "kind": "holiday", "name": "调休"}, ADMIN),
     "admin.remove_calendar_day": ("POST", None, {"day": "2027-01-01"}, ADMIN),
     "admin.mark_calendar_year": ("POST", None, {"year": "2027"}, ADMIN),
+    "admin.conflicts_page": ("GET", None, None, ADMIN),
+    "admin.remove_conflict": ("POST", lambda c: {"conflict_id": c["conflict"].id}, {}, ADMIN),
     # orders
     "orders.my_orders": ("GET", None, None, BUYER),
     "orders.detail": ("GET", _order("paid"), None, ORDER_VIEWERS),
@@ -98,4 +111,24 @@ MATRIX = {
     "merchants.edit": ("GET", lambda c: {"merchant_id": c["personas"]["merchant"].merchant_id}, None, ADMIN),
     "merchants.add_fees": ("POST", lambda c: {"merchant_id": c["personas"]["merchant"].merchant_id},
                            {"paid_rate": "5", "delivered_rate": "0", "note": "5%"}, ADMIN),
+    # the law library
+    "law.index": ("GET", None, None, SIGNED_IN),
+    "law.detail": ("GET", lambda c: {"code": "CRPL-26"}, None, SIGNED_IN),
+    "law.new": ("GET", None, None, ADMIN),
+    "law.amend": ("GET", lambda c: {"code": "CRPL-26"}, None, ADMIN),
+    "law.retire": ("POST", lambda c: {"code": "CRPL-26"}, {"reason": "已被新的司法解释取代"}, ADMIN),
+    # rulings
+    "rulings.new": ("GET", _case("review"), None, frozenset({"arbitrator"})),
+    "rulings.detail": ("GET", _ruling, None, RULING_READERS),
+    "rulings.download": ("GET", _ruling, None, RULING_READERS),
+    "rulings.verify": ("GET", None, None, EVERYONE),
+    # oversight: dossiers, exports (only whoever asked for one reaches it), statistics
+    "oversight.dossier": ("GET", _case("negotiation"), None, OVERSIGHT),
+    "oversight.export_list": ("GET", None, None, OVERSIGHT),
+    "oversight.new_export": ("GET", None, None, OVERSIGHT),
+    "oversight.export_detail": ("GET", _export("done"), None, frozenset({"regulator"})),
+    "oversight.download_export": ("GET", _export("done"), None, frozenset({"regulator"})),
+    "oversight.cancel_export": ("POST", _export("queued"), {}, frozenset({"regulator"})),
+    "oversight.stats_page": ("GET", None, None, OVERSIGHT | ADMIN),
+    "oversight.stats_csv": ("GET", lambda c: {"figure": "ranking"}, None, OVERSIGHT | ADMIN),
 }

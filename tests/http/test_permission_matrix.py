@@ -65,17 +65,39 @@ def context(session, personas):
     orders["rejected"] = refused_order()
     opened = {name: cases.open_case(buyer, refused_order(), category="non_delivery", remedy="full_refund",
                                     amount_fen=None, statement="商家拒绝取消，也没有发货。")
-              for name in ("negotiation", "offer", "evidence", "ruled", "enforcement")}
+              for name in ("negotiation", "offer", "evidence", "ruled", "enforcement", "review", "issued")}
     cases.make_offer(opened["offer"], staff, remedy="reissue", amount_fen=None)
     cases.refuse_claim(opened["evidence"], staff, reason="卡密已发出并已使用")
+    for name in ("review", "issued"):   # in review before the arbitrator persona, who rules on "issued"
+        cases.refuse_claim(opened[name], staff, reason="卡密已发出并已使用")
+        cases.no_more_evidence(opened[name], buyer)
+        cases.no_more_evidence(opened[name], staff)
+    from arbitration.rulings import rules as ruling_rules
+    from arbitration.rulings import services as rulings
+
+    ruling = rulings.issue_ruling(opened["issued"], personas["arbitrator"], decision="upheld",
+                                  facts_found="买家付款后商家既未发货也未同意取消。",
+                                  reasoning="经营者收取货款后未按约定提供商品，应当按照消费者的要求退回货款。",
+                                  remedies=[ruling_rules.Remedy("full_refund")], citations=["CRPL-53"])
+    rulings.make_pdf(ruling)   # as the rendering job does after the commit
+    from arbitration.cases import conflicts
+
+    conflict = conflicts.declare(personas["admin"], arbitrator_id=personas["arbitrator"].id,
+                                 merchant_id=personas["merchant_b"].merchant_id, reason="曾在飞鱼卡盟任职客服主管")
     cases.accept_claim(opened["enforcement"], staff)
     from arbitration.cases.workflow import Action
     from arbitration.cases.enforcement import tasks_of
 
     cases.apply_action(opened["ruled"], Action.default_ruling, None)   # as when the merchant stays silent
     task = tasks_of(opened["enforcement"])[0]
+    from arbitration.cases.filters import CaseFilter
+    from arbitration.oversight import exports
+
+    done = exports.request_export(personas["regulator"], CaseFilter(), enqueue=False)
+    done = exports.build(done.id, processes=1)                 # as the export job does
+    queued = exports.request_export(personas["regulator"], CaseFilter(), enqueue=False)
     return {"personas": personas, "orders": orders, "refund": refund, "evidence": evidence, "cases": opened,
-            "task": task,
+            "task": task, "ruling": ruling, "conflict": conflict, "exports": {"done": done, "queued": queued},
             "requests": {"cancellation": cancellation, "reissued": reissued}}
 
 

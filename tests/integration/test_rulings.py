@@ -282,8 +282,8 @@ def test_an_old_ruling_keeps_the_text_it_cited_after_an_amendment(session, perso
     assert law.current("CRPL-53").version == 2
 
 
-def test_a_store_outage_leaves_the_ruling_being_prepared_until_a_retry_succeeds(session, personas, refused,
-                                                                               monkeypatch):
+def test_a_store_outage_leaves_the_ruling_being_prepared_until_a_retry_succeeds(
+        session, personas, refused, monkeypatch):
     from arbitration.db import commit
     from arbitration.storage.base import StorageError
 

@@ -1,0 +1,68 @@
+"""A case dossier for regulators: one PDF with the cover, parties, order facts, claim, the full timeline from
+the event log, every deadline and whether it was met, the evidence manifest, the rulings with their citations
+and PDF hashes, and the event chain's head with whether it verifies. Chinese, PDF/A-3b, page numbers;
+optionally the evidence files attached inside the PDF."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from arbitration.audit.services import events_of, verify_subject
+from arbitration.auth.models import User
+from arbitration.cases.models import Case
+from arbitration.cases.timeline import actor_label, lines
+from arbitration.db import db
+from arbitration.deadlines.models import Deadline
+from arbitration.evidence import services as evidence
+from arbitration.merchants.models import Merchant
+from arbitration.rulings.pdf import PDF_VARIANT, _no_fetch
+from arbitration.rulings.services import considered_evidence, rulings_of
+
+ATTACH_MAX_BYTES = 50 * 1024 * 1024    # evidence attached inside one dossier, in all
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """Who exported, as printed on the cover."""
+    name: str
+    role: str
+
+
+def deadlines_of(case: Case) -> list[Deadline]:
+    return list(db.session.scalars(sa.select(Deadline).where(
+        Deadline.subject_type == "case", Deadline.subject_id == str(case.id)).order_by(Deadline.started_at,
+                                                                                       Deadline.id)))
+
+
+def context(case: Case, exporter: Exporter, exported_at: dt.datetime) -> dict:
+    chain = verify_subject("case", case.id)
+    files = considered_evidence(case)
+    return {"case": case, "buyer": db.session.get(User, case.buyer_id),
+            "merchant": db.session.get(Merchant, case.merchant_id),
+            "arbitrator": db.session.get(User, case.arbitrator_id) if case.arbitrator_id else None,
+            "timeline": lines(events_of("case", case.id)), "deadlines": deadlines_of(case), "evidence": files,
+            "rulings": rulings_of(case), "chain": chain, "exporter": exporter, "exported_at": exported_at,
+            "platform": current_app.config.get("PLATFORM_NAME", ""), "actor_label": actor_label}
+
+
+def render(case: Case, exporter: Exporter, exported_at: dt.datetime, attach_evidence: bool = False) -> bytes:
+    from weasyprint import HTML, Attachment
+
+    with force_locale("zh"):
+        ctx = context(case, exporter, exported_at)
+        attachments, skipped, total = [], [], 0
+        if attach_evidence:
+            for f in ctx["evidence"]:
+                if total + f.size > ATTACH_MAX_BYTES:
+                    skipped.append(f)
+                    continue
+                with evidence.store().open_read(f.storage_key) as fh:
+                    attachments.append(Attachment(string=fh.read(), name=f.display_name,
+                                                  description=f"SHA-256 {f.sha256}"))
+                total += f.size
+        html = render_template("oversight/dossier.html", **ctx, attached=attach_evidence, skipped=skipped)
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments)

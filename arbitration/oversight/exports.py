@@ -1,0 +1,343 @@
+"""Bulk exports for regulators: a background job renders one dossier per matching case on every core and
+streams a ZIP (dossiers, a CSV and a JSON manifest, optionally the evidence files) to the object store as it
+is built, never holding it whole; progress is committed as it goes and an export can be cancelled."""
+from __future__ import annotations
+
+import collections
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+import multiprocessing
+import os
+import pickle
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from arbitration import clock
+from arbitration.audit.services import record_event
+from arbitration.auth.labels import ROLE_LABELS
+from arbitration.auth.models import User
+from arbitration.cases import filters
+from arbitration.cases.filters import CaseFilter
+from arbitration.cases.models import Case
+from arbitration.db import db
+from arbitration.errors import Conflict, Gone, InvalidInput
+from arbitration.evidence import services as evidence
+from arbitration.jobs.queue import job
+from arbitration.merchants.models import Merchant
+from arbitration.oversight import dossier
+from arbitration.oversight.models import Export
+from arbitration.rulings.services import considered_evidence
+from arbitration.storage import new_key
+
+log = logging.getLogger(__name__)
+SUBJECT = "export"
+KEEP_FOR = dt.timedelta(days=7)          # the ZIP can be downloaded for a week
+MAX_ZIP_BYTES = 1 << 40
+PROGRESS_EVERY = 10
+MANIFEST_FIELDS = ("case", "merchant", "category", "state", "outcome", "claim_remedy", "claim_amount_yuan",
+                   "remedies", "opened_at", "closed_at", "ruled_at", "dossier_sha256", "evidence_files")
+
+
+class Cancelled(Exception):
+    pass
+
+
+def matching_ids(f: CaseFilter) -> list[int]:
+    return list(db.session.scalars(filters.apply(sa.select(Case.id), f).order_by(Case.id)))
+
+
+def exporter_of(user: User | None) -> dossier.Exporter:
+    if user is None:
+        return dossier.Exporter(_("operator"), _("command line"))
+    return dossier.Exporter(user.display_name, str(ROLE_LABELS[user.role]))
+
+
+# ---- asking, cancelling, downloading ----
+
+def request_export(user: User | None, f: CaseFilter, *, with_evidence: bool = False,
+                   now: dt.datetime | None = None, enqueue: bool = True) -> Export:
+    now = now or clock.now_utc()
+    total = len(matching_ids(f))
+    if total == 0:
+        raise InvalidInput(_("No case matches this filter: there is nothing to export."))
+    export = Export(requested_by_id=getattr(user, "id", None), requested_at=now,
+                    filter_json=json.dumps(f.to_json(), sort_keys=True), with_evidence=with_evidence,
+                    state="queued", total=total)
+    db.session.add(export)
+    db.session.flush()
+    record_event(SUBJECT, export.id, user, "export.requested",
+                 {"filter": f.to_json(), "with_evidence": with_evidence, "cases": total}, now=now)
+    if enqueue:
+        run_export.enqueue_after_commit(export.id)
+    return export
+
+
+def cancel(user: User, export: Export, now: dt.datetime | None = None) -> Export:
+    if export.state not in ("queued", "running"):
+        raise Conflict(_("This export has finished already."))
+    export.cancel_requested = True
+    if export.state == "queued":
+        export.state, export.finished_at = "cancelled", now or clock.now_utc()
+    record_event(SUBJECT, export.id, user, "export.cancel_requested", {}, now=now)
+    db.session.flush()
+    return export
+
+
+def check_download(export: Export, now: dt.datetime | None = None) -> None:
+    now = now or clock.now_utc()
+    if export.state != "done":
+        raise Conflict(_("This export is not ready: it is %(state)s.", state=export.state))
+    if export.expires_at and export.expires_at <= now:
+        raise Gone(_("This export expired on %(date)s; ask for a new one.",
+                     date=export.expires_at.date().isoformat()))
+
+
+def record_download(user, export: Export, now: dt.datetime | None = None) -> None:
+    record_event(SUBJECT, export.id, user, "export.downloaded", {"sha256": export.zip_sha256}, now=now)
+
+
+def exports_of(user: User, limit: int = 50) -> list[Export]:
+    return list(db.session.scalars(sa.select(Export).where(Export.requested_by_id == user.id)
+                                   .order_by(Export.id.desc()).limit(limit)))
+
+
+# ---- rendering on every core ----
+
+@dataclass(frozen=True)
+class Rendered:
+    case_id: int
+    number: str
+    pdf: bytes
+    row: dict
+
+
+def _manifest_row(case: Case) -> dict:
+    from arbitration.rulings.services import current_ruling
+
+    ruling = current_ruling(case)
+    merchant = db.session.get(Merchant, case.merchant_id)
+    return {"case": case.number, "merchant": merchant.name, "category": case.category, "state": case.state.value,
+            "outcome": case.outcome or "open", "claim_remedy": case.claim_remedy,
+            "claim_amount_yuan": f"{case.claim_amount_fen / 100:.2f}",
+            "remedies": ";".join(f"{r['remedy']}:{r['amount_fen'] / 100:.2f}" for r in ruling.remedies)
+            if ruling else "",
+            "opened_at": case.opened_at.isoformat(), "closed_at": case.closed_at.isoformat() if case.closed_at
+            else "", "ruled_at": ruling.issued_at.isoformat() if ruling else ""}
+
+
+def render_one(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime) -> Rendered:
+    case = db.session.get(Case, case_id)
+    pdf = dossier.render(case, exporter, exported_at)
+    row = _manifest_row(case)      # (the session's identity map is weak: rendered cases do not pile up)
+    return Rendered(case_id, row["case"], pdf, row)
+
+
+_worker_app = None
+
+
+def _init_worker(overrides: dict) -> None:
+    global _worker_app
+    from arbitration import create_app
+
+    _worker_app = create_app(overrides)
+
+
+def _render_in_worker(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime) -> Rendered:
+    from arbitration.db import rollback
+
+    with _worker_app.app_context():
+        try:
+            return render_one(case_id, exporter, exported_at)
+        finally:
+            rollback()
+
+
+def worker_overrides(app) -> dict:
+    """The running app's settings, so each worker process opens the same database and store."""
+    out = {}
+    for key, value in app.config.items():
+        try:
+            pickle.dumps(value)
+        except Exception:
+            continue
+        out[key] = value
+    return {**out, "DATABASE_READ_ONLY": True, "EMBEDDED_WORKER": False}
+
+
+def render_all(ids: Iterable[int], exporter: dossier.Exporter, exported_at: dt.datetime,
+               processes: int | None = None) -> Iterator[Rendered]:
+    """Dossiers in order. One process renders in this one; more use a pool of fresh processes (spawned: no
+    inherited connections or threads), with at most two dossiers per process in flight."""
+    processes = processes or current_app.config.get("EXPORT_PROCESSES") or os.cpu_count() or 1
+    if processes <= 1:
+        for case_id in ids:
+            yield render_one(case_id, exporter, exported_at)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(processes, initializer=_init_worker,
+                  initargs=(worker_overrides(current_app._get_current_object()),)) as pool:
+        pending: collections.deque = collections.deque()
+        for case_id in ids:
+            pending.append(pool.apply_async(_render_in_worker, (case_id, exporter, exported_at)))
+            if len(pending) >= 2 * processes:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+# ---- the ZIP, streamed ----
+
+class _Sink(io.RawIOBase):
+    """Where zipfile writes: bytes are taken out as they come (no seek: zipfile then writes data descriptors)."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._pos = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:
+        self._parts.append(bytes(b))
+        self._pos += len(b)
+        return len(b)
+
+    def tell(self) -> int:
+        return self._pos
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self._parts = b"".join(self._parts), []
+        return data
+
+
+def _info(name: str, when: dt.datetime, compress: bool) -> zipfile.ZipInfo:
+    local = when.astimezone(filters.CHINA)
+    info = zipfile.ZipInfo(name, date_time=(local.year, local.month, local.day, local.hour, local.minute,
+                                            local.second))
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    return info
+
+
+def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_evidence: bool,
+               on_case: Callable[[int], None] = lambda n: None) -> Iterator[bytes]:
+    """The ZIP's bytes as it is built: dossiers/…pdf, evidence/<case>/… (optional), manifest.csv, manifest.json.
+    The manifests are spooled to temporary files, so memory does not grow with the number of cases."""
+    sink = _Sink()
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as csv_file, \
+            tempfile.TemporaryFile("w+", encoding="utf-8") as json_file:
+        writer = csv.DictWriter(csv_file, fieldnames=MANIFEST_FIELDS)
+        writer.writeheader()
+        json_file.write("[\n")
+        with zipfile.ZipFile(sink, "w", allowZip64=True) as zf:
+            for n, item in enumerate(rendered, start=1):
+                zf.writestr(_info(f"dossiers/{item.number}.pdf", exported_at, compress=False), item.pdf)
+                yield sink.take()
+                files = 0
+                if with_evidence:
+                    for chunk in _evidence_entries(zf, sink, item.case_id, item.number, exported_at):
+                        files += 1 if chunk is None else 0
+                        if chunk:
+                            yield chunk
+                row = {**item.row, "dossier_sha256": hashlib.sha256(item.pdf).hexdigest(), "evidence_files": files}
+                writer.writerow(row)
+                json_file.write((",\n" if n > 1 else "") + json.dumps(row, ensure_ascii=False))
+                on_case(n)
+            json_file.write("\n]\n")
+            for name, fh in (("manifest.csv", csv_file), ("manifest.json", json_file)):
+                fh.seek(0)
+                with zf.open(_info(name, exported_at, compress=True), "w", force_zip64=True) as dest:
+                    while block := fh.read(256 * 1024):
+                        dest.write(block.encode("utf-8"))
+                        yield sink.take()
+        yield sink.take()
+
+
+def _evidence_entries(zf, sink, case_id: int, number: str, exported_at: dt.datetime):
+    """Streams each evidence file of the case into the ZIP; yields bytes, and None once per file."""
+    case = db.session.get(Case, case_id)
+    for f in considered_evidence(case):
+        name = f"evidence/{number}/{f.id}-{f.display_name}"
+        with evidence.store().open_read(f.storage_key) as src, \
+                zf.open(_info(name, f.created_at, compress=False), "w", force_zip64=True) as dest:
+            while block := src.read(1024 * 1024):
+                dest.write(block)
+                yield sink.take()
+        yield None
+
+
+# ---- the job ----
+
+@job(retries=0)
+def run_export(export_id: int) -> None:
+    build(export_id)
+
+
+def build(export_id: int, *, processes: int | None = None, progress: Callable[[int, int], None] | None = None
+          ) -> Export:
+    """Render and store the export. Progress is committed every few cases (and `progress` called); a cancel
+    request stops it at the next case and nothing is left in the store."""
+    export = db.session.get(Export, export_id)
+    if export is None or export.state != "queued":
+        return export
+    now = clock.now_utc()
+    export.state, export.started_at = "running", now
+    f = CaseFilter.from_json(export.filter)
+    ids = matching_ids(f)
+    export.total, export.done = len(ids), 0
+    requested_by = db.session.get(User, export.requested_by_id) if export.requested_by_id else None
+    exporter, with_evidence = exporter_of(requested_by), export.with_evidence
+    db.session.commit()
+
+    def on_case(n: int) -> None:
+        if n % PROGRESS_EVERY and n != len(ids):
+            return
+        db.session.execute(sa.update(Export).where(Export.id == export_id).values(done=n))
+        db.session.commit()
+        if progress:
+            progress(n, len(ids))
+        if db.session.scalar(sa.select(Export.cancel_requested).where(Export.id == export_id)):
+            raise Cancelled()
+
+    try:
+        stored = evidence.store().put_stream(
+            new_key("exports", now),
+            zip_stream(render_all(ids, exporter, now, processes), exported_at=now, with_evidence=with_evidence,
+                       on_case=on_case),
+            max_bytes=MAX_ZIP_BYTES, content_type="application/zip")
+    except Cancelled:
+        db.session.rollback()
+        export = db.session.get(Export, export_id)
+        export.state, export.finished_at = "cancelled", clock.now_utc()
+        record_event(SUBJECT, export_id, None, "export.cancelled", {"done": export.done}, now=export.finished_at)
+        db.session.commit()
+        return export
+    except Exception as err:
+        log.exception("export %s failed", export_id)
+        db.session.rollback()
+        export = db.session.get(Export, export_id)
+        export.state, export.finished_at = "failed", clock.now_utc()
+        export.error = f"{type(err).__name__}: {err}"[:300]
+        record_event(SUBJECT, export_id, None, "export.failed", {"error": export.error}, now=export.finished_at)
+        db.session.commit()
+        return export
+    export = db.session.get(Export, export_id)
+    finished = clock.now_utc()
+    export.state, export.finished_at, export.expires_at = "done", finished, finished + KEEP_FOR
+    export.zip_key, export.zip_sha256, export.zip_size, export.done = stored.key, stored.sha256, stored.size, len(ids)
+    record_event(SUBJECT, export_id, None, "export.done",
+                 {"cases": len(ids), "sha256": stored.sha256, "size": stored.size}, now=finished)
+    db.session.commit()
+    return export

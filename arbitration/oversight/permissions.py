@@ -1,0 +1,21 @@
+"""Who may export dossiers and read statistics: regulators and supervisors (read-only oversight)."""
+from __future__ import annotations
+
+from arbitration.auth.models import Role
+
+
+def _role(user):
+    return user.role if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def can_export(user) -> bool:
+    return _role(user) in (Role.regulator, Role.supervisor)
+
+
+def can_read_stats(user) -> bool:
+    return _role(user) in (Role.regulator, Role.supervisor, Role.admin)
+
+
+def can_download_export(user, export) -> bool:
+    """Only whoever asked for it."""
+    return can_export(user) and export.requested_by_id == user.id

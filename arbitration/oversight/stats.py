@@ -1,0 +1,194 @@
+"""Statistics for regulators and supervisors over the cases a filter selects: cases per merchant, category,
+outcome and month; the share of merchant deadlines missed; the median time from opening to the first ruling;
+hidden-fee findings per merchant; and a ranking that points at the worst offenders. Every figure is a table
+(for the page, the chart and its CSV)."""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from arbitration.cases import filters
+from arbitration.cases.filters import CaseFilter
+from arbitration.cases.messages import CATEGORY_LABELS, OUTCOME_LABELS
+from arbitration.cases.models import Case
+from arbitration.db import db
+from arbitration.deadlines.models import Deadline
+from arbitration.merchants.models import Merchant
+from arbitration.rulings.models import Ruling
+
+AGAINST = ("upheld", "partly_upheld")     # a ruling in the buyer's favour, in whole or in part
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+    chart_column: int = 1          # the column the chart draws
+    unit: str = ""
+    decimals: int = 0
+
+
+def _cases(f: CaseFilter):
+    return filters.apply(sa.select(Case.id), f).subquery()
+
+
+def _merchant_names() -> dict[int, str]:
+    return dict(db.session.execute(sa.select(Merchant.id, Merchant.name)).all())
+
+
+def _count_by(column, f: CaseFilter) -> list[tuple]:
+    ids = _cases(f)
+    return db.session.execute(sa.select(column, sa.func.count()).where(Case.id.in_(sa.select(ids.c.id)))
+                              .group_by(column).order_by(sa.func.count().desc(), column)).all()
+
+
+def per_merchant(f: CaseFilter) -> Figure:
+    names = _merchant_names()
+    rows = [[names.get(m, m), n] for m, n in _count_by(Case.merchant_id, f)]
+    return Figure("per_merchant", _("Cases per merchant"), [_("Merchant"), _("Cases")], rows)
+
+
+def per_category(f: CaseFilter) -> Figure:
+    rows = [[str(CATEGORY_LABELS.get(c, c)), n] for c, n in _count_by(Case.category, f)]
+    return Figure("per_category", _("Cases per category"), [_("Category"), _("Cases")], rows)
+
+
+def per_outcome(f: CaseFilter) -> Figure:
+    rows = [[str(OUTCOME_LABELS.get(o or "open", o)), n] for o, n in _count_by(Case.outcome, f)]
+    return Figure("per_outcome", _("Cases per outcome"), [_("Outcome"), _("Cases")], rows)
+
+
+def per_month(f: CaseFilter) -> Figure:
+    """Cases opened per month (China time), counted while streaming the opening times."""
+    ids = _cases(f)
+    months: Counter = Counter()
+    stmt = sa.select(Case.opened_at).where(Case.id.in_(sa.select(ids.c.id))).execution_options(yield_per=2000)
+    for (opened,) in db.session.execute(stmt):
+        months[opened.astimezone(filters.CHINA).strftime("%Y-%m")] += 1
+    return Figure("per_month", _("Cases opened per month"), [_("Month"), _("Cases")],
+                  [[m, months[m]] for m in sorted(months)])
+
+
+def _deadline_counts(f: CaseFilter) -> dict[int, Counter]:
+    """merchant id → {"met": n, "applied": n} for its deadlines on these cases that ended."""
+    ids = _cases(f)
+    stmt = (sa.select(Case.merchant_id, Deadline.state, sa.func.count())
+            .join(Case, Deadline.subject_id == sa.cast(Case.id, sa.String))
+            .where(Deadline.subject_type == "case", Deadline.actor_merchant_id.is_not(None),
+                   Deadline.state.in_(("met", "applied")), Case.id.in_(sa.select(ids.c.id)))
+            .group_by(Case.merchant_id, Deadline.state))
+    counts: dict[int, Counter] = {}
+    for merchant_id, state, n in db.session.execute(stmt):
+        counts.setdefault(merchant_id, Counter())[state] += n
+    return counts
+
+
+def deadlines_missed(f: CaseFilter) -> Figure:
+    """Per merchant: its deadlines on these cases that passed (the default outcome applied) among those that
+    ended (met or passed)."""
+    names = _merchant_names()
+    rows = []
+    for merchant_id, c in _deadline_counts(f).items():
+        ended = c["met"] + c["applied"]
+        rows.append([names.get(merchant_id, merchant_id), round(100 * c["applied"] / ended, 1), c["applied"], ended])
+    rows.sort(key=lambda r: (-r[1], str(r[0])))
+    total_missed, total_ended = sum(r[2] for r in rows), sum(r[3] for r in rows)
+    if rows:
+        rows.append([_("All merchants"), round(100 * total_missed / total_ended, 1), total_missed, total_ended])
+    return Figure("deadlines_missed", _("Share of merchant deadlines missed"),
+                  [_("Merchant"), _("Missed (%)"), _("Missed"), _("Ended")], rows, unit="%", decimals=1)
+
+
+def time_to_ruling(f: CaseFilter) -> Figure:
+    """The median time from opening to the first ruling, in hours, overall and per category."""
+    ids = _cases(f)
+    first = (sa.select(Ruling.case_id, sa.func.min(Ruling.issued_at).label("at")).group_by(Ruling.case_id)
+             .subquery())
+    stmt = (sa.select(Case.category, Case.opened_at, first.c.at).join(first, first.c.case_id == Case.id)
+            .where(Case.id.in_(sa.select(ids.c.id))))
+    by_category: dict[str, list[float]] = {}
+    everything: list[float] = []
+    for category, opened, ruled in db.session.execute(stmt):
+        ruled = ruled if ruled.tzinfo else ruled.replace(tzinfo=dt.timezone.utc)
+        hours = (ruled - opened).total_seconds() / 3600
+        by_category.setdefault(category, []).append(hours)
+        everything.append(hours)
+    rows = [[str(CATEGORY_LABELS.get(c, c)), round(statistics.median(v), 1), len(v)]
+            for c, v in sorted(by_category.items())]
+    if everything:
+        rows.insert(0, [_("All categories"), round(statistics.median(everything), 1), len(everything)])
+    return Figure("time_to_ruling", _("Median time from opening to the first ruling (hours)"),
+                  [_("Category"), _("Median (hours)"), _("Rulings")], rows, unit=" h", decimals=1)
+
+
+def _ruling_in_force():
+    """Each case's latest ruling (a reconsideration's supersedes the first)."""
+    latest = sa.select(Ruling.case_id, sa.func.max(Ruling.round).label("round")).group_by(Ruling.case_id).subquery()
+    on = sa.and_(Ruling.case_id == latest.c.case_id, Ruling.round == latest.c.round)
+    return sa.select(Ruling).join(latest, on)
+
+
+def _in_force_rows(f: CaseFilter):
+    ids = _cases(f)
+    stmt = _ruling_in_force().add_columns(Case.merchant_id).join(Case, Case.id == Ruling.case_id).where(
+        Case.id.in_(sa.select(ids.c.id)))
+    return db.session.execute(stmt).all()
+
+
+def hidden_fees(f: CaseFilter) -> Figure:
+    """Rulings in force that found an undisclosed fee, per merchant."""
+    counts: Counter = Counter()
+    for ruling, merchant_id in _in_force_rows(f):
+        if "hidden_fee" in ruling.found_tags:
+            counts[merchant_id] += 1
+    names = _merchant_names()
+    rows = [[names.get(m, m), n] for m, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(names.get(kv[0]))))]
+    return Figure("hidden_fees", _("Hidden-fee findings per merchant"), [_("Merchant"), _("Findings")], rows)
+
+
+RANKING_WEIGHTS = {"against": 1, "missed": 1, "hidden_fee": 2}
+
+
+def ranking(f: CaseFilter) -> Figure:
+    """Worst offenders first: rulings in the buyer's favour (default rulings included) + claims the merchant
+    accepted only once a case was opened + missed deadlines, with hidden-fee findings counted twice."""
+    names = _merchant_names()
+    score: dict[int, Counter] = {}
+    for ruling, merchant_id in _in_force_rows(f):
+        c = score.setdefault(merchant_id, Counter())
+        if ruling.decision in AGAINST:
+            c["against"] += 1
+        if "hidden_fee" in ruling.found_tags:
+            c["hidden_fee"] += 1
+    for merchant_id, n in _count_by_outcome(f, "accepted"):
+        score.setdefault(merchant_id, Counter())["against"] += n
+    for merchant_id, c in _deadline_counts(f).items():
+        score.setdefault(merchant_id, Counter())["missed"] += c["applied"]
+    cases = {names.get(m, m): n for m, n in _count_by(Case.merchant_id, f)}
+    rows = []
+    for merchant_id, c in score.items():
+        total = sum(RANKING_WEIGHTS[k] * c[k] for k in RANKING_WEIGHTS)
+        name = names.get(merchant_id, merchant_id)
+        rows.append([name, total, cases.get(name, 0), c["against"], c["missed"], c["hidden_fee"]])
+    rows.sort(key=lambda r: (-r[1], str(r[0])))
+    return Figure("ranking", _("Merchant ranking (worst first)"),
+                  [_("Merchant"), _("Score"), _("Cases"), _("Decided against"), _("Missed deadlines"),
+                   _("Hidden-fee findings")], rows)
+
+
+def _count_by_outcome(f: CaseFilter, outcome: str):
+    ids = _cases(f)
+    return db.session.execute(sa.select(Case.merchant_id, sa.func.count()).where(
+        Case.id.in_(sa.select(ids.c.id)), Case.outcome == outcome).group_by(Case.merchant_id)).all()
+
+
+FIGURES = {"per_merchant": per_merchant, "per_category": per_category, "per_outcome": per_outcome,
+           "per_month": per_month, "deadlines_missed": deadlines_missed, "time_to_ruling": time_to_ruling,
+           "hidden_fees": hidden_fees, "ranking": ranking}

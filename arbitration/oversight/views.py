@@ -1,0 +1,179 @@
+"""Oversight pages for regulators and supervisors: a case's dossier, bulk exports with progress, statistics
+with charts and CSV downloads. Read-only on cases: nothing here changes a case."""
+from __future__ import annotations
+
+import csv
+import io
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from arbitration import clock
+from arbitration.audit.services import record_event
+from arbitration.auth.permissions import require
+from arbitration.cases import filters as case_filters
+from arbitration.cases import permissions as case_perm
+from arbitration.cases import services as cases
+from arbitration.cases.filters import CaseFilter
+from arbitration.db import db
+from arbitration.errors import DomainError
+from arbitration.evidence import services as evidence
+from arbitration.forms import PlainForm
+from arbitration.merchants.models import Merchant
+from arbitration.oversight import charts, exports, stats
+from arbitration.oversight import permissions as export_perm
+from arbitration.oversight.messages import EXPORT_STATE_LABELS
+from arbitration.oversight.models import Export
+from arbitration.storage import content_disposition
+from arbitration.web import refuse
+
+bp = Blueprint("oversight", __name__)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"export_perm": export_perm, "EXPORT_STATE_LABELS": EXPORT_STATE_LABELS}
+
+
+def _pdf_response(data: bytes, filename: str):
+    response = current_app.response_class(data, content_type="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/cases/<number>/dossier")
+@require(export_perm.can_export)
+def dossier(number: str):
+    """One case's dossier, rendered now (optionally with the evidence files attached inside)."""
+    from arbitration.oversight.dossier import render
+
+    case = cases.get_case(number)
+    if case is None or not case_perm.can_view_case(current_user, case):
+        abort(404)
+    now = clock.now_utc()
+    data = render(case, exports.exporter_of(current_user), now, attach_evidence=request.args.get("evidence") == "1")
+    record_event("case", case.id, current_user, "case.dossier_exported",
+                 {"with_evidence": request.args.get("evidence") == "1"}, now=now)
+    return _pdf_response(data, f"{case.number}-dossier.pdf")
+
+
+def _filter_or_none(args) -> tuple[CaseFilter | None, DomainError | None]:
+    try:
+        return case_filters.parse(args), None
+    except DomainError as err:
+        return None, err
+
+
+@bp.route("/exports", methods=["GET"])
+@require(export_perm.can_export)
+def export_list():
+    return render_template("oversight/exports.html", exports=exports.exports_of(current_user))
+
+
+@bp.route("/exports/new", methods=["GET", "POST"])
+@require(export_perm.can_export)
+def new_export():
+    """GET: what would be exported (from the case list's filter); POST: ask for it."""
+    args = (request.form if request.method == "POST" else request.args).to_dict()
+    f, problem = _filter_or_none(args)
+    count = len(exports.matching_ids(f)) if f else 0
+    if request.method == "POST" and f is not None:
+        try:
+            export = exports.request_export(current_user, f, with_evidence=args.get("with_evidence") == "1")
+        except DomainError as err:
+            refuse(err)
+            problem = err
+        else:
+            flash(_("The export of %(n)d cases is queued.", n=export.total), "success")
+            return redirect(url_for("oversight.export_detail", export_id=export.id))
+    merchant = db.session.get(Merchant, f.merchant_id) if f and f.merchant_id else None
+    status = 400 if problem else 200
+    return render_template("oversight/new_export.html", f=f or CaseFilter(), args=args, count=count,
+                           problem=problem, merchant=merchant), status
+
+
+def _own(export_id: int) -> Export:
+    export = db.session.get(Export, export_id)
+    if export is None or not export_perm.can_download_export(current_user, export):
+        abort(404)
+    return export
+
+
+@bp.route("/exports/<int:export_id>")
+@require(export_perm.can_export)
+def export_detail(export_id: int):
+    export = _own(export_id)
+    return render_template("oversight/export.html", export=export, now=clock.now_utc())
+
+
+@bp.route("/exports/<int:export_id>/cancel", methods=["POST"])
+@require(export_perm.can_export)
+def cancel_export(export_id: int):
+    export = _own(export_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    try:
+        exports.cancel(current_user, export)
+    except DomainError as err:
+        refuse(err)
+        return redirect(url_for("oversight.export_detail", export_id=export_id)), 303
+    flash(_("The export is being cancelled."), "success")
+    return redirect(url_for("oversight.export_detail", export_id=export_id))
+
+
+@bp.route("/exports/<int:export_id>/download")
+@require(export_perm.can_export)
+def download_export(export_id: int):
+    export = _own(export_id)
+    exports.check_download(export)          # not ready → 409, expired → 410, each with its message
+    exports.record_download(current_user, export)
+    filename = f"dossiers-{export.id}.zip"
+    store = evidence.store()
+    url = store.presigned_url(export.zip_key, filename=filename, content_type="application/zip",
+                              expires_seconds=300)
+    if url:
+        return redirect(url)
+    reader = store.open_read(export.zip_key)
+
+    def body():
+        with reader:
+            while chunk := reader.read(1024 * 1024):
+                yield chunk
+
+    response = current_app.response_class(body(), content_type="application/zip")
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["Content-Length"] = str(export.zip_size)
+    return response
+
+
+@bp.route("/stats")
+@require(export_perm.can_read_stats)
+def stats_page():
+    f, problem = _filter_or_none(request.args.to_dict())
+    figures = [fn(f) for fn in stats.FIGURES.values()] if f else []
+    drawn = [(fig, charts.bar_chart([(str(r[0]), float(r[fig.chart_column])) for r in fig.rows], title=fig.title,
+                                    unit=fig.unit, decimals=fig.decimals)) for fig in figures]
+    merchants = db.session.scalars(sa.select(Merchant).order_by(Merchant.name)).all()
+    return render_template("oversight/stats.html", drawn=drawn, f=f or CaseFilter(), problem=problem,
+                           args=request.args.to_dict(), merchants=merchants), 400 if problem else 200
+
+
+@bp.route("/stats/<figure>.csv")
+@require(export_perm.can_read_stats)
+def stats_csv(figure: str):
+    if figure not in stats.FIGURES:
+        abort(404)
+    f, problem = _filter_or_none(request.args.to_dict())
+    if problem:
+        raise problem
+    fig = stats.FIGURES[figure](f)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(fig.columns)
+    writer.writerows(fig.rows)
+    response = current_app.response_class("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = content_disposition(f"{figure}.csv")
+    return response
