@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi:app
 # Debian packages the app needs at run time (fonts for Chinese PDFs, ...); installed when missing.
-APT_PACKAGES ?= fonts-noto-cjk libharfbuzz-subset0
+APT_PACKAGES ?= fonts-noto-cjk fonts-wqy-microhei fonts-dejavu-core libharfbuzz-subset0
 
 .PHONY: run test install system-packages translations migrate serve clean
 

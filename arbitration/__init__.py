@@ -17,6 +17,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(config_module.from_environment())
     app.config.update(overrides or {})
     app.instance_path = app.config["INSTANCE_PATH"]
+    from arbitration import pdf_fonts
+
+    pdf_fonts.use(app.config.get("PDF_FONT_PROFILE", "app"), app.instance_path)
     if app.config["PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -62,26 +62,13 @@ def _sqlite_on_begin(conn):
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _sqlite_read_only(dbapi_conn, _record):
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA query_only=ON")
-    cur.close()
-
-
-def make_engine(url: str, read_only: bool = False) -> sa.Engine:
-    """`read_only`: for processes that only read (dossier rendering workers). On SQLite they then begin
-    deferred transactions, which never wait for a writer under WAL; on PostgreSQL the server refuses writes."""
+def make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_on_connect)
-        if read_only:
-            event.listen(engine, "connect", _sqlite_read_only)
-            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
-        else:
-            event.listen(engine, "begin", _sqlite_on_begin)
+        event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    options = {"connect_args": {"options": "-c default_transaction_read_only=on"}} if read_only else {}
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, **options)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
 class Database:
@@ -109,8 +96,7 @@ class Database:
                        join_transaction_mode="create_savepoint")
 
     def init_app(self, app: Flask) -> None:
-        app.extensions["db"] = _State(make_engine(app.config["DATABASE_URL"],
-                                                  read_only=app.config.get("DATABASE_READ_ONLY", False)))
+        app.extensions["db"] = _State(make_engine(app.config["DATABASE_URL"]))
 
         @app.teardown_request
         def _remove_request_session(_exc):

@@ -19,7 +19,7 @@ from arbitration.db import db
 from arbitration.deadlines.models import Deadline
 from arbitration.evidence import services as evidence
 from arbitration.merchants.models import Merchant
-from arbitration.rulings.pdf import PDF_VARIANT, _no_fetch
+from arbitration.pdf_render import html_to_pdf
 from arbitration.rulings.services import considered_evidence, rulings_of
 
 ATTACH_MAX_BYTES = 50 * 1024 * 1024    # evidence attached inside one dossier, in all
@@ -49,8 +49,15 @@ def context(case: Case, exporter: Exporter, exported_at: dt.datetime) -> dict:
             "platform": current_app.config.get("PLATFORM_NAME", ""), "actor_label": actor_label}
 
 
+def html(case: Case, exporter: Exporter, exported_at: dt.datetime) -> str:
+    """The dossier's HTML, for a rendering process (the bulk export)."""
+    with force_locale("zh"):
+        return render_template("oversight/dossier.html", **context(case, exporter, exported_at), attached=False,
+                               skipped=[])
+
+
 def render(case: Case, exporter: Exporter, exported_at: dt.datetime, attach_evidence: bool = False) -> bytes:
-    from weasyprint import HTML, Attachment
+    from weasyprint import Attachment
 
     with force_locale("zh"):
         ctx = context(case, exporter, exported_at)
@@ -64,5 +71,5 @@ def render(case: Case, exporter: Exporter, exported_at: dt.datetime, attach_evid
                     attachments.append(Attachment(string=fh.read(), name=f.display_name,
                                                   description=f"SHA-256 {f.sha256}"))
                 total += f.size
-        html = render_template("oversight/dossier.html", **ctx, attached=attach_evidence, skipped=skipped)
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(pdf_variant=PDF_VARIANT, attachments=attachments)
+        page = render_template("oversight/dossier.html", **ctx, attached=attach_evidence, skipped=skipped)
+    return html_to_pdf(page, attachments)

@@ -12,7 +12,6 @@ import json
 import logging
 import multiprocessing
 import os
-import pickle
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -32,9 +31,11 @@ from arbitration.cases.models import Case
 from arbitration.db import db
 from arbitration.errors import Conflict, Gone, InvalidInput
 from arbitration.evidence import services as evidence
+from arbitration import pdf_render
 from arbitration.jobs.queue import job
 from arbitration.merchants.models import Merchant
 from arbitration.oversight import dossier
+from arbitration.oversight.messages import EXPORT_STATE_LABELS
 from arbitration.oversight.models import Export
 from arbitration.rulings.services import considered_evidence
 from arbitration.storage import new_key
@@ -50,6 +51,13 @@ MANIFEST_FIELDS = ("case", "merchant", "category", "state", "outcome", "claim_re
 
 class Cancelled(Exception):
     pass
+
+
+def csv_cell(value):
+    """A text cell a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def matching_ids(f: CaseFilter) -> list[int]:
@@ -96,7 +104,7 @@ def cancel(user: User, export: Export, now: dt.datetime | None = None) -> Export
 def check_download(export: Export, now: dt.datetime | None = None) -> None:
     now = now or clock.now_utc()
     if export.state != "done":
-        raise Conflict(_("This export is not ready: it is %(state)s.", state=export.state))
+        raise Conflict(_("This export is not ready: it is %(state)s.", state=EXPORT_STATE_LABELS[export.state]))
     if export.expires_at and export.expires_at <= now:
         raise Gone(_("This export expired on %(date)s; ask for a new one.",
                      date=export.expires_at.date().isoformat()))
@@ -137,62 +145,37 @@ def _manifest_row(case: Case) -> dict:
 
 def render_one(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime) -> Rendered:
     case = db.session.get(Case, case_id)
-    pdf = dossier.render(case, exporter, exported_at)
-    row = _manifest_row(case)      # (the session's identity map is weak: rendered cases do not pile up)
-    return Rendered(case_id, row["case"], pdf, row)
-
-
-_worker_app = None
-
-
-def _init_worker(overrides: dict) -> None:
-    global _worker_app
-    from arbitration import create_app
-
-    _worker_app = create_app(overrides)
-
-
-def _render_in_worker(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime) -> Rendered:
-    from arbitration.db import rollback
-
-    with _worker_app.app_context():
-        try:
-            return render_one(case_id, exporter, exported_at)
-        finally:
-            rollback()
-
-
-def worker_overrides(app) -> dict:
-    """The running app's settings, so each worker process opens the same database and store."""
-    out = {}
-    for key, value in app.config.items():
-        try:
-            pickle.dumps(value)
-        except Exception:
-            continue
-        out[key] = value
-    return {**out, "DATABASE_READ_ONLY": True, "EMBEDDED_WORKER": False}
+    return Rendered(case_id, case.number, dossier.render(case, exporter, exported_at), _manifest_row(case))
 
 
 def render_all(ids: Iterable[int], exporter: dossier.Exporter, exported_at: dt.datetime,
                processes: int | None = None) -> Iterator[Rendered]:
-    """Dossiers in order. One process renders in this one; more use a pool of fresh processes (spawned: no
-    inherited connections or threads), with at most two dossiers per process in flight."""
+    """Dossiers in order. With one process they are rendered here; with more, this process reads the database
+    and writes each dossier's HTML, and a pool of fresh processes (spawned: no inherited connections or
+    threads; no app, no database) lays them out as PDFs, at most two per process in flight."""
     processes = processes or current_app.config.get("EXPORT_PROCESSES") or os.cpu_count() or 1
     if processes <= 1:
         for case_id in ids:
             yield render_one(case_id, exporter, exported_at)
         return
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(processes, initializer=_init_worker,
-                  initargs=(worker_overrides(current_app._get_current_object()),)) as pool:
+    with ctx.Pool(processes, initializer=pdf_render.init_worker, initargs=(current_app.instance_path,),
+                  maxtasksperchild=500) as pool:
         pending: collections.deque = collections.deque()
         for case_id in ids:
-            pending.append(pool.apply_async(_render_in_worker, (case_id, exporter, exported_at)))
+            case = db.session.get(Case, case_id)
+            page = dossier.html(case, exporter, exported_at)
+            pdf = pool.apply_async(pdf_render.render_in_worker, (page,))
+            pending.append((case_id, case.number, _manifest_row(case), pdf))
             if len(pending) >= 2 * processes:
-                yield pending.popleft().get()
+                yield _ready(pending.popleft())
         while pending:
-            yield pending.popleft().get()
+            yield _ready(pending.popleft())
+
+
+def _ready(item) -> Rendered:
+    case_id, number, row, result = item
+    return Rendered(case_id, number, result.get(), row)
 
 
 # ---- the ZIP, streamed ----
@@ -252,7 +235,7 @@ def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_e
                         if chunk:
                             yield chunk
                 row = {**item.row, "dossier_sha256": hashlib.sha256(item.pdf).hexdigest(), "evidence_files": files}
-                writer.writerow(row)
+                writer.writerow({k: csv_cell(v) for k, v in row.items()})
                 json_file.write((",\n" if n > 1 else "") + json.dumps(row, ensure_ascii=False))
                 on_case(n)
             json_file.write("\n]\n")

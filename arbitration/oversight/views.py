@@ -173,7 +173,7 @@ def stats_csv(figure: str):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(fig.columns)
-    writer.writerows(fig.rows)
+    writer.writerows([[exports.csv_cell(v) for v in row] for row in fig.rows])
     response = current_app.response_class("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = content_disposition(f"{figure}.csv")
     return response

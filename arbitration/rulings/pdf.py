@@ -8,25 +8,8 @@ from flask_babel import force_locale
 from arbitration.auth.models import User
 from arbitration.cases.models import Case
 from arbitration.db import db
-from arbitration.errors import DomainError
 from arbitration.merchants.models import Merchant
-
-PDF_VARIANT = "pdf/a-3b"
-
-
-class FetchRefused(DomainError):
-    status = 500
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    """Rendering never loads anything (a user's text could name a URL; it is escaped, but be sure)."""
-    raise FetchRefused(f"refused to fetch {url[:80]!r} while rendering a PDF")
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(pdf_variant=PDF_VARIANT)
+from arbitration.pdf_render import html_to_pdf
 
 
 def ruling_context(ruling) -> dict:

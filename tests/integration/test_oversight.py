@@ -239,3 +239,9 @@ def test_counts_in_the_filter_are_the_cases_the_regulator_sees(session, personas
     open_case(personas)
     assert session.scalar(sa.select(sa.func.count()).select_from(Case)) == len(
         exports.matching_ids(filters.CaseFilter()))
+
+
+@pytest.mark.parametrize("value, shown", [("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+1", "'+1"), ("-2", "'-2"),
+                                          ("@SUM(A1)", "'@SUM(A1)"), ("飞鱼卡盟", "飞鱼卡盟"), (3, 3), (-2.5, -2.5)])
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused(value, shown):
+    assert exports.csv_cell(value) == shown
