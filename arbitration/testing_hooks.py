@@ -17,3 +17,12 @@ def advance_clock():
         abort(400)
     clock.advance(dt.timedelta(hours=hours))
     return jsonify({"now": clock.now_utc().isoformat()})
+
+
+@bp.route("/sweep", methods=["POST"])
+def sweep_now():
+    """Apply due deadlines now (after advancing the clock), instead of waiting for the minute's sweep."""
+    from arbitration.deadlines.services import sweep
+
+    result = sweep()
+    return jsonify({"applied": result.applied, "reminded": result.reminded})

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, flash, jsonify, render_template, request
+from flask import Flask, flash, g, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from arbitration import clock
 from arbitration.auth import permissions
 from arbitration.auth.labels import ROLE_LABELS
 from arbitration.calendar.rules import split_duration, time_left
-from arbitration.db import commit, rollback
+from arbitration.db import commit, db, rollback
 from arbitration.errors import DomainError
 from arbitration.money import yuan
 from arbitration.web_format import format_local
@@ -105,6 +106,19 @@ def install(app: Flask) -> None:
     def _http_error(err: HTTPException):
         rollback()
         return error_response(err.code or 500)
+
+    @app.errorhandler(sa_exc.OperationalError)
+    @app.errorhandler(sa_exc.InterfaceError)
+    def _database_unreachable(err):
+        """The database went away (restarted, network): a clear 503; the pool reconnects on a later request."""
+        app.logger.warning("database unavailable: %s", str(err).splitlines()[0][:200])
+        try:
+            rollback()
+        except Exception:          # the connection is gone: drop the session, the pool replaces it
+            db.session.close()
+        g._login_user = app.login_manager.anonymous_user()   # the error page must not query for the user
+        return error_response(503, _("The database cannot be reached just now. Nothing was saved; try again in "
+                                     "a moment."))
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

@@ -76,9 +76,9 @@ def _streamed_upload(subject, back: str):
         if stored == 0:
             _check_fields(fields)
             raise InvalidInput(_("Choose a file to upload."))
-    except (CSRFError, ValidationError):
+    except (CSRFError, ValidationError) as err:
         rollback()
-        abort(400)
+        raise CSRFError(str(err)) from None      # the same 400 page as every other form without its token
     except DomainError as err:
         rollback()
         flash(err.message, "error")

@@ -52,7 +52,7 @@ def test_a_bulk_export_of_a_few_hundred_cases_completes_through_the_job_queue(se
         load_file(now=T0)
         create_personas()
         people = personas()
-        staff = {db.session.get(Merchant, people[name].merchant_id): people[name] for name in ("merchant", "merchant_b")}
+        staff = {db.session.get(Merchant, people[n].merchant_id): people[n] for n in ("merchant", "merchant_b")}
         make_cases(CASES, buyer=people["buyer"], staff_by_merchant=staff, now=T0)
         commit()
         export = exports.request_export(people["regulator"], CaseFilter(), with_evidence=True)

@@ -245,3 +245,22 @@ def test_counts_in_the_filter_are_the_cases_the_regulator_sees(session, personas
                                           ("@SUM(A1)", "'@SUM(A1)"), ("飞鱼卡盟", "飞鱼卡盟"), (3, 3), (-2.5, -2.5)])
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused(value, shown):
     assert exports.csv_cell(value) == shown
+
+
+def test_the_export_command_writes_a_zip_of_the_filtered_cases_and_refuses_bad_filters(app, session, personas,
+                                                                                       tmp_path):
+    open_case(personas)
+    wanted = open_case(personas, "merchant_b")
+    out = tmp_path / "dossiers.zip"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["export", "dossiers", "--processes", "1", "--merchant",
+                                 str(personas["merchant_b"].merchant_id), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "1 dossiers written" in result.output
+    zf = zipfile.ZipFile(out)
+    assert sorted(zf.namelist()) == [f"dossiers/{wanted.number}.pdf", "manifest.csv", "manifest.json"]
+    bad = runner.invoke(args=["export", "dossiers", "--from", "2026-10-05", "--to", "2026-10-01",
+                              "-o", str(tmp_path / "bad.zip")])
+    assert bad.exit_code == 2 and "颠倒" in bad.output and not (tmp_path / "bad.zip").exists()
+    none = runner.invoke(args=["export", "dossiers", "--category", "fraud", "-o", str(tmp_path / "none.zip")])
+    assert none.exit_code == 1 and "no case matches" in none.output and not (tmp_path / "none.zip").exists()

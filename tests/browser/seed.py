@@ -1,0 +1,66 @@
+"""Data for the browser journeys, made through the real services in an app context and committed.
+
+Run from the project folder with the server's environment (ARBITRATION_INSTANCE_PATH, ...) after
+`flask db upgrade`:  python -m tests.browser.seed
+The last line of the output is a JSON object: journey -> order number.
+"""
+from __future__ import annotations
+
+import json
+
+from arbitration import clock, create_app
+from arbitration.auth.models import Role
+from arbitration.calendar.services import seed_from_package
+from arbitration.cases import conflicts
+from arbitration.db import commit
+from arbitration.law.services import load_file
+from arbitration.orders import requests as order_requests
+from tests.factories import create_personas, create_user, make_order, personas
+
+# The second arbitrator: a reconsideration goes to a different arbitrator than the one who ruled.
+SECOND_ARBITRATOR = "arbitrator_b"
+
+
+def escalated_order(buyer, staff):
+    """A paid order whose cancellation the merchant rejected: the buyer may open a case on it for 7 days."""
+    order = make_order(buyer, "paid", merchant_staff=staff)
+    req = order_requests.request_cancellation(order, buyer, reason="wrong_item")
+    order_requests.review_cancellation(order, req, staff, approve=False, text="卡密已备好，正在发货中，不同意取消。")
+    return order
+
+
+def seed() -> dict[str, str]:
+    now = clock.now_utc()
+    seed_from_package(now)
+    load_file(now=now)
+    create_personas()
+    people = personas()
+    second = create_user(SECOND_ARBITRATOR, Role.arbitrator)
+    # Tied to the official store: cases against it always go to the persona "arbitrator".
+    conflicts.declare(people["admin"], arbitrator_id=second.id, merchant_id=people["merchant"].merchant_id,
+                      reason="曾在该直营店担任客服主管")
+    buyer, official, agent = people["buyer"], people["merchant"], people["merchant_b"]
+    return {
+        # 1. the buyer asks to cancel through the pages; against the official store
+        "main": make_order(buyer, "paid", merchant_staff=official).number,
+        # 2. not paid yet: cancelled at once
+        "unpaid": make_order(buyer, "pending_payment", merchant_staff=official).number,
+        # 3. the merchant will stay silent on the case
+        "default": escalated_order(buyer, agent).number,
+        # 4. ruled, then reconsidered at the merchant's request (two arbitrators without a conflict)
+        "reconsideration": escalated_order(buyer, agent).number,
+        # 5. the key pages at phone width
+        "phone": escalated_order(buyer, agent).number,
+    }
+
+
+def main() -> None:
+    app = create_app()
+    with app.app_context():
+        orders = seed()
+        commit()
+    print(json.dumps(orders))
+
+
+if __name__ == "__main__":
+    main()

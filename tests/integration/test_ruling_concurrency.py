@@ -1,0 +1,126 @@
+"""Races on PostgreSQL with committed rows: the same ruling issued twice at once leaves one ruling; the
+deadline sweep and the merchant acting on the same deadline at once leave one outcome."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from arbitration.auth.models import User
+from arbitration.cases import services as cases
+from arbitration.cases.models import Case
+from arbitration.cases.workflow import CaseState
+from arbitration.db import commit, db, rollback
+from arbitration.deadlines.services import sweep
+from arbitration.errors import DomainError
+from arbitration.rulings import services as rulings
+from arbitration.rulings.models import Ruling
+from arbitration.rulings.rules import Remedy
+from tests.conftest import POSTGRES_URL
+from tests.integration.test_case_concurrency import committed_case  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.postgres,
+              pytest.mark.skipif(not POSTGRES_URL, reason="ARBITRATION_TEST_POSTGRES_URL not set")]
+
+
+def _user(name: str) -> User:
+    return db.session.scalar(sa.select(User).where(User.username == name))
+
+
+def _race(app, actions: dict) -> dict[str, str]:
+    barrier = threading.Barrier(len(actions))
+    results: dict[str, str] = {}
+
+    def run(name, action):
+        with app.app_context():
+            try:
+                prepared = action("prepare")
+                barrier.wait()
+                action(prepared)
+                commit()
+                results[name] = "done"
+            except DomainError as err:
+                rollback()
+                results[name] = f"refused: {err.message}"
+
+    threads = [threading.Thread(target=run, args=item) for item in actions.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results
+
+
+@pytest.fixture
+def rulings_removed(app, committed_case):  # noqa: F811
+    """The rulings a test issued on the committed case, deleted before the case itself is."""
+    yield committed_case
+    with app.app_context():
+        case_id = db.session.scalar(sa.select(Case.id).where(Case.number == committed_case))
+        db.session.execute(sa.text("DELETE FROM ruling_citations WHERE ruling_id IN "
+                                   "(SELECT id FROM rulings WHERE case_id = :c)"), {"c": case_id})
+        db.session.execute(sa.text("DELETE FROM rulings WHERE case_id = :c"), {"c": case_id})
+        commit()
+
+
+@pytest.fixture
+def case_in_review(app, rulings_removed):
+    number = rulings_removed
+    with app.app_context():
+        case = cases.get_case(number)
+        cases.refuse_claim(case, _user("merchant"), reason="卡密已发出，买家已使用")
+        cases.no_more_evidence(case, _user("buyer"))
+        cases.no_more_evidence(case, _user("merchant"))
+        arbitrator = db.session.get(User, case.arbitrator_id).username
+        commit()
+    return number, arbitrator
+
+
+def test_the_same_ruling_issued_twice_at_once_leaves_one_ruling(app, case_in_review):
+    number, arbitrator = case_in_review
+
+    def issue(prepared):
+        if prepared == "prepare":
+            return cases.get_case(number), _user(arbitrator)
+        case, user = prepared
+        rulings.issue_ruling(case, user, decision="upheld", facts_found="买家付款后商家未发货，并拒绝取消。",
+                             reasoning="商家收取预付款后未按约定提供商品，应当退回预付款。",
+                             remedies=[Remedy("full_refund")], citations=["CRPL-53"])
+
+    results = _race(app, {"first tab": issue, "second tab": issue})
+    assert sorted(v.split(":")[0] for v in results.values()) == ["done", "refused"], results
+    with app.app_context():
+        case = cases.get_case(number)
+        assert case.state == CaseState.reconsideration_window
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Ruling).where(Ruling.case_id == case.id)) == 1
+
+
+def test_the_sweep_and_the_merchant_on_the_same_deadline_leave_one_outcome(app, rulings_removed):
+    from arbitration.deadlines.models import Deadline
+
+    number = rulings_removed
+    with app.app_context():
+        case = cases.get_case(number)
+        due = db.session.scalar(sa.select(Deadline.due_at).where(
+            Deadline.subject_type == "case", Deadline.subject_id == str(case.id), Deadline.state == "pending"))
+
+    def merchant(prepared):
+        if prepared == "prepare":
+            return cases.get_case(number), _user("merchant")
+        case, user = prepared
+        cases.refuse_claim(case, user, reason="卡密已发出，买家已使用", now=due + dt.timedelta(minutes=1))
+
+    def sweeper(prepared):
+        if prepared != "prepare":
+            sweep(now=due + dt.timedelta(minutes=1))
+
+    results = _race(app, {"merchant": merchant, "sweep": sweeper})
+    with app.app_context():
+        case = cases.get_case(number)
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(Ruling).where(Ruling.case_id == case.id))
+        if results["merchant"] == "done":
+            assert case.state in (CaseState.evidence, CaseState.review) and count == 0
+        else:
+            assert case.state == CaseState.reconsideration_window and count == 1, results
