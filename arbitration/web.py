@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, flash, g, jsonify, render_template, request
+from flask import Flask, Response, flash, g, jsonify, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -166,6 +166,31 @@ def install(app: Flask) -> None:
         if hours:
             return _("%(h)d h %(m)d min left", h=hours, m=minutes)
         return _("%(m)d min left", m=minutes)
+
+
+def send_stored(key: str, *, filename: str, content_type: str, size: int | None):
+    """A stored object (ruling PDF, export ZIP) as an attachment: a presigned URL valid for minutes where the
+    store has them (S3), else streamed from the store in 1 MiB blocks, never read whole."""
+    from arbitration.evidence.services import store as evidence_store
+    from arbitration.storage import content_disposition
+
+    store = evidence_store()
+    url = store.presigned_url(key, filename=filename, content_type=content_type, expires_seconds=300)
+    if url:
+        return redirect(url)
+    reader = store.open_read(key)
+
+    def body():
+        with reader:
+            while chunk := reader.read(1024 * 1024):
+                yield chunk
+
+    response = Response(body(), content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    if size is not None:
+        response.headers["Content-Length"] = str(size)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def refuse(err: DomainError, form=None) -> None:

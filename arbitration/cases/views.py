@@ -95,11 +95,12 @@ def detail(number: str):
     if case.escalation is not None and case.escalation.request_id:   # what the parties filed before the case
         evidence = evidence_services.evidence_for("order_request", case.escalation.request_id) + evidence
     rulings = ruling_services.rulings_of(case)
+    arbitrators = ruling_services.arbitrator_ids(case)
     return render_template("cases/detail.html", case=case, timeline=lines(events_of("case", case.id)),
                            deadline=deadline, rulings=rulings,
-                           can_read_rulings=can_read_ruling(current_user, case, ruling_services.arbitrator_ids(case)),
+                           can_read_rulings=can_read_ruling(current_user, case, arbitrators),
                            rule=rule, actions=services.allowed_actions(current_user, case),
-                           evidence=evidence if can_read_evidence(current_user, None, case.order) else [],
+                           evidence=evidence if can_read_evidence(current_user, None, case.order, arbitrators) else [],
                            can_add_evidence=_can_add_evidence(case),
                            accepted_types=evidence_services.accepted_types_text(),
                            evidence_limits=evidence_services.limits(),

@@ -18,9 +18,12 @@ def party_of(user, order) -> str | None:
     return {OrderRole.buyer: "buyer", OrderRole.merchant: "merchant"}.get(order_role(user, order))
 
 
-def can_read_evidence(user, evidence, order) -> bool:
-    """The parties, supervisors and regulators (and, with cases, the case's arbitrators); checked per download."""
-    return party_of(user, order) is not None or _role(user) in (Role.supervisor, Role.regulator)
+def can_read_evidence(user, evidence, order, arbitrator_ids=frozenset()) -> bool:
+    """The parties, supervisors, regulators and the arbitrators of a case on the order (`arbitrator_ids`: assigned
+    now or who ruled on it); checked per download."""
+    role = _role(user)
+    return party_of(user, order) is not None or role in (Role.supervisor, Role.regulator) or \
+        (role == Role.arbitrator and user.id in arbitrator_ids)
 
 
 def can_add_evidence(user, order) -> bool:

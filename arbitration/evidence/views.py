@@ -1,12 +1,14 @@
 """Evidence pages: a streamed upload on an order request, downloads checked every time, image previews."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
+from arbitration.auth.models import Role
 from arbitration.db import db, rollback
 from arbitration.errors import DomainError, InvalidInput
 from arbitration.evidence import services
@@ -93,12 +95,25 @@ def _check_fields(fields: dict[str, str]) -> None:
     services.check_kind(fields.get("kind", ""))
 
 
+def _case_arbitrators(order: Order) -> set[int]:
+    """The arbitrators of the cases on this order (assigned now, or who ruled): they read its evidence."""
+    from arbitration.cases.models import Case
+    from arbitration.rulings.services import arbitrator_ids
+
+    if getattr(current_user, "role", None) != Role.arbitrator:
+        return set()
+    found: set[int] = set()
+    for case in db.session.scalars(sa.select(Case).where(Case.order_id == order.id)):
+        found |= arbitrator_ids(case)
+    return found
+
+
 def _readable(evidence_id: int) -> Evidence:
     ev = db.session.get(Evidence, evidence_id)
     if ev is None:
         abort(404)
     order = db.session.get(Order, ev.order_id)
-    if not can_read_evidence(current_user, ev, order):
+    if not can_read_evidence(current_user, ev, order, _case_arbitrators(order)):
         abort(404)
     return ev
 

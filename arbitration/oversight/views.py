@@ -19,7 +19,6 @@ from arbitration.cases import services as cases
 from arbitration.cases.filters import CaseFilter
 from arbitration.db import db
 from arbitration.errors import DomainError
-from arbitration.evidence import services as evidence
 from arbitration.forms import PlainForm
 from arbitration.merchants.models import Merchant
 from arbitration.oversight import charts, exports, stats
@@ -27,7 +26,7 @@ from arbitration.oversight import permissions as export_perm
 from arbitration.oversight.messages import EXPORT_STATE_LABELS
 from arbitration.oversight.models import Export
 from arbitration.storage import content_disposition
-from arbitration.web import refuse
+from arbitration.web import refuse, send_stored
 
 bp = Blueprint("oversight", __name__)
 
@@ -130,23 +129,8 @@ def download_export(export_id: int):
     export = _own(export_id)
     exports.check_download(export)          # not ready → 409, expired → 410, each with its message
     exports.record_download(current_user, export)
-    filename = f"dossiers-{export.id}.zip"
-    store = evidence.store()
-    url = store.presigned_url(export.zip_key, filename=filename, content_type="application/zip",
-                              expires_seconds=300)
-    if url:
-        return redirect(url)
-    reader = store.open_read(export.zip_key)
-
-    def body():
-        with reader:
-            while chunk := reader.read(1024 * 1024):
-                yield chunk
-
-    response = current_app.response_class(body(), content_type="application/zip")
-    response.headers["Content-Disposition"] = content_disposition(filename)
-    response.headers["Content-Length"] = str(export.zip_size)
-    return response
+    return send_stored(export.zip_key, filename=f"dossiers-{export.id}.zip", content_type="application/zip",
+                       size=export.zip_size)
 
 
 @bp.route("/stats")

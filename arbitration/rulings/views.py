@@ -1,7 +1,7 @@
 """Ruling pages: the arbitrator's ruling form, a ruling's page and PDF, and the public verification page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,7 +10,6 @@ from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action
 from arbitration.db import db
 from arbitration.errors import DomainError
-from arbitration.evidence import services as evidence
 from arbitration.forms import choices
 from arbitration.rulings import messages as ruling_messages
 from arbitration.rulings import rules
@@ -18,8 +17,7 @@ from arbitration.rulings import services
 from arbitration.rulings.forms import RulingForm, VerifyForm
 from arbitration.rulings.pdf import ruling_context
 from arbitration.rulings.permissions import can_read_ruling
-from arbitration.storage import content_disposition
-from arbitration.web import refuse
+from arbitration.web import refuse, send_stored
 
 bp = Blueprint("rulings", __name__)
 
@@ -100,24 +98,8 @@ def download(number: str):
               "info")
         return redirect(url_for("rulings.detail", number=number))
     services.record_download(current_user, ruling)
-    filename = f"{ruling.number}.pdf"
-    store = evidence.store()
-    url = store.presigned_url(ruling.pdf_key, filename=filename, content_type="application/pdf",
-                              expires_seconds=300)
-    if url:
-        return redirect(url)
-    reader = store.open_read(ruling.pdf_key)
-
-    def body():
-        with reader:
-            while chunk := reader.read(1024 * 1024):
-                yield chunk
-
-    response = current_app.response_class(body(), content_type="application/pdf")
-    response.headers["Content-Disposition"] = content_disposition(filename)
-    response.headers["Content-Length"] = str(ruling.pdf_size)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return send_stored(ruling.pdf_key, filename=f"{ruling.number}.pdf", content_type="application/pdf",
+                       size=ruling.pdf_size)
 
 
 VERIFY_MAX_BYTES = 50 * 1024 * 1024

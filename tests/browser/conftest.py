@@ -35,6 +35,8 @@ TIMEOUT_MS = 20_000     # Playwright's default per action / navigation
 
 
 def _missing() -> str | None:
+    if os.environ.get("ARBITRATION_TEST_POSTGRES_URL"):
+        return "the browser journeys run once, in the SQLite pass (their server has its own database)"
     if not os.path.exists(CHROMIUM):
         return f"browser tests need Chromium at {CHROMIUM} (Debian package `chromium`; `make test` installs it)"
     if importlib.util.find_spec("playwright") is None:

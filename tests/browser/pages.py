@@ -126,7 +126,8 @@ def assigned_arbitrator(login, number: str, candidates=("arbitrator", "arbitrato
 
 
 def write_ruling(page: Page, number: str, *, decision: str = "upheld", full_refund: bool = True,
-                 partial_refund: str = "", citations: int = 2, shot=None, journey: str = "") -> str:
+                 partial_refund: str = "", citations: int = 2, shot=None, journey: str = "",
+                 step: str = "ruling-form") -> str:
     """The arbitrator, on the case page: 撰写处理决定, facts, decision, remedy, reasoning, the first suggested
     provisions ticked, 作出处理决定. Returns the ruling's number."""
     open_case_page(page, number)
@@ -145,7 +146,7 @@ def write_ruling(page: Page, number: str, *, decision: str = "upheld", full_refu
     for i in range(citations):
         suggested.nth(i).check()
     if shot:
-        shot(page, journey, "ruling-form")
+        shot(page, journey, step)
     submit(page, "作出处理决定")
     match = re.search(r"处理决定 (ARB-\d{4}-\d{6}-\d+) 已作出", page.locator(".flash-success").inner_text())
     assert match, page.locator("main").inner_text()[:500]

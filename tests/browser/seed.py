@@ -51,6 +51,9 @@ def seed() -> dict[str, str]:
         "reconsideration": escalated_order(buyer, agent).number,
         # 5. the key pages at phone width
         "phone": escalated_order(buyer, agent).number,
+        # the arbitrator reading evidence; the dossier link on the case page
+        "arbitrator_evidence": escalated_order(buyer, agent).number,
+        "dossier_link": escalated_order(buyer, agent).number,
     }
 
 

@@ -84,8 +84,7 @@ def test_a_paid_order_goes_from_a_refused_cancellation_to_a_ruling_the_buyer_dow
     arbitrator = login("arbitrator")
     follow(arbitrator, "争议案件")
     follow(arbitrator, case)
-    shot(arbitrator, journey, "03b-case-arbitrator")
-    print("ARBITRATOR EVIDENCE:", arbitrator.locator("ul.evidence").count(), arbitrator.locator("section.card", has_text="证据").first.inner_text()[:300])
+    shot(arbitrator, journey, "04-case-arbitrator")
     form = arbitrator.locator("form", has=arbitrator.locator("input[name=party]"))
     form.locator("input[name=party][value=buyer]").check()
     form.locator("textarea[name=note]").fill("请补充银行扣款记录。")
@@ -101,13 +100,13 @@ def test_a_paid_order_goes_from_a_refused_cancellation_to_a_ruling_the_buyer_dow
     expect_case_state(buyer, "审理")
 
     # the arbitrator writes and issues the ruling
-    ruling = write_ruling(arbitrator, case, shot=shot, journey=journey)
+    ruling = write_ruling(arbitrator, case, shot=shot, journey=journey, step="05-ruling-form")
     assert ruling == f"{case}-1"
     expect_case_state(arbitrator, "已作出决定（复核期）")
 
     # the PDF is rendered in the background; the buyer downloads it
     link = wait_for_ruling_pdf(buyer, case)
-    shot(buyer, journey, "04-case-ruled")
+    shot(buyer, journey, "06-case-ruled")
     name, data = download(buyer, link)
     assert name == f"{ruling}.pdf"
     assert data.startswith(b"%PDF")
@@ -116,7 +115,7 @@ def test_a_paid_order_goes_from_a_refused_cancellation_to_a_ruling_the_buyer_dow
     assert case in text and ruling in text
     follow(buyer, "查看决定")
     expect(buyer.locator("h1")).to_have_text(f"决定书 {ruling}")
-    shot(buyer, journey, "05-ruling-page")
+    shot(buyer, journey, "07-ruling-page")
 
     # the regulator downloads the case's dossier: the timeline and every file's hash
     regulator = login("regulator")
@@ -135,18 +134,32 @@ def test_a_paid_order_goes_from_a_refused_cancellation_to_a_ruling_the_buyer_dow
     assert ruling in text
 
 
-@pytest.mark.xfail(strict=True, reason="product gap: no page links to a case's dossier (templates/cases/detail.html "
-                                       "has no link to /cases/<n>/dossier for regulators and supervisors)")
+def test_the_assigned_arbitrator_reads_the_parties_evidence_on_the_case_page(server, login, evidence_files):
+    buyer = login("buyer")
+    case = open_case(buyer, server.orders["arbitrator_evidence"])
+    screenshot = evidence_files["buyer_png"]
+    upload_evidence(buyer, [screenshot], kind="screenshot", description="兑换页面提示卡密无效")
+    href = buyer.locator("ul.evidence a", has_text=screenshot.name).get_attribute("href")
+    refuse_claim(login("merchant_b"), case)
+
+    _name, arbitrator = assigned_arbitrator(login, case)     # on the case page, loaded
+    problems = []
+    if not arbitrator.locator("ul.evidence", has_text=screenshot.name).count():
+        problems.append(f"the case page lists no evidence: {arbitrator.locator('p.empty').all_inner_texts()}")
+    response = arbitrator.request.get(server.url + href)
+    if response.status != 200 or response.body() != screenshot.read_bytes():
+        problems.append(f"GET {href} answers {response.status}")
+    assert not problems, problems
+
+
 def test_the_regulator_finds_the_dossier_on_the_case_page(server, login):
+    case = open_case(login("buyer"), server.orders["dossier_link"])
     regulator = login("regulator")
     follow(regulator, "争议案件")
-    first = regulator.locator("table.list tbody a").first
-    if not first.count():
-        pytest.skip("no case yet: the main journey opens one")
-    number = first.inner_text()
-    with regulator.expect_navigation():
-        first.click()
-    expect(regulator.locator(f"a[href$='/cases/{number}/dossier']")).to_have_count(1, timeout=2000)
+    regulator.fill("input[name=q]", case)
+    submit(regulator, "筛选")
+    follow(regulator, case)
+    expect(regulator.locator(f"a[href*='/cases/{case}/dossier']").first).to_be_visible(timeout=2000)
 
 
 def test_an_unpaid_order_is_cancelled_at_once_by_the_buyer(server, login, shot):
@@ -190,7 +203,8 @@ def test_the_merchant_asks_for_reconsideration_and_a_different_arbitrator_rules_
     second, second_page = assigned_arbitrator(login, case)
     assert second != first, "the reconsideration went back to the arbitrator who ruled"
     second_ruling = write_ruling(second_page, case, decision="partly_upheld", full_refund=False,
-                                 partial_refund="50.00", shot=shot, journey=journey)
+                                 partial_refund="50.00", shot=shot, journey=journey,
+                                 step="01-ruling-form")
     assert second_ruling == f"{case}-2"
     expect_case_state(second_page, "执行")
     rulings = second_page.locator("#rulings .request")
@@ -198,10 +212,10 @@ def test_the_merchant_asks_for_reconsideration_and_a_different_arbitrator_rules_
     expect(rulings.nth(0)).to_contain_text(second_ruling)
     expect(rulings.nth(1)).to_contain_text(first_ruling)
     expect(rulings.nth(1)).to_contain_text("已被取代")
-    shot(second_page, journey, "01-case-reconsidered")
+    shot(second_page, journey, "02-case-reconsidered")
     follow(second_page, "查看决定")
     expect(second_page.locator("main")).to_contain_text(f"本决定取代 {first_ruling}。")
-    shot(second_page, journey, "02-ruling-page")
+    shot(second_page, journey, "03-ruling-page")
 
 
 def test_the_key_pages_fit_a_phone_screen_375_px_wide(server, login, shot):

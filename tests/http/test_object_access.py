@@ -92,3 +92,17 @@ def test_an_arbitrator_acts_only_on_assigned_cases(app, session, personas):
     assert _events(session) == before
     # still allowed: reading the ruling it issued
     assert client.get(f"/rulings/{ruling.number}").status_code == 200
+
+
+def test_searches_treat_sql_meaningful_characters_as_text(app, session, personas):
+    _world(personas)
+    for who, url in (("regulator", "/cases?q="), ("buyer", "/cases?q="), ("admin", "/admin/users?q="),
+                     ("regulator", "/law?q=")):
+        client = app.test_client()
+        login(client, who)
+        for probe in ("' OR '1'='1", "%", "_", "\\", "'; DROP TABLE cases; --", "ARB%' --"):
+            response = client.get(url + probe)
+            assert response.status_code == 200, (who, url, probe)
+            page = response.get_data(as_text=True)
+            assert "ARB-2026-" not in page or url.startswith("/law"), (who, url, probe)   # matched nothing
+    assert session.scalar(sa.text("SELECT count(*) FROM cases")) >= 1
