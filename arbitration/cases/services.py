@@ -64,19 +64,20 @@ REFUSALS = {
 
 
 def ensure_allowed(case: Case, action: Action, actor: User | None) -> CaseRole:
-    role = case_role(actor, case)
-    if role is None:
-        raise NotAllowed(_("You may not do this on this case."))
     if case not in db.session.dirty:
         # one actor at a time (PostgreSQL row locks), taken in the deadline sweep's order: the case's running
         # deadlines first, then the case. (The sweep claims a deadline, then moves its case; the other order
-        # would deadlock a party acting just as its deadline passes.)
+        # would deadlock a party acting just as its deadline passes.) The role is judged on the locked row: a
+        # reassignment that just committed is seen.
         from arbitration.deadlines.models import Deadline
 
         db.session.execute(sa.select(Deadline.id).where(
             Deadline.subject_type == SUBJECT, Deadline.subject_id == str(case.id), Deadline.state == "pending")
             .with_for_update())
         db.session.refresh(case, with_for_update=True)
+    role = case_role(actor, case)
+    if role is None:
+        raise NotAllowed(_("You may not do this on this case."))
     problem = wf.check(action, role, facts_of(case, role))
     if problem == "state":
         raise Conflict(_("This case has moved on: this action is no longer possible. Reload the page."))

@@ -128,3 +128,38 @@ def test_the_sweep_and_the_merchant_on_the_same_deadline_leave_one_outcome(app, 
             assert case.state in (CaseState.evidence, CaseState.review) and count == 0
         else:
             assert case.state == CaseState.reconsideration_window and count == 1, results
+
+
+def test_a_ruling_from_a_page_opened_before_a_reassignment_is_refused(app, case_in_review):
+    """The arbitrator opened the case while it was theirs; the supervisor hands it to another and commits;
+    the first arbitrator then rules: refused, because the role is judged on the locked, fresh row."""
+    from arbitration.auth.models import Role
+    from arbitration.errors import NotAllowed
+    from tests.factories import create_user
+
+    number, first = case_in_review
+    with app.app_context():
+        if _user("arbitrator_race") is None:
+            create_user("arbitrator_race", Role.arbitrator)
+            commit()
+
+    def supervisor_reassigns():
+        with app.app_context():
+            cases.reassign(cases.get_case(number), _user("supervisor"), arbitrator_id=_user("arbitrator_race").id,
+                           reason="工作量调整，改派")
+            commit()
+
+    with app.app_context():
+        case, user = cases.get_case(number), _user(first)        # the page, loaded while the case is theirs
+        rollback()                                                # (no transaction held while it is open)
+        other = threading.Thread(target=supervisor_reassigns)
+        other.start()
+        other.join(timeout=60)
+        with pytest.raises(NotAllowed):
+            rulings.issue_ruling(case, user, decision="upheld", facts_found="买家付款后商家未发货，并拒绝取消。",
+                                 reasoning="商家收取预付款后未按约定提供商品，应当退回预付款。",
+                                 remedies=[Remedy("full_refund")], citations=["CRPL-53"])
+        rollback()
+        case = cases.get_case(number)
+        assert case.arbitrator_id == _user("arbitrator_race").id
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Ruling).where(Ruling.case_id == case.id)) == 0
