@@ -131,16 +131,23 @@ def rulings_verify_command(path):
 
 
 @rulings_cli.command("render-pending")
-@unit_of_work
 def rulings_render_pending_command():
-    """Render now every ruling whose PDF is still being prepared (after a store outage, say)."""
-    from arbitration.rulings.services import make_pdf, pending_rulings
+    """Render now every ruling whose PDF is still being prepared (after a store outage, say), one at a time,
+    each committed on its own, exactly as the queue's job does (a ruling the job finished meanwhile is left)."""
+    from arbitration.rulings.services import pending_rulings, render_ruling
 
-    done = 0
-    for ruling in pending_rulings():
-        make_pdf(ruling)
-        done += 1
-    click.echo(f"{done} ruling documents rendered")
+    ids = [r.id for r in pending_rulings()]
+    rollback()
+    failed = 0
+    for ruling_id in ids:
+        try:
+            render_ruling.call_local(ruling_id)
+        except Exception as err:   # the job marked it "retrying"; go on with the others
+            failed += 1
+            click.echo(f"ruling {ruling_id}: {type(err).__name__}: {err}", err=True)
+    click.echo(f"{len(ids) - failed} ruling documents rendered, {failed} failed")
+    if failed:
+        sys.exit(1)
 
 
 @evidence_cli.command("verify")

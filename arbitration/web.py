@@ -186,6 +186,7 @@ def send_stored(key: str, *, filename: str, content_type: str, size: int | None)
                 yield chunk
 
     response = Response(body(), content_type=content_type)
+    response.call_on_close(reader.close)             # a HEAD, or a client gone before the first block
     response.headers["Content-Disposition"] = content_disposition(filename)
     if size is not None:
         response.headers["Content-Length"] = str(size)

@@ -178,9 +178,11 @@ def conflicts_page():
             flash(_("The conflict is recorded: the arbitrator will not be assigned this merchant's cases."),
                   "success")
             return redirect(url_for("admin.conflicts_page"))
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.role == Role.arbitrator))}
+    found = conflicts.all_conflicts()
+    named = {c.arbitrator_id for c in found}          # (a conflicted user may have changed role since)
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(named)))}
     merchants = {m.id: m for m in db.session.scalars(sa.select(Merchant))}
-    return render_template("admin/conflicts.html", form=form, conflicts=conflicts.all_conflicts(), users=users,
+    return render_template("admin/conflicts.html", form=form, conflicts=found, users=users,
                            merchants=merchants, plain=PlainForm()), 400 if request.method == "POST" else 200
 
 

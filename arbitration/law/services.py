@@ -198,6 +198,8 @@ def load_file(path: str | Path = DATA_FILE, actor=None, now: dt.datetime | None 
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
         raise InvalidInput(_("The law library file must be a JSON list of provisions."))
     entries = [entry_from(item) for item in raw]
+    for entry in entries:
+        _in_force_already(entry, now)
     codes = [e.code for e in entries]
     if len(set(codes)) != len(codes):
         raise InvalidInput(_("The file lists a provision code twice."))
@@ -219,9 +221,19 @@ def load_file(path: str | Path = DATA_FILE, actor=None, now: dt.datetime | None 
     return result
 
 
+def _in_force_already(entry: Entry, now: dt.datetime) -> None:
+    """The library holds texts in force: a version is added on or after the day it takes effect (China date),
+    so that rulings never cite a text that does not apply yet."""
+    today = now.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    if entry.effective > today:
+        raise InvalidInput(_("This text takes effect on %(date)s: add it on or after that day.",
+                             date=entry.effective.isoformat()), field="effective")
+
+
 def add(actor, data: dict, now: dt.datetime | None = None) -> Provision:
     now = now or clock.now_utc()
     entry = entry_from(data)
+    _in_force_already(entry, now)
     if latest(entry.code) is not None:
         raise Conflict(_("%(code)s is in the library already: amend it instead.", code=entry.code))
     row = _row(entry, 1, actor, now, change_note="added")
@@ -245,6 +257,7 @@ def amend(actor, code: str, *, text_zh: str, effective, change_note: str, gloss_
     if entry.effective < old.effective:
         raise InvalidInput(_("A new version cannot take effect before the current one (%(date)s).",
                              date=old.effective.isoformat()), field="effective")
+    _in_force_already(entry, now)
     if not entry.differs_from(old):
         raise InvalidInput(_("Nothing changed: give the new text or the new effective date."), field="text_zh")
     if len((change_note or "").strip()) < 5:

@@ -39,6 +39,7 @@ from arbitration.oversight.messages import EXPORT_STATE_LABELS
 from arbitration.oversight.models import Export
 from arbitration.rulings.services import considered_evidence
 from arbitration.storage import new_key
+from arbitration.web_format import format_local
 
 log = logging.getLogger(__name__)
 SUBJECT = "export"
@@ -107,7 +108,7 @@ def check_download(export: Export, now: dt.datetime | None = None) -> None:
         raise Conflict(_("This export is not ready: it is %(state)s.", state=EXPORT_STATE_LABELS[export.state]))
     if export.expires_at and export.expires_at <= now:
         raise Gone(_("This export expired on %(date)s; ask for a new one.",
-                     date=export.expires_at.date().isoformat()))
+                     date=format_local(export.expires_at, "yyyy-MM-dd")))
 
 
 def record_download(user, export: Export, now: dt.datetime | None = None) -> None:
@@ -143,9 +144,18 @@ def _manifest_row(case: Case) -> dict:
             else "", "ruled_at": ruling.issued_at.isoformat() if ruling else ""}
 
 
-def render_one(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime) -> Rendered:
+def _read(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime) -> tuple[str, str, dict]:
+    """(number, HTML, manifest row) of one dossier; then the read transaction ends, so a long export never holds
+    the database (on SQLite every transaction holds the one write lock) while it lays out PDFs or streams."""
     case = db.session.get(Case, case_id)
-    return Rendered(case_id, case.number, dossier.render(case, exporter, exported_at), _manifest_row(case))
+    found = (case.number, dossier.html(case, exporter, exported_at), _manifest_row(case))
+    db.session.commit()              # only reads happened here: end the transaction
+    return found
+
+
+def render_one(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime) -> Rendered:
+    number, page, row = _read(case_id, exporter, exported_at)
+    return Rendered(case_id, number, pdf_render.html_to_pdf(page), row)
 
 
 def render_all(ids: Iterable[int], exporter: dossier.Exporter, exported_at: dt.datetime,
@@ -163,19 +173,20 @@ def render_all(ids: Iterable[int], exporter: dossier.Exporter, exported_at: dt.d
                   maxtasksperchild=500) as pool:
         pending: collections.deque = collections.deque()
         for case_id in ids:
-            case = db.session.get(Case, case_id)
-            page = dossier.html(case, exporter, exported_at)
-            pdf = pool.apply_async(pdf_render.render_in_worker, (page,))
-            pending.append((case_id, case.number, _manifest_row(case), pdf))
+            number, page, row = _read(case_id, exporter, exported_at)
+            pending.append((case_id, number, row, pool.apply_async(pdf_render.render_in_worker, (page,))))
             if len(pending) >= 2 * processes:
                 yield _ready(pending.popleft())
         while pending:
             yield _ready(pending.popleft())
 
 
+RENDER_TIMEOUT = 300    # seconds for one dossier: a rendering process that died never answers
+
+
 def _ready(item) -> Rendered:
     case_id, number, row, result = item
-    return Rendered(case_id, number, result.get(), row)
+    return Rendered(case_id, number, result.get(timeout=RENDER_TIMEOUT), row)
 
 
 # ---- the ZIP, streamed ----
@@ -250,11 +261,13 @@ def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_e
 
 def _evidence_entries(zf, sink, case_id: int, number: str, exported_at: dt.datetime):
     """Streams each evidence file of the case into the ZIP; yields bytes, and None once per file."""
-    case = db.session.get(Case, case_id)
-    for f in considered_evidence(case):
-        name = f"evidence/{number}/{f.id}-{f.display_name}"
-        with evidence.store().open_read(f.storage_key) as src, \
-                zf.open(_info(name, f.created_at, compress=False), "w", force_zip64=True) as dest:
+    files = [(f.id, f.display_name, f.storage_key, f.created_at)
+             for f in considered_evidence(db.session.get(Case, case_id))]
+    db.session.commit()              # (reads only) stream without holding a transaction
+    for file_id, display_name, key, created_at in files:
+        name = f"evidence/{number}/{file_id}-{display_name}"
+        with evidence.store().open_read(key) as src, \
+                zf.open(_info(name, created_at, compress=False), "w", force_zip64=True) as dest:
             while block := src.read(1024 * 1024):
                 dest.write(block)
                 yield sink.take()
@@ -271,7 +284,8 @@ def run_export(export_id: int) -> None:
 def build(export_id: int, *, processes: int | None = None, progress: Callable[[int, int], None] | None = None
           ) -> Export:
     """Render and store the export. Progress is committed every few cases (and `progress` called); a cancel
-    request stops it at the next case and nothing is left in the store."""
+    request stops it at the next case and nothing is left in the store. No transaction stays open while
+    dossiers are laid out or files streamed."""
     export = db.session.get(Export, export_id)
     if export is None or export.state != "queued":
         return export
@@ -285,13 +299,14 @@ def build(export_id: int, *, processes: int | None = None, progress: Callable[[i
     db.session.commit()
 
     def on_case(n: int) -> None:
-        if n % PROGRESS_EVERY and n != len(ids):
-            return
-        db.session.execute(sa.update(Export).where(Export.id == export_id).values(done=n))
+        """After each case: progress committed every few cases, the cancel flag read every time."""
+        if n % PROGRESS_EVERY == 0 or n == len(ids):
+            db.session.execute(sa.update(Export).where(Export.id == export_id).values(done=n))
+            if progress:
+                progress(n, len(ids))
+        cancelled = db.session.scalar(sa.select(Export.cancel_requested).where(Export.id == export_id))
         db.session.commit()
-        if progress:
-            progress(n, len(ids))
-        if db.session.scalar(sa.select(Export.cancel_requested).where(Export.id == export_id)):
+        if cancelled:
             raise Cancelled()
 
     try:

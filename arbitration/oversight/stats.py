@@ -171,12 +171,12 @@ def ranking(f: CaseFilter) -> Figure:
         score.setdefault(merchant_id, Counter())["against"] += n
     for merchant_id, c in _deadline_counts(f).items():
         score.setdefault(merchant_id, Counter())["missed"] += c["applied"]
-    cases = {names.get(m, m): n for m, n in _count_by(Case.merchant_id, f)}
+    cases = dict(_count_by(Case.merchant_id, f))
     rows = []
     for merchant_id, c in score.items():
         total = sum(RANKING_WEIGHTS[k] * c[k] for k in RANKING_WEIGHTS)
-        name = names.get(merchant_id, merchant_id)
-        rows.append([name, total, cases.get(name, 0), c["against"], c["missed"], c["hidden_fee"]])
+        rows.append([names.get(merchant_id, merchant_id), total, cases.get(merchant_id, 0), c["against"], c["missed"],
+                     c["hidden_fee"]])
     rows.sort(key=lambda r: (-r[1], str(r[0])))
     return Figure("ranking", _("Merchant ranking (worst first)"),
                   [_("Merchant"), _("Score"), _("Cases"), _("Decided against"), _("Missed deadlines"),

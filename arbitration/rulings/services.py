@@ -172,7 +172,10 @@ def issue_default_ruling(case: Case, deadline, now: dt.datetime) -> Ruling:
                       "reconsideration with new facts.")
     money = money_of(case)
     remedy = rules.Remedy(case.claim_remedy, case.claim_amount_fen or 0)
-    # what the buyer asked for, as far as the order still allows it (a full refund of nothing is left out)
+    # what the buyer asked for, as far as the order still allows it: an amount above what is left is cut to it,
+    # a refund of nothing is left out (the buyer was paid back already)
+    if remedy.remedy in rules.WITH_AMOUNT:
+        remedy = rules.Remedy(remedy.remedy, min(remedy.amount_fen, money.refundable_fen))
     remedies = [r for r in rules.settle_amounts([remedy], money) if not rules.check("upheld", [r], money, set())]
     ranked = suggestions(case, limit=200)
     codes = [p.code for p, s in ranked if s.rules and s.rules != ["process"] and s.rules != ["evidence"]]

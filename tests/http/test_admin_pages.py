@@ -108,3 +108,18 @@ def test_an_arbitrator_sees_the_calendar_but_not_its_forms(client, personas):
     page = client.get("/admin/calendar").get_data(as_text=True)
     assert "工作日历" in page and "/admin/calendar/days" not in page
     assert client.post("/admin/calendar/days", data={"day": "2027-01-01", "kind": "holiday"}).status_code == 403
+
+
+def test_the_conflicts_page_still_names_an_arbitrator_whose_role_changed(app, client, session, personas):
+    from arbitration.auth.models import Role
+    from arbitration.cases import conflicts
+    from tests.factories import create_user
+
+    former = create_user("former_arbitrator", Role.arbitrator)
+    conflicts.declare(personas["admin"], arbitrator_id=former.id, merchant_id=personas["merchant"].merchant_id,
+                      reason="曾在该商家任职")
+    former.role = Role.support
+    session.flush()
+    login(client, "admin")
+    page = client.get("/admin/conflicts")
+    assert page.status_code == 200 and former.display_name in page.get_data(as_text=True)

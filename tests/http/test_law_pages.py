@@ -155,14 +155,14 @@ def test_an_amendment_adds_a_version_and_an_old_ruling_keeps_the_text_it_cited(a
                                       reasoning=REASONING, remedies=[rules.Remedy("full_refund")],
                                       citations=["CRPL-53"])
     admin = client_of(app, "admin")
-    response = admin.post("/law/CRPL-53/amend", data={"text_zh": CRPL_53_V2, "effective": "2026-10-01",
+    response = admin.post("/law/CRPL-53/amend", data={"text_zh": CRPL_53_V2, "effective": "2026-09-30",
                                                       "gloss_en": "", "change_note": "测试：新的修正文本"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/law/CRPL-53")
     page = text(admin.get("/law/CRPL-53"))
     assert "CRPL-53 现为第 2 版。" in page
     assert "第 2 版" in page and "第 1 版" in page
     assert page.index(CRPL_53_V2) < page.index(CRPL_53_V1)            # the new version first, the old one kept
-    assert "2026-10-01" in page and "2014-03-15" in page and "测试：新的修正文本" in page
+    assert "2026-09-30" in page and "2014-03-15" in page and "测试：新的修正文本" in page
     assert law.current("CRPL-53").version == 2
 
     ruling_page = text(client_of(app, "buyer").get(f"/rulings/{old_ruling.number}"))
@@ -187,7 +187,7 @@ def test_an_amendment_adds_a_version_and_an_old_ruling_keeps_the_text_it_cited(a
 ], ids=["earlier date", "nothing changed", "no change note"])
 def test_a_bad_amendment_is_refused_and_adds_no_version(client, session, changes, message):
     login(client, "admin")
-    data = {"text_zh": CRPL_53_V2, "effective": "2026-10-01", "gloss_en": "", "change_note": "测试：新的修正文本"}
+    data = {"text_zh": CRPL_53_V2, "effective": "2026-09-30", "gloss_en": "", "change_note": "测试：新的修正文本"}
     data.update(changes)
     if data["text_zh"] is None:
         data["text_zh"], data["effective"] = law.current("CRPL-53").text_zh, "2014-03-15"
@@ -252,7 +252,7 @@ def test_only_admins_add_amend_or_retire_provisions(app, session, username):
     assert other.get("/law/new").status_code == 403
     assert other.post("/law/new", data=NEW_PROVISION).status_code == 403
     assert other.get("/law/CRPL-26/amend").status_code == 403
-    assert other.post("/law/CRPL-26/amend", data={"text_zh": "改过的条文", "effective": "2026-10-01",
+    assert other.post("/law/CRPL-26/amend", data={"text_zh": "改过的条文", "effective": "2026-09-30",
                                                   "change_note": "未经授权的修改"}).status_code == 403
     assert other.post("/law/CRPL-26/retire", data={"reason": "未经授权的停用"}).status_code == 403
     session.expire_all()

@@ -31,7 +31,7 @@ def test_loading_again_changes_nothing_and_a_changed_text_becomes_a_new_version(
     data = json.loads(law.DATA_FILE.read_text("utf-8"))
     entry = next(p for p in data if p["id"] == "ECL-63")
     entry["text_zh"] += "（测试修订）"
-    entry["effective"] = "2027-01-01"
+    entry["effective"] = "2026-09-01"
     data.append({**entry, "id": "TEST-1", "article": "第一条", "article_no": 1})
     path = tmp_path / "library.json"
     path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
@@ -69,8 +69,8 @@ def test_an_amendment_is_a_new_version_and_needs_a_change(session, personas):
     with pytest.raises(InvalidInput):
         law.amend(admin, "CRPL-26", text_zh="新文本", effective=dt.date(2000, 1, 1), change_note="早于现行版本")
     with pytest.raises(NotFound):
-        law.amend(admin, "NOPE-1", text_zh="新文本", effective=dt.date(2030, 1, 1), change_note="不存在的条文")
-    row = law.amend(admin, "CRPL-26", text_zh="新文本", effective=dt.date(2030, 1, 1), change_note="2030 年修订")
+        law.amend(admin, "NOPE-1", text_zh="新文本", effective=dt.date(2026, 9, 1), change_note="不存在的条文")
+    row = law.amend(admin, "CRPL-26", text_zh="新文本", effective=dt.date(2026, 9, 1), change_note="2026 年修订")
     assert (row.version, law.current("CRPL-26").id) == (2, row.id)
 
 
@@ -112,3 +112,16 @@ def test_search_by_law_narrows_and_sql_characters_are_just_text(session):
                                           ("一百零五", 105), ("第一百二十七条", 127), ("abc", None)])
 def test_article_numbers_are_read_in_arabic_or_chinese_numerals(text, number):
     assert law.article_number(text) == number
+
+
+def test_a_text_not_in_force_yet_cannot_be_added_or_cited(session, personas, tmp_path):
+    with pytest.raises(InvalidInput) as err:
+        law.amend(personas["admin"], "CRPL-26", text_zh="将来施行的文本", effective=dt.date(2026, 10, 1),
+                  change_note="尚未施行的修订")
+    assert err.value.field == "effective" and law.current("CRPL-26").version == 1
+    data = [{"id": "NEW-1", "law": "x", "article": "第一条", "effective": "2027-01-01", "text_zh": "x"}]
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(InvalidInput):
+        law.load_file(path)
+    assert law.latest("NEW-1") is None

@@ -130,18 +130,29 @@ def test_the_sweep_and_the_merchant_on_the_same_deadline_leave_one_outcome(app, 
             assert case.state == CaseState.reconsideration_window and count == 1, results
 
 
-def test_a_ruling_from_a_page_opened_before_a_reassignment_is_refused(app, case_in_review):
-    """The arbitrator opened the case while it was theirs; the supervisor hands it to another and commits;
-    the first arbitrator then rules: refused, because the role is judged on the locked, fresh row."""
+@pytest.fixture
+def second_arbitrator(app):
+    """Another active arbitrator, committed; made inactive afterwards so that later tests' assignments (least
+    load first) never pick it."""
     from arbitration.auth.models import Role
-    from arbitration.errors import NotAllowed
     from tests.factories import create_user
 
-    number, first = case_in_review
     with app.app_context():
-        if _user("arbitrator_race") is None:
-            create_user("arbitrator_race", Role.arbitrator)
-            commit()
+        user = _user("arbitrator_race") or create_user("arbitrator_race", Role.arbitrator)
+        user.active = True
+        commit()
+    yield "arbitrator_race"
+    with app.app_context():
+        _user("arbitrator_race").active = False
+        commit()
+
+
+def test_a_ruling_from_a_page_opened_before_a_reassignment_is_refused(app, case_in_review, second_arbitrator):
+    """The arbitrator opened the case while it was theirs; the supervisor hands it to another and commits;
+    the first arbitrator then rules: refused, because the role is judged on the locked, fresh row."""
+    from arbitration.errors import NotAllowed
+
+    number, first = case_in_review
 
     def supervisor_reassigns():
         with app.app_context():

@@ -275,7 +275,7 @@ def test_an_arbitrator_tied_to_the_merchant_is_never_assigned_nor_given_the_case
 def test_an_old_ruling_keeps_the_text_it_cited_after_an_amendment(session, personas, refused):
     ruling = rule(in_review(personas, refused), personas["arbitrator"])
     old_text = ruling.citations[0].provision.text_zh
-    law.amend(personas["admin"], "CRPL-53", text_zh="（修订后的条文文本，用于测试）", effective=dt.date(2027, 1, 1),
+    law.amend(personas["admin"], "CRPL-53", text_zh="（修订后的条文文本，用于测试）", effective=dt.date(2026, 9, 1),
               change_note="测试：新版本生效")
     session.expire_all()
     assert ruling.citations[0].provision.text_zh == old_text and ruling.citations[0].provision.version == 1
@@ -305,3 +305,26 @@ def test_a_store_outage_leaves_the_ruling_being_prepared_until_a_retry_succeeds(
     rulings.render_ruling.call_local(ruling.id)
     session.refresh(ruling)
     assert ruling.pdf_state == "ready" and ruling.pdf_error is None
+
+
+def test_render_pending_renders_what_is_left_and_never_touches_an_issued_document(app, session, personas,
+                                                                                  refused):
+    from arbitration.db import commit
+
+    ready = rule(in_review(personas, refused), personas["arbitrator"])
+    rulings.make_pdf(ready)
+    issued_hash = ready.pdf_sha256
+    other = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"])
+    from arbitration.orders import requests as order_requests
+
+    req = order_requests.request_cancellation(other, personas["buyer"], reason="wrong_item")
+    order_requests.review_cancellation(other, req, personas["merchant"], approve=False, text="卡密已出库，不能取消")
+    waiting = rule(in_review(personas, other), personas["arbitrator"])
+    session.flush()
+    session.info.pop("after_commit", None)          # as if the queue had not rendered it yet
+    commit()
+    result = app.test_cli_runner().invoke(args=["rulings", "render-pending"])
+    assert result.exit_code == 0 and "1 ruling documents rendered" in result.output, result.output
+    session.expire_all()
+    assert session.get(Ruling, waiting.id).pdf_state == "ready"
+    assert session.get(Ruling, ready.id).pdf_sha256 == issued_hash
