@@ -63,6 +63,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from arbitration.admin.views import bp as admin_bp
+    from arbitration.api.views import bp as api_bp
     from arbitration.auth.views import bp as auth_bp
     from arbitration.notifications.views import bp as notifications_bp
     from arbitration.cases.views import bp as cases_bp
@@ -76,7 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from arbitration.orders.views import bp as orders_bp
 
     for bp in (auth_bp, home_bp, admin_bp, merchants_bp, orders_bp, merchant_bp, evidence_bp, cases_bp,
-               notifications_bp, law_bp, rulings_bp, oversight_bp):
+               notifications_bp, law_bp, rulings_bp, oversight_bp, api_bp):
         app.register_blueprint(bp)
 
 

@@ -36,6 +36,19 @@ evidence_cli = AppGroup("evidence", help="Stored evidence files.")
 law_cli = AppGroup("law", help="The law library.")
 rulings_cli = AppGroup("rulings", help="Rulings and their PDF documents.")
 export_cli = AppGroup("export", help="Case dossiers for regulators and operators.")
+api_cli = AppGroup("api", help="Clients of the platform API.")
+
+
+@api_cli.command("create-client")
+@click.option("--name", required=True)
+@click.option("--scope", "scopes", multiple=True, required=True, help="orders:read, cases:read, rulings:read")
+@unit_of_work
+def api_create_client_command(name, scopes):
+    """Create an API client and print its token (shown only now; stored as a hash)."""
+    from arbitration.api.services import create_client
+
+    client, token = create_client(None, name=name, scopes=list(scopes))
+    click.echo(f"client {client.id} {client.name}: {token}")
 
 
 @export_cli.command("dossiers")
@@ -284,5 +297,5 @@ def serve_command(host, port):
 
 def register(app: Flask) -> None:
     for command in (deadlines_cli, audit_cli, calendar_cli, users_cli, evidence_cli, law_cli, rulings_cli,
-                    export_cli, seed_demo_command, serve_command):
+                    export_cli, api_cli, seed_demo_command, serve_command):
         app.cli.add_command(command)

@@ -11,3 +11,4 @@ from arbitration.law.models import Provision  # noqa: F401
 from arbitration.rulings.models import Ruling, RulingCitation  # noqa: F401
 from arbitration.notifications.models import Notification  # noqa: F401
 from arbitration.oversight.models import Export  # noqa: F401
+from arbitration.api.models import ApiClient  # noqa: F401

@@ -43,3 +43,7 @@ class ConflictForm(FlaskForm):
     arbitrator_id = SelectField(_l("Arbitrator"), coerce=int, validate_choice=False)
     merchant_id = SelectField(_l("Merchant"), coerce=int, validate_choice=False)
     reason = StringField(_l("What ties them"), validators=[Length(max=500)])
+
+
+class ApiClientForm(FlaskForm):
+    name = StringField(_l("Client name (e.g. the 卡盟 site)"), validators=[Length(max=80)])

@@ -16,6 +16,9 @@ SUPPORT = frozenset({"support", "admin"})
 ORDER_VIEWERS = frozenset({"buyer", "merchant_staff", "support", "admin"})
 EVIDENCE_READERS = frozenset({"buyer", "merchant_staff", "supervisor", "regulator"})
 
+# API endpoints: a bearer token, never the session; every session user and anonymous visitor gets 401 JSON
+TOKEN_ONLY = {"api.order", "api.case", "api.ruling_pdf"}
+
 # endpoints whose allowed use ends on the login page (so "sent to login" is no refusal there)
 ENDS_AT_LOGIN = {"auth.logout"}
 # an allowed use answers 2xx or 3xx, except where the row's request is bad input by design
@@ -131,4 +134,13 @@ MATRIX = {
     "oversight.cancel_export": ("POST", _export("queued"), {}, frozenset({"regulator"})),
     "oversight.stats_page": ("GET", None, None, OVERSIGHT | ADMIN),
     "oversight.stats_csv": ("GET", lambda c: {"figure": "ranking"}, None, OVERSIGHT | ADMIN),
+    # the platform API (token endpoints: see TOKEN_ONLY) and its clients
+    "api.openapi_document": ("GET", None, None, EVERYONE),
+    "api.docs": ("GET", None, None, EVERYONE),
+    "api.order": ("GET", _order("paid"), None, frozenset()),
+    "api.case": ("GET", _case("negotiation"), None, frozenset()),
+    "api.ruling_pdf": ("GET", lambda c: {"number": c["cases"]["issued"].number, "ruling_number": c["ruling"].number},
+                       None, frozenset()),
+    "admin.api_clients": ("GET", None, None, ADMIN),
+    "admin.revoke_api_client": ("POST", lambda c: {"client_id": c["api_client"].id}, {}, ADMIN),
 }

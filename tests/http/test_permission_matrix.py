@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import url_for
 
 from tests.factories import ONE_PER_ROLE
-from tests.http.permission_matrix import ALLOWED_ALSO, ENDS_AT_LOGIN, MATRIX, ROLES
+from tests.http.permission_matrix import ALLOWED_ALSO, ENDS_AT_LOGIN, MATRIX, ROLES, TOKEN_ONLY
 
 
 def test_every_registered_endpoint_has_a_row_in_the_matrix(app):
@@ -96,8 +96,12 @@ def context(session, personas):
     done = exports.request_export(personas["regulator"], CaseFilter(), enqueue=False)
     done = exports.build(done.id, processes=1)                 # as the export job does
     queued = exports.request_export(personas["regulator"], CaseFilter(), enqueue=False)
+    from arbitration.api.services import create_client
+
+    api_client, _token = create_client(personas["admin"], name="卡盟主站", scopes=["cases:read"])
     return {"personas": personas, "orders": orders, "refund": refund, "evidence": evidence, "cases": opened,
             "task": task, "ruling": ruling, "conflict": conflict, "exports": {"done": done, "queued": queued},
+            "api_client": api_client,
             "requests": {"cancellation": cancellation, "reissued": reissued}}
 
 
@@ -116,7 +120,9 @@ def test_the_matrix_holds_for(role, app, session, personas, context, isolated):
             response.close()
         status, location = response.status_code, response.headers.get("Location", "")
         sent_to_login = status == 302 and "/login" in location
-        if role in allowed:
+        if endpoint in TOKEN_ONLY:
+            ok = status == 401 and response.is_json
+        elif role in allowed:
             ok = (status < 400 or status in ALLOWED_ALSO.get(endpoint, ())) and \
                 (not sent_to_login or endpoint in ENDS_AT_LOGIN)
         elif role == "anonymous":

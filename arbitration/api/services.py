@@ -1,0 +1,75 @@
+"""API clients: created and revoked by admins; a token is shown once and kept only as its SHA-256."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from arbitration import clock
+from arbitration.api.models import ApiClient
+from arbitration.audit.services import record_event
+from arbitration.db import db
+from arbitration.errors import Conflict, InvalidInput, NotFound
+
+SCOPES = {
+    "orders:read": _l("Read orders"),
+    "cases:read": _l("Read cases: state, deadlines, events"),
+    "rulings:read": _l("Read rulings and download their PDFs"),
+}
+TOKEN_PREFIX = "kmapi_"
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_client(admin, *, name: str, scopes: list[str], now: dt.datetime | None = None) -> tuple[ApiClient, str]:
+    """(the client, its token): the token is returned this once and never stored."""
+    now = now or clock.now_utc()
+    name = (name or "").strip()
+    if not 2 <= len(name) <= 80:
+        raise InvalidInput(_("Give the client a name (2 to 80 characters)."), field="name")
+    unknown = sorted(set(scopes) - set(SCOPES))
+    if unknown or not scopes:
+        raise InvalidInput(_("Choose at least one scope from the list."), field="scopes")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    client = ApiClient(name=name, token_prefix=token[:12], token_sha256=digest(token),
+                       scopes_json=json.dumps(sorted(set(scopes))), created_at=now,
+                       created_by_id=getattr(admin, "id", None))
+    db.session.add(client)
+    db.session.flush()
+    record_event("api_client", client.id, admin, "api_client.created", {"name": name, "scopes": client.scopes},
+                 now=now)
+    return client, token
+
+
+def revoke_client(admin, client_id: int, now: dt.datetime | None = None) -> ApiClient:
+    now = now or clock.now_utc()
+    client = db.session.get(ApiClient, client_id)
+    if client is None:
+        raise NotFound(_("No such API client."))
+    if client.revoked_at is not None:
+        raise Conflict(_("This client's token is revoked already."))
+    client.revoked_at = now
+    record_event("api_client", client.id, admin, "api_client.revoked", {}, now=now)
+    db.session.flush()
+    return client
+
+
+def authenticate(token: str, now: dt.datetime | None = None) -> ApiClient | None:
+    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    client = db.session.scalar(sa.select(ApiClient).where(ApiClient.token_sha256 == digest(token)))
+    if client is None or client.revoked_at is not None:
+        return None
+    client.last_used_at = now or clock.now_utc()
+    return client
+
+
+def all_clients() -> list[ApiClient]:
+    return list(db.session.scalars(sa.select(ApiClient).order_by(ApiClient.id.desc())))
