@@ -6,6 +6,7 @@ import threading
 from zoneinfo import ZoneInfo
 
 UTC = dt.timezone.utc
+CHINA = dt.timezone(dt.timedelta(hours=8))   # China Standard Time (no DST): the platform's calendar dates
 _lock = threading.Lock()
 _frozen: dt.datetime | None = None
 _offset = dt.timedelta(0)

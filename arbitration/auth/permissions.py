@@ -6,10 +6,14 @@ from arbitration.auth.models import Role
 STAFF_ROLES = frozenset({Role.support, Role.arbitrator, Role.supervisor, Role.admin})
 
 
-def _role(user) -> Role | None:
+def role_of(user) -> Role | None:
+    """The signed-in user's role; None for an anonymous visitor. Every feature's predicates start here."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return user.role
+
+
+_role = role_of
 
 
 def can_manage_users(user) -> bool:

@@ -17,7 +17,7 @@ from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput
 from arbitration.orders.refunds import issue_refund, refunded_so_far
 from arbitration.orders.rules import refundable
-from arbitration.rulings.models import Ruling
+from arbitration.rulings.models import ruling_in_force
 
 # refunds are carried out before compensation, so a compensation above the price never eats the refund
 REFUNDS_FIRST = ("full_refund", "partial_refund")
@@ -27,8 +27,7 @@ def remedies_of(case: Case) -> list[tuple[str, int]]:
     """What the decision asks for: the ruling in force; the merchant's accepted offer after a settlement; else
     (the merchant accepted) the buyer's claim."""
     if case.outcome in ("ruled", "default_ruling"):
-        ruling = db.session.scalar(sa.select(Ruling).where(Ruling.case_id == case.id).order_by(Ruling.round.desc())
-                                   .limit(1))
+        ruling = ruling_in_force(case.id)
         return [(r["remedy"], r["amount_fen"]) for r in ruling.remedies] if ruling else []
     if case.outcome == "settled" and case.offer_remedy:
         return [(case.offer_remedy, case.offer_amount_fen or 0)]

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from arbitration import clock
+
 from arbitration.cases.models import CATEGORIES, Case
 from arbitration.cases.workflow import CaseState
 from arbitration.db import db
@@ -19,7 +21,7 @@ from arbitration.orders.models import Order
 from arbitration.orders.queries import like_pattern
 
 OUTCOMES = ("accepted", "settled", "ruled", "default_ruling", "withdrawn", "open")
-CHINA = dt.timezone(dt.timedelta(hours=8))
+CHINA = clock.CHINA
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,7 @@ def policy_snapshot() -> dict:
 
 
 def _next_number(now: dt.datetime) -> str:
-    year = now.astimezone(dt.timezone(dt.timedelta(hours=8))).year
+    year = now.astimezone(clock.CHINA).year
     db.session.execute(insert_ignore(CaseNumberCounter.__table__, {"year": year, "last": 0}))
     counter = db.session.execute(sa.select(CaseNumberCounter).where(CaseNumberCounter.year == year)
                                  .with_for_update().execution_options(populate_existing=True)).scalar_one()

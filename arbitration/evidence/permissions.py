@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 from arbitration.auth.models import Role
+from arbitration.auth.permissions import role_of as _role
 from arbitration.orders.rules import OrderRole
-
-
-def _role(user):
-    return user.role if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 def party_of(user, order) -> str | None:

@@ -224,7 +224,7 @@ def load_file(path: str | Path = DATA_FILE, actor=None, now: dt.datetime | None 
 def _in_force_already(entry: Entry, now: dt.datetime) -> None:
     """The library holds texts in force: a version is added on or after the day it takes effect (China date),
     so that rulings never cite a text that does not apply yet."""
-    today = now.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    today = now.astimezone(clock.CHINA).date()
     if entry.effective > today:
         raise InvalidInput(_("This text takes effect on %(date)s: add it on or after that day.",
                              date=entry.effective.isoformat()), field="effective")

@@ -44,9 +44,9 @@ def expected_arrival(channel: rules.Channel, now: dt.datetime) -> tuple[dt.date,
     days = current_app.config.get("REFUND_ARRIVAL_WORKING_DAYS", {}).get(
         channel.value, rules.ARRIVAL_WORKING_DAYS[channel])
     if days == 0:
-        return now.astimezone(dt.timezone(dt.timedelta(hours=8))).date(), False
+        return now.astimezone(clock.CHINA).date(), False
     due = load_calendar().add_working_days(now, days)
-    return due.at.astimezone(dt.timezone(dt.timedelta(hours=8))).date(), due.fell_back
+    return due.at.astimezone(clock.CHINA).date(), due.fell_back
 
 
 def issue_refund(order: Order, amount_fen: int, *, fee_fen: int = 0, kind: str = "refund", request_id=None,

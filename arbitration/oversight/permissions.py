@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 from arbitration.auth.models import Role
-
-
-def _role(user):
-    return user.role if user is not None and getattr(user, "is_authenticated", False) else None
+from arbitration.auth.permissions import role_of as _role
 
 
 def can_export(user) -> bool:

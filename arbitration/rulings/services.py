@@ -31,7 +31,7 @@ from arbitration.notifications.services import merchant_staff, notify
 from arbitration.orders.refunds import refunded_so_far
 from arbitration.orders.rules import refundable
 from arbitration.rulings import rules, suggest
-from arbitration.rulings.models import DECISIONS, Ruling, RulingCitation
+from arbitration.rulings.models import DECISIONS, Ruling, RulingCitation, ruling_in_force
 from arbitration.storage import new_key
 from arbitration.web_format import format_local, path_for
 
@@ -48,8 +48,7 @@ def rulings_of(case: Case) -> list[Ruling]:
 
 def current_ruling(case: Case) -> Ruling | None:
     """The ruling in force: the latest round (a reconsideration supersedes the first)."""
-    return db.session.scalar(sa.select(Ruling).where(Ruling.case_id == case.id).order_by(Ruling.round.desc())
-                             .limit(1))
+    return ruling_in_force(case.id)
 
 
 def get_ruling(number: str) -> Ruling | None:

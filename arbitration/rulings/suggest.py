@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-
-def N_(message: str) -> str:
-    return message
+from arbitration.cases.workflow import N_  # noqa: F401  (marks texts for translation; rules.py takes it from here)
 
 
 @dataclass(frozen=True)
