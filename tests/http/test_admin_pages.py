@@ -123,3 +123,18 @@ def test_the_conflicts_page_still_names_an_arbitrator_whose_role_changed(app, cl
     login(client, "admin")
     page = client.get("/admin/conflicts")
     assert page.status_code == 200 and former.display_name in page.get_data(as_text=True)
+
+
+def test_a_conflict_with_bad_input_is_refused_with_its_message_and_records_nothing(
+        app, client, session, personas):
+    from arbitration.cases.models import ArbitratorConflict
+
+    login(client, "admin")
+    arbitrator, merchant_id = personas["arbitrator"].id, personas["merchant"].merchant_id
+    for data, message in (({"arbitrator_id": personas["buyer"].id, "merchant_id": merchant_id, "reason": "曾任客服"},
+                           "请选择仲裁员"),
+                          ({"arbitrator_id": arbitrator, "merchant_id": 99999, "reason": "曾任客服"}, "请选择商家"),
+                          ({"arbitrator_id": arbitrator, "merchant_id": merchant_id, "reason": "短"}, "至少 5 个字")):
+        response = client.post("/admin/conflicts", data=data)
+        assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(ArbitratorConflict)) == 0
