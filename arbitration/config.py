@@ -79,6 +79,14 @@ def from_environment() -> dict:
         "RISK_ORDERS": int(_env("RISK_ORDERS", "5")),
         "RISK_WITHIN_MINUTES": int(_env("RISK_WITHIN_MINUTES", "10")),
         "RISK_ACCOUNT_SWITCHES": int(_env("RISK_ACCOUNT_SWITCHES", "3")),
+        # the platform API: requests per minute per client (an admin may set another figure per client), and
+        # where the counts live (Redis, shared by every app process; default: the queue's Redis if it has one)
+        "API_RATE_LIMIT": int(_env("API_RATE_LIMIT", "600")),
+        "RATE_LIMIT_URL": _env("RATE_LIMIT_URL", _env("QUEUE_URL") if (_env("QUEUE_URL") or "").startswith(
+            ("redis://", "rediss://")) else None),
+        # outbound webhooks: attempts before a delivery is given up (an admin can still replay it)
+        "WEBHOOK_MAX_ATTEMPTS": int(_env("WEBHOOK_MAX_ATTEMPTS", "8")),
+        "WEBHOOK_TIMEOUT_SECONDS": int(_env("WEBHOOK_TIMEOUT_SECONDS", "10")),
     }
 
 

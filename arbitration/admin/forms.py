@@ -47,3 +47,9 @@ class ConflictForm(FlaskForm):
 
 class ApiClientForm(FlaskForm):
     name = StringField(_l("Client name (e.g. the 卡盟 site)"), validators=[Length(max=80)])
+
+
+class WebhookForm(FlaskForm):
+    webhook_url = StringField(_l("Webhook address (https://…; empty: no webhooks)"), validators=[Length(max=500)])
+    rate_limit = IntegerField(_l("Requests a minute (empty: the default)"), validators=[
+        Optional(), NumberRange(min=1, max=100000, message=_l("The rate limit is 1 to 100000 requests a minute."))])

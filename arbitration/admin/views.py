@@ -1,4 +1,4 @@
-"""Admin pages: users, arbitrator conflicts, API clients and the business calendar."""
+"""Admin pages: users, arbitrator conflicts and the business calendar (API clients: `api_clients`)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from arbitration.admin.forms import (ApiClientForm, CalendarDayForm, CalendarRemoveForm, CalendarYearForm, ConflictForm,
+from arbitration.admin.forms import (CalendarDayForm, CalendarRemoveForm, CalendarYearForm, ConflictForm,
                                      UserForm)
 from arbitration.auth import services as accounts
 from arbitration.auth.labels import ROLE_LABELS
@@ -201,38 +201,4 @@ def remove_conflict(conflict_id: int):
     return redirect(url_for("admin.conflicts_page"))
 
 
-@bp.route("/api-clients", methods=["GET", "POST"])
-@require(can_manage_users)
-def api_clients():
-    """Clients of the platform API: a new client's token is shown once, here, and kept only as a hash."""
-    from arbitration.api import services as api
-
-    form, token = ApiClientForm(), None
-    if form.validate_on_submit():
-        try:
-            client, token = api.create_client(current_user, name=form.name.data or "",
-                                              scopes=request.form.getlist("scopes"))
-        except DomainError as err:
-            refuse(err, form)
-        else:
-            flash(_("API client %(name)s created. Copy its token now: it is not shown again.", name=client.name),
-                  "success")
-    status = 400 if request.method == "POST" and token is None else 200
-    return render_template("admin/api_clients.html", form=form, token=token, clients=api.all_clients(),
-                           scopes=api.SCOPES, plain=PlainForm()), status
-
-
-@bp.route("/api-clients/<int:client_id>/revoke", methods=["POST"])
-@require(can_manage_users)
-def revoke_api_client(client_id: int):
-    from arbitration.api import services as api
-
-    if not PlainForm().validate_on_submit():
-        abort(400)
-    try:
-        api.revoke_client(current_user, client_id)
-    except DomainError as err:
-        refuse(err)
-        abort(err.status)
-    flash(_("The token is revoked: the client can no longer call the API."), "success")
-    return redirect(url_for("admin.api_clients"))
+from arbitration.admin import api_clients  # noqa: E402,F401  (the API clients' pages, on `bp`)

@@ -16,9 +16,13 @@ from arbitration.audit.services import record_event
 from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput, NotFound
 
+
 SCOPES = {
     "orders:read": _l("Read orders"),
+    "orders:write": _l("Create and update orders; file requests on a buyer's behalf; send signed webhooks"),
     "cases:read": _l("Read cases: state, deadlines, events"),
+    "cases:write": _l("Open cases on a buyer's behalf"),
+    "evidence:write": _l("Add evidence to cases for a party"),
     "rulings:read": _l("Read rulings and download their PDFs"),
 }
 TOKEN_PREFIX = "kmapi_"
@@ -29,7 +33,8 @@ def digest(token: str) -> str:
 
 
 def create_client(admin, *, name: str, scopes: list[str], now: dt.datetime | None = None) -> tuple[ApiClient, str]:
-    """(the client, its token): the token is returned this once and never stored."""
+    """(the client, its token): the token is returned this once and never stored. The client's webhook signing
+    secret is made at the same time and shown on its page."""
     now = now or clock.now_utc()
     name = (name or "").strip()
     if not 2 <= len(name) <= 80:
@@ -40,7 +45,8 @@ def create_client(admin, *, name: str, scopes: list[str], now: dt.datetime | Non
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     client = ApiClient(name=name, token_prefix=token[:12], token_sha256=digest(token),
                        scopes_json=json.dumps(sorted(set(scopes))), created_at=now,
-                       created_by_id=getattr(admin, "id", None))
+                       created_by_id=getattr(admin, "id", None), signing_secret=new_secret(),
+                       webhook_events_json="[]")
     db.session.add(client)
     db.session.flush()
     record_event("api_client", client.id, admin, "api_client.created", {"name": name, "scopes": client.scopes},
@@ -59,6 +65,47 @@ def revoke_client(admin, client_id: int, now: dt.datetime | None = None) -> ApiC
     record_event("api_client", client.id, admin, "api_client.revoked", {}, now=now)
     db.session.flush()
     return client
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def get_client(client_id: int) -> ApiClient:
+    client = db.session.get(ApiClient, client_id)
+    if client is None:
+        raise NotFound(_("No such API client."))
+    return client
+
+
+def set_webhooks(admin, client: ApiClient, *, url: str, events: list[str], rate_limit: int | None,
+                 known_events, now: dt.datetime | None = None) -> ApiClient:
+    """Where the client's webhooks go, which events, and its own rate limit (None: the default)."""
+    url = (url or "").strip()
+    if url and (not url.startswith(("https://", "http://")) or len(url) > 500 or any(c.isspace() for c in url)):
+        raise InvalidInput(_("Give the webhook address as an http(s):// URL."), field="webhook_url")
+    unknown = sorted(set(events) - set(known_events))
+    if unknown:
+        raise InvalidInput(_("Choose the events from the list."), field="events")
+    if url and not events:
+        raise InvalidInput(_("Choose at least one event to send to this address."), field="events")
+    if rate_limit is not None and not 1 <= rate_limit <= 100_000:
+        raise InvalidInput(_("The rate limit is 1 to 100000 requests a minute."), field="rate_limit")
+    client.webhook_url = url or None
+    client.webhook_events_json = json.dumps(sorted(set(events)))
+    client.rate_limit_per_minute = rate_limit
+    record_event("api_client", client.id, admin, "api_client.webhooks_set",
+                 {"url": client.webhook_url, "events": client.webhook_events, "rate_limit": rate_limit},
+                 now=now or clock.now_utc())
+    db.session.flush()
+    return client
+
+
+def rotate_secret(admin, client: ApiClient, now: dt.datetime | None = None) -> str:
+    client.signing_secret = new_secret()
+    record_event("api_client", client.id, admin, "api_client.secret_rotated", {}, now=now or clock.now_utc())
+    db.session.flush()
+    return client.signing_secret
 
 
 def authenticate(token: str, now: dt.datetime | None = None) -> ApiClient | None:

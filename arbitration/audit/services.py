@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from arbitration import clock
 from arbitration.audit.chain import GENESIS, Problem, canonical_json, event_hash, verify_chain
@@ -13,10 +14,17 @@ from arbitration.audit.models import ChainHead, Event
 from arbitration.db import db, insert_ignore
 
 
+# called with each appended event, in its transaction (the API's webhook outbox listens here)
+listeners: list = []
+
+
 def record_event(subject_type: str, subject_id, actor, action: str, data: dict | None = None,
                  now: dt.datetime | None = None) -> Event:
-    """Append an event to the subject's chain. `actor` is a User or None (the system)."""
+    """Append an event to the subject's chain. `actor` is a User or None (the system). An event written while
+    an API client's request runs says which client (the platform acting on a buyer's behalf)."""
     now = now or clock.now_utc()
+    if has_request_context() and g.get("api_client_id"):
+        data = {**(data or {}), "via_api_client": g.api_client_id}
     session = db.session
     sid = str(subject_id)
     session.execute(insert_ignore(ChainHead.__table__,
@@ -38,6 +46,8 @@ def record_event(subject_type: str, subject_id, actor, action: str, data: dict |
     session.add(event)
     head.seq, head.hash = seq, digest
     session.flush()
+    for listener in listeners:
+        listener(event)
     return event
 
 

@@ -32,6 +32,8 @@ class User(Base):
     username: Mapped[str] = mapped_column(sa.String(40), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(80))
     email: Mapped[str | None] = mapped_column(sa.String(200))
+    # the commerce platform's own id for a buyer it sent through the API (unique; None for everyone else)
+    external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     role: Mapped[Role] = mapped_column(sa.Enum(Role, name="role", native_enum=False, create_constraint=True, length=20))
     merchant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("merchants.id"), index=True)
     password_hash: Mapped[str] = mapped_column(sa.String(200))

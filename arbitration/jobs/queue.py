@@ -107,15 +107,23 @@ def job(retries: int = 3, retry_delay: int = 30, **kwargs):
     return decorate
 
 
-@huey.periodic_task(crontab(minute="*"), name="sweep_deadlines")
+def every_minute(name: str):
+    """Decorator for a periodic job run by the consumers every minute, as one unit of work in an app context."""
+    def decorate(fn):
+        @huey.periodic_task(crontab(minute="*"), name=name)
+        @functools.wraps(fn)
+        def periodic():
+            return _run_in_app(fn)
+        return periodic
+    return decorate
+
+
+@every_minute("sweep_deadlines")
 def sweep_deadlines():
     """Every minute: apply due deadline consequences and send due reminders."""
     from arbitration.deadlines.services import sweep
 
-    def run():
-        result = sweep(batch_size=current_app.config["SWEEP_BATCH_SIZE"])
-        if result.applied or result.failed or result.reminded:
-            log.info("sweep: %s applied, %s failed, %s reminded", result.applied, result.failed, result.reminded)
-        return result.applied
-
-    return _run_in_app(run)
+    result = sweep(batch_size=current_app.config["SWEEP_BATCH_SIZE"])
+    if result.applied or result.failed or result.reminded:
+        log.info("sweep: %s applied, %s failed, %s reminded", result.applied, result.failed, result.reminded)
+    return result.applied

@@ -1,0 +1,216 @@
+"""Outbound webhooks. The event log is the source: when an event that a client may care about is appended, a
+delivery row is written to the outbox in the same transaction (so nothing is announced that did not commit,
+and nothing committed goes unannounced); after commit a job sends it, signed (see `signing`), and a failed
+delivery is retried with backoff by the minute's job until it succeeds or is given up; admins may replay any
+delivery. Every attempt is kept."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import secrets
+import time
+import urllib.error
+import urllib.request
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from arbitration import clock
+from arbitration.api import signing
+from arbitration.api.models import ApiClient, WebhookAttempt, WebhookDelivery
+from arbitration.audit import services as audit
+from arbitration.db import commit, db
+from arbitration.errors import NotFound
+from arbitration.jobs.queue import every_minute, job
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPES = {
+    "case.opened": _l("A case was opened"),
+    "case.your_turn": _l("A party must act now (its deadline started)"),
+    "case.deadline_missed": _l("A deadline of the case passed"),
+    "ruling.issued": _l("A ruling was issued"),
+    "remedy.due": _l("Remedies are due (enforcement began)"),
+    "case.closed": _l("The case was closed or withdrawn"),
+}
+BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720, 1440)     # after the 1st, 2nd, … failed attempt
+LEASE = dt.timedelta(minutes=2)      # a claimed delivery is left alone this long by other senders
+
+
+# ---- from the event log to the outbox ----
+
+def announcements(action: str, data: dict, case) -> list[tuple[str, dict]]:
+    """The webhook events an appended case event stands for: (type, data)."""
+    from arbitration.cases import workflow as wf
+    from arbitration.cases.workflow import CaseState
+
+    base = {"case": case.number, "order": case.order.number, "state": case.state.value}
+    out = []
+    if action == "case.opened":
+        out.append(("case.opened", {**base, "category": case.category, "claim": {
+            "remedy": case.claim_remedy, "amount_fen": case.claim_amount_fen}}))
+    if action in ("case.issue_ruling", "case.default_ruling"):
+        out.append(("ruling.issued", {**base, "ruling": data.get("ruling"), "decision": data.get("decision"),
+                                      "kind": "default" if action == "case.default_ruling" else "reasoned"}))
+    if action == "case.tasks_created" and data.get("tasks"):
+        out.append(("remedy.due", {**base, "tasks": data["tasks"]}))
+    if action == "deadline.passed":
+        out.append(("case.deadline_missed", {**base, "stage": data.get("kind"), "due_at": data.get("due_at")}))
+    moved_to = data.get("to") if data.get("to") != data.get("from") else None
+    if action == "case.opened":
+        moved_to = case.state.value
+    if moved_to in (CaseState.closed.value, CaseState.withdrawn.value):
+        out.append(("case.closed", {**base, "outcome": case.outcome}))
+    elif moved_to and CaseState(moved_to) in wf.DEADLINE_BY_STATE:
+        who = wf.DEADLINE_BY_STATE[CaseState(moved_to)].who
+        if who == "asked":
+            who = case.supplementary_party or "both"
+        if who in ("buyer", "merchant", "both"):
+            out.append(("case.your_turn", {**base, "party": who, "stage": moved_to}))
+    return out
+
+
+WATCHED = {"case.opened", "case.issue_ruling", "case.default_ruling", "case.tasks_created", "deadline.passed"}
+
+
+def _on_event(event) -> None:
+    if event.subject_type != "case":
+        return
+    data = json.loads(event.data_json)
+    if event.action not in WATCHED and "to" not in data:
+        return
+    session = db.session
+    transaction, subscribers = session.info.get("webhook_subscribers", (None, None))
+    if transaction is not session.get_transaction():   # looked up once per transaction
+        subscribers = list(session.scalars(sa.select(ApiClient).where(
+            ApiClient.revoked_at.is_(None), ApiClient.webhook_url.is_not(None))))
+        session.info["webhook_subscribers"] = (session.get_transaction(), subscribers)
+    if not subscribers:
+        return
+    from arbitration.cases.models import Case
+
+    case = session.get(Case, int(event.subject_id))
+    for kind, payload in announcements(event.action, data, case):
+        for client in subscribers:
+            if kind in client.webhook_events:
+                enqueue(client, kind, payload, event.created_at)
+
+
+audit.listeners.append(_on_event)
+
+
+def enqueue(client: ApiClient, kind: str, data: dict, now: dt.datetime) -> WebhookDelivery:
+    event_id = "evt_" + secrets.token_hex(12)
+    body = {"id": event_id, "type": kind, "created_at": now.isoformat(), "data": data}
+    row = WebhookDelivery(client_id=client.id, event_id=event_id, event_type=kind, state="pending", attempts=0,
+                          payload_json=json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                          next_attempt_at=now, created_at=now)
+    db.session.add(row)
+    db.session.flush()
+    deliver.enqueue_after_commit(row.id)
+    return row
+
+
+# ---- sending ----
+
+@job(retries=0)
+def deliver(delivery_id: int, replay_by_id: int | None = None) -> str:
+    return attempt(delivery_id, replay_by_id=replay_by_id)
+
+
+def attempt(delivery_id: int, *, replay_by_id: int | None = None, now: dt.datetime | None = None) -> str:
+    """One attempt, in two short transactions around the HTTP call (no lock held while the receiver answers)."""
+    now = now or clock.now_utc()
+    row = db.session.scalar(sa.select(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
+                            .with_for_update(skip_locked=True).execution_options(populate_existing=True))
+    if row is None or (replay_by_id is None and (row.state != "pending" or (row.next_attempt_at or now) > now)):
+        return "skipped"
+    client = db.session.get(ApiClient, row.client_id)
+    if client is None or client.revoked_at is not None or not client.webhook_url or not client.signing_secret:
+        row.state, row.last_error, row.next_attempt_at = "dead", "client revoked or has no endpoint", None
+        commit()
+        return "dead"
+    row.next_attempt_at = now + LEASE
+    url, secret, payload = client.webhook_url, client.signing_secret, row.payload_json.encode("utf-8")
+    commit()
+
+    status, error, started = _post(url, secret, payload, row.event_id, row.event_type)
+    took = int((time.monotonic() - started) * 1000)
+
+    row = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
+    done = clock.now_utc()
+    db.session.add(WebhookAttempt(delivery_id=row.id, at=done, status=status, error=error, duration_ms=took,
+                                  replay_by_id=replay_by_id))
+    row.attempts += 1
+    row.last_status, row.last_error = status, error
+    if status is not None and 200 <= status < 300:
+        row.state, row.delivered_at, row.next_attempt_at = "delivered", done, None
+    elif row.attempts >= current_app.config["WEBHOOK_MAX_ATTEMPTS"]:
+        row.state, row.next_attempt_at = "dead", None
+    else:
+        row.state = "pending"
+        row.next_attempt_at = done + dt.timedelta(minutes=BACKOFF_MINUTES[min(row.attempts, len(BACKOFF_MINUTES)) - 1])
+    commit()
+    log.info("webhook %s to client %s: %s %s", row.event_id, row.client_id, status, error or "")
+    return row.state
+
+
+def _post(url: str, secret: str, payload: bytes, event_id: str, kind: str):
+    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "km-arbitration-webhooks/1",
+               "X-KM-Event": kind, "X-KM-Delivery": event_id,
+               **signing.headers(secret, int(clock.now_utc().timestamp()), payload)}
+    started = time.monotonic()
+    req = urllib.request.Request(url, data=payload, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as resp:
+            return resp.status, None, started
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}", started
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        return None, str(getattr(exc, "reason", exc))[:300], started
+
+
+def send_due(limit: int = 100, now: dt.datetime | None = None) -> int:
+    """Attempt the deliveries whose time has come (the minute's job, `flask api send-webhooks`)."""
+    now = now or clock.now_utc()
+    due = list(db.session.scalars(sa.select(WebhookDelivery.id).where(
+        WebhookDelivery.state == "pending", WebhookDelivery.next_attempt_at <= now)
+        .order_by(WebhookDelivery.next_attempt_at).limit(limit)))
+    commit()
+    return sum(1 for delivery_id in due if attempt(delivery_id) != "skipped")
+
+
+@every_minute("send_webhooks")
+def _send_due_every_minute():
+    return send_due()
+
+
+def get_delivery(client_id: int, delivery_id: int) -> WebhookDelivery:
+    row = db.session.get(WebhookDelivery, delivery_id)
+    if row is None or row.client_id != client_id:
+        raise NotFound(_("No such delivery."))
+    return row
+
+
+def replay(admin, row: WebhookDelivery) -> WebhookDelivery:
+    """An admin sends a delivery again (whatever its state); the attempt is logged with the admin's name."""
+    audit.record_event("api_client", row.client_id, admin, "webhook.replayed", {"event_id": row.event_id})
+    deliver.enqueue_after_commit(row.id, replay_by_id=admin.id)
+    return row
+
+
+def deliveries_of(client_id: int, limit: int = 50) -> list[WebhookDelivery]:
+    return list(db.session.scalars(sa.select(WebhookDelivery).where(WebhookDelivery.client_id == client_id)
+                                   .order_by(WebhookDelivery.id.desc()).limit(limit)))
+
+
+def attempts_of(delivery_ids: list[int]) -> dict[int, list[WebhookAttempt]]:
+    out: dict[int, list[WebhookAttempt]] = {}
+    if delivery_ids:
+        for a in db.session.scalars(sa.select(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(delivery_ids))
+                                    .order_by(WebhookAttempt.id)):
+            out.setdefault(a.delivery_id, []).append(a)
+    return out
