@@ -41,14 +41,34 @@ api_cli = AppGroup("api", help="Clients of the platform API.")
 
 @api_cli.command("create-client")
 @click.option("--name", required=True)
-@click.option("--scope", "scopes", multiple=True, required=True, help="orders:read, cases:read, rulings:read")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              help="orders:read, orders:write, cases:read, cases:write, evidence:write, rulings:read")
 @unit_of_work
 def api_create_client_command(name, scopes):
-    """Create an API client and print its token (shown only now; stored as a hash)."""
+    """Create an API client and print its token (shown only now; stored as a hash) and its signing secret."""
     from arbitration.api.services import create_client
 
     client, token = create_client(None, name=name, scopes=list(scopes))
     click.echo(f"client {client.id} {client.name}: {token}")
+    click.echo(f"webhook signing secret: {client.signing_secret}")
+
+
+@api_cli.command("send-webhooks")
+@unit_of_work
+def api_send_webhooks_command():
+    """Attempt the webhook deliveries that are due now (the queue's consumers do it every minute)."""
+    from arbitration.api.webhooks import send_due
+
+    click.echo(f"{send_due()} deliveries attempted")
+
+
+@api_cli.command("purge-keys")
+@unit_of_work
+def api_purge_keys_command():
+    """Forget idempotency keys older than 24 hours (the queue's consumers do it every minute)."""
+    from arbitration.api.idempotency import purge
+
+    click.echo(f"{purge()} idempotency keys purged")
 
 
 @export_cli.command("dossiers")

@@ -105,6 +105,10 @@ def install(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
         rollback()
+        if request.path.startswith("/api/"):   # an API URL that matched no route: the API's own error format
+            from arbitration.api.views import http_error
+
+            return http_error(err)
         return error_response(err.code or 500)
 
     @app.errorhandler(sa_exc.OperationalError)

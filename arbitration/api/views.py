@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from arbitration.api import openapi, ratelimit
+from arbitration.api import openapi, ratelimit, webhooks  # noqa: F401  (webhooks: the outbox hears the event log)
 from arbitration.api import representations as rep
 from arbitration.api import services as api
 from arbitration.api.errors import ApiError, from_domain
@@ -50,7 +50,7 @@ def _domain_error(err: DomainError):
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(err: HTTPException):
+def http_error(err: HTTPException):
     return _json_error(ApiError(HTTP_CODES.get(err.code, "bad_request")))
 
 

@@ -185,6 +185,9 @@ def send_due(limit: int = 100, now: dt.datetime | None = None) -> int:
 
 @every_minute("send_webhooks")
 def _send_due_every_minute():
+    from arbitration.api.idempotency import purge
+
+    purge()
     return send_due()
 
 

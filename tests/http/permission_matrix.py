@@ -17,7 +17,9 @@ ORDER_VIEWERS = frozenset({"buyer", "merchant_staff", "support", "admin"})
 EVIDENCE_READERS = frozenset({"buyer", "merchant_staff", "supervisor", "regulator"})
 
 # API endpoints: a bearer token, never the session; every session user and anonymous visitor gets 401 JSON
-TOKEN_ONLY = {"api.order", "api.case", "api.ruling_pdf"}
+TOKEN_ONLY = {"api.order", "api.case", "api.ruling_pdf", "api.create_order", "api.pay_order", "api.deliver_order",
+              "api.confirm_order", "api.refund_outcome", "api.request_cancellation", "api.request_after_sales",
+              "api.open_case", "api.add_evidence", "api.inbound_webhook"}
 
 # endpoints whose allowed use ends on the login page (so "sent to login" is no refusal there)
 ENDS_AT_LOGIN = {"auth.logout"}
@@ -141,6 +143,21 @@ MATRIX = {
     "api.case": ("GET", _case("negotiation"), None, frozenset()),
     "api.ruling_pdf": ("GET", lambda c: {"number": c["cases"]["issued"].number, "ruling_number": c["ruling"].number},
                        None, frozenset()),
+    "api.create_order": ("POST", None, {}, frozenset()),
+    "api.pay_order": ("POST", _order("paid"), {}, frozenset()),
+    "api.deliver_order": ("POST", _order("paid"), {}, frozenset()),
+    "api.confirm_order": ("POST", _order("delivered"), {}, frozenset()),
+    "api.refund_outcome": ("POST", lambda c: {"number": c["orders"]["refunded"].number,
+                                              "refund_id": c["refund"].id}, {}, frozenset()),
+    "api.request_cancellation": ("POST", _order("paid"), {}, frozenset()),
+    "api.request_after_sales": ("POST", _order("delivered"), {}, frozenset()),
+    "api.open_case": ("POST", None, {}, frozenset()),
+    "api.add_evidence": ("POST", _case("negotiation"), {}, frozenset()),
+    "api.inbound_webhook": ("POST", None, {}, frozenset()),
     "admin.api_clients": ("GET", None, None, ADMIN),
     "admin.revoke_api_client": ("POST", lambda c: {"client_id": c["api_client"].id}, {}, ADMIN),
+    "admin.api_client": ("GET", lambda c: {"client_id": c["api_client"].id}, None, ADMIN),
+    "admin.rotate_api_secret": ("POST", lambda c: {"client_id": c["api_client"].id}, {}, ADMIN),
+    "admin.replay_webhook": ("POST", lambda c: {"client_id": c["api_client"].id,
+                                                "delivery_id": c["delivery"].id}, {}, ADMIN),
 }

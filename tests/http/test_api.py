@@ -119,8 +119,10 @@ def test_an_admin_creates_a_client_sees_its_token_once_and_revokes_it(app, clien
 def test_the_openapi_document_describes_every_api_route(app, client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)[len("/api/v1"):]
-              for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")} - {"/openapi.json", "/docs"}
-    assert routes == set(spec["paths"])
+    routes = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)[len("/api/v1"):], method.lower())
+              for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")
+              for method in rule.methods - {"HEAD", "OPTIONS"}} - {("/openapi.json", "get"), ("/docs", "get")}
+    assert routes == {(path, method) for path, methods in spec["paths"].items() for method in methods}
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "/cases/{number}" in page and "<script" not in page
+    assert "case.your_turn" in page and "CaseCreate" in page and "Idempotency-Key" in page

@@ -314,4 +314,3 @@ def test_requests_on_a_buyers_behalf_cannot_reach_another_order_of_nobody(client
     response = client.post("/api/v1/orders/KM-NONE-0002/after-sales", headers=auth,
                            json={"problem": "invalid_code", "description": "卡密提示无效，已截图"})
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
-

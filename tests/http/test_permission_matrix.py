@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
+from arbitration import clock
 from tests.factories import ONE_PER_ROLE
 from tests.http.permission_matrix import ALLOWED_ALSO, ENDS_AT_LOGIN, MATRIX, ROLES, TOKEN_ONLY
 
@@ -99,9 +100,12 @@ def context(session, personas):
     from arbitration.api.services import create_client
 
     api_client, _token = create_client(personas["admin"], name="卡盟主站", scopes=["cases:read"])
+    from arbitration.api.webhooks import enqueue
+
+    delivery = enqueue(api_client, "case.opened", {"case": opened["negotiation"].number}, clock.now_utc())
     return {"personas": personas, "orders": orders, "refund": refund, "evidence": evidence, "cases": opened,
             "task": task, "ruling": ruling, "conflict": conflict, "exports": {"done": done, "queued": queued},
-            "api_client": api_client,
+            "api_client": api_client, "delivery": delivery,
             "requests": {"cancellation": cancellation, "reissued": reissued}}
 
 
