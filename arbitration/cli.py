@@ -43,12 +43,18 @@ api_cli = AppGroup("api", help="Clients of the platform API.")
 @click.option("--name", required=True)
 @click.option("--scope", "scopes", multiple=True, required=True,
               help="orders:read, orders:write, cases:read, cases:write, evidence:write, rulings:read")
+@click.option("--webhook-url", default="", help="Where to send the client's webhooks (http(s)://…).")
+@click.option("--event", "events", multiple=True, help="A webhook event to send (case.opened, case.your_turn, "
+              "case.deadline_missed, ruling.issued, remedy.due, case.closed).")
 @unit_of_work
-def api_create_client_command(name, scopes):
+def api_create_client_command(name, scopes, webhook_url, events):
     """Create an API client and print its token (shown only now; stored as a hash) and its signing secret."""
-    from arbitration.api.services import create_client
+    from arbitration.api.services import create_client, set_webhooks
+    from arbitration.api.webhooks import EVENT_TYPES
 
     client, token = create_client(None, name=name, scopes=list(scopes))
+    if webhook_url or events:
+        set_webhooks(None, client, url=webhook_url, events=list(events), rate_limit=None, known_events=EVENT_TYPES)
     click.echo(f"client {client.id} {client.name}: {token}")
     click.echo(f"webhook signing secret: {client.signing_secret}")
 

@@ -219,7 +219,11 @@ def inbound_webhook():
         raise ApiError("invalid_json") from None
     validate(body, "InboundEvent")
     require(client, "orders:write")
-    data = validate(body["data"], intake.INBOUND_SCHEMAS[body["type"]])
+    try:
+        data = validate(body["data"], intake.INBOUND_SCHEMAS[body["type"]])
+    except ApiError as err:            # name the fields as they stand in the event: data.…
+        err.fields = [{**f, "field": f"data.{f['field']}"} for f in err.fields]
+        raise
     if idempotency.reserve(client.id, "webhook:" + body["id"]) is not None:
         raise ApiError("replayed_event")
     status, result = intake.INBOUND[body["type"]](data)

@@ -54,6 +54,8 @@ def seed() -> dict[str, str]:
         # the arbitrator reading evidence; the dossier link on the case page
         "arbitrator_evidence": escalated_order(buyer, agent).number,
         "dossier_link": escalated_order(buyer, agent).number,
+        # the platform API against the live server: its orders are made through the API, for this merchant
+        "api_merchant_id": str(agent.merchant_id),
     }
 
 

@@ -246,7 +246,7 @@ def test_an_inbound_event_is_checked_like_the_endpoint_it_stands_for(client, ses
                                                      "data": {"merchant_id": 1}})
     response = client.post("/api/v1/webhooks/platform", data=raw, headers={**auth, **headers})
     assert response.status_code == 422
-    assert "buyer" in {f["field"] for f in response.get_json()["error"]["fields"]}
+    assert "data.buyer" in {f["field"] for f in response.get_json()["error"]["fields"]}
     reader, read_auth = _inbound_client(personas, session, scopes=["orders:read"])
     raw, headers = _signed(reader.signing_secret, {"id": "pay-3", "type": "order.paid", "data": {"number": "KM-X-1"}})
     assert client.post("/api/v1/webhooks/platform", data=raw, headers={**read_auth, **headers}).status_code == 403
