@@ -21,6 +21,7 @@ from arbitration.merchants.models import Merchant
 from arbitration.orders import refunds
 from arbitration.orders import requests as order_requests
 from arbitration.orders import services as orders
+from arbitration.orders.models import OrderRequest
 from arbitration.orders.rules import Channel, ProductType
 
 
@@ -102,6 +103,16 @@ def after_sales(number: str, body: dict) -> tuple[int, dict]:
     req = order_requests.request_after_sales(order, order.buyer, problem=body["problem"],
                                              description=body["description"])
     return 201, {"order": rep.order(order), "request": rep.request(req)}
+
+
+def verify_reissue(number: str, request_id: int, body: dict) -> tuple[int, dict]:
+    """The buyer checked the reissued card code: it works, or it fails too (with what happened)."""
+    order = _order(number)
+    req = db.session.get(OrderRequest, request_id)
+    if req is None or req.order_id != order.id:
+        raise NotFound(_("No such request on this order."))
+    order_requests.verify_reissue(order, req, order.buyer, works=body["works"], note=body.get("note", ""))
+    return 200, {"order": rep.order(order), "request": rep.request(req)}
 
 
 def open_case(body: dict) -> tuple[int, dict]:

@@ -103,6 +103,12 @@ def request_after_sales(number: str):
     return _intake("AfterSalesRequest", lambda body: intake.after_sales(number, body))
 
 
+@bp.route("/orders/<number>/after-sales/<int:request_id>/verification", methods=["POST"])
+@scope("orders:write")
+def verify_reissue(number: str, request_id: int):
+    return _intake("ReissueVerification", lambda body: intake.verify_reissue(number, request_id, body))
+
+
 @bp.route("/cases", methods=["POST"])
 @scope("cases:write")
 def open_case():

@@ -115,6 +115,12 @@ def document() -> dict:
                 {**_ok("OrderWithRequest"), **_ok("OrderWithRequest", 201)}, [number]),
             "/orders/{number}/after-sales": _post("The buyer reports a quality problem", "orders:write",
                                                   "AfterSalesRequest", _ok("OrderWithRequest", 201), [number]),
+            "/orders/{number}/after-sales/{request_id}/verification": _post(
+                "The buyer's check of reissued goods (within 72 h; silence counts as accepted): they work, or they "
+                "fail too, and the request goes on to a case", "orders:write", "ReissueVerification",
+                _ok("OrderWithRequest"),
+                [number, _path_param("request_id", schema={"type": "integer", "minimum": 1,
+                                                           "maximum": 2_147_483_647})]),
             "/cases": _post("The buyer opens a case on a refused or unanswered request (within 7 days)",
                             "cases:write", "CaseCreate", _ok("Case", 201)),
             "/cases/{number}": {"get": {

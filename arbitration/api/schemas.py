@@ -65,6 +65,8 @@ CANCELLATION = obj({
     "description": text(5000)})
 AFTER_SALES = obj({"problem": {"enum": list(AFTER_SALES_PROBLEMS)}, "description": text(5000)},
                   ["problem", "description"])
+REISSUE_VERIFICATION = obj({"works": {"type": "boolean", "description": "whether the reissued goods work"},
+                           "note": {**text(5000), "description": "when they fail: what happened"}}, ["works"])
 CASE_CREATE = obj({"order": NUMBER, "category": {"enum": list(CATEGORIES)}, "remedy": {"enum": list(REMEDIES)},
                    "amount_fen": {**POSITIVE_FEN, "description": "for a partial refund or a compensation"},
                    "statement": text(10000, 1)}, ["order", "category", "remedy", "statement"])
@@ -149,6 +151,7 @@ SCHEMAS = {
     "Message": MESSAGE, "Error": ERROR,
     "OrderCreate": ORDER_CREATE, "Empty": EMPTY, "Delivery": DELIVERY, "Confirmation": CONFIRMATION,
     "RefundOutcome": REFUND_OUTCOME, "CancellationRequest": CANCELLATION, "AfterSalesRequest": AFTER_SALES,
+    "ReissueVerification": REISSUE_VERIFICATION,
     "CaseCreate": CASE_CREATE, "EvidenceForm": EVIDENCE_FORM, "InboundEvent": INBOUND_EVENT,
     "OrderRef": ORDER_REF, "DeliveryEvent": DELIVERY_EVENT, "ConfirmationEvent": CONFIRMATION_EVENT,
     "RefundEvent": REFUND_EVENT,

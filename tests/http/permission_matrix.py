@@ -19,7 +19,7 @@ EVIDENCE_READERS = frozenset({"buyer", "merchant_staff", "supervisor", "regulato
 # API endpoints: a bearer token, never the session; every session user and anonymous visitor gets 401 JSON
 TOKEN_ONLY = {"api.order", "api.case", "api.ruling_pdf", "api.create_order", "api.pay_order", "api.deliver_order",
               "api.confirm_order", "api.refund_outcome", "api.request_cancellation", "api.request_after_sales",
-              "api.open_case", "api.add_evidence", "api.inbound_webhook"}
+              "api.open_case", "api.add_evidence", "api.inbound_webhook", "api.verify_reissue"}
 
 # endpoints whose allowed use ends on the login page (so "sent to login" is no refusal there)
 ENDS_AT_LOGIN = {"auth.logout"}
@@ -151,6 +151,8 @@ MATRIX = {
                                               "refund_id": c["refund"].id}, {}, frozenset()),
     "api.request_cancellation": ("POST", _order("paid"), {}, frozenset()),
     "api.request_after_sales": ("POST", _order("delivered"), {}, frozenset()),
+    "api.verify_reissue": ("POST", lambda c: {"number": c["requests"]["reissued"].order.number,
+                                              "request_id": c["requests"]["reissued"].id}, {}, frozenset()),
     "api.open_case": ("POST", None, {}, frozenset()),
     "api.add_evidence": ("POST", _case("negotiation"), {}, frozenset()),
     "api.inbound_webhook": ("POST", None, {}, frozenset()),

@@ -314,3 +314,25 @@ def test_requests_on_a_buyers_behalf_cannot_reach_another_order_of_nobody(client
     response = client.post("/api/v1/orders/KM-NONE-0002/after-sales", headers=auth,
                            json={"problem": "invalid_code", "description": "卡密提示无效，已截图"})
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+
+
+def test_the_buyers_check_of_a_reissued_code_is_sent_on_their_behalf(client, session, personas):
+    _c, auth = token_for(personas, session)
+    client.post("/api/v1/orders", json=order_body(personas, number="KM-API-0300"), headers=auth)
+    client.post("/api/v1/orders/KM-API-0300/payment", json={}, headers=auth)
+    client.post("/api/v1/orders/KM-API-0300/delivery", json={"card_codes": ["OLD-1"]}, headers=auth)
+    filed = client.post("/api/v1/orders/KM-API-0300/after-sales", headers=auth,
+                        json={"problem": "invalid_code", "description": "卡密提示无效，已截图"}).get_json()
+    order = get_order("KM-API-0300")
+    req = open_request(order)
+    order_requests.respond_after_sales(order, req, personas["merchant"], response="reissue", codes=["NEW-2"])
+    url = f"/api/v1/orders/KM-API-0300/after-sales/{filed['request']['id']}/verification"
+    vague = client.post(url, json={"works": False}, headers=auth)
+    assert vague.status_code == 422 and vague.get_json()["error"]["code"] == "invalid_input"
+    failed = client.post(url, json={"works": False, "note": "补发的卡密也提示已被使用"}, headers=auth)
+    assert failed.status_code == 200, failed.get_json()
+    validate(failed.get_json(), "OrderWithRequest")
+    assert failed.get_json()["request"]["state"] == "failed"
+    assert client.post(url, json={"works": True}, headers=auth).status_code == 409
+    assert client.post("/api/v1/orders/KM-API-0300/after-sales/999999/verification", json={"works": True},
+                       headers=auth).status_code == 404

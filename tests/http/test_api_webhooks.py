@@ -272,3 +272,21 @@ def test_operators_create_clients_send_due_webhooks_and_purge_old_keys_from_the_
     clock.advance(dt.timedelta(hours=25))
     purged = runner.invoke(args=["api", "purge-keys"])
     assert purged.exit_code == 0 and purged.output.startswith("1 ")
+
+
+def test_remedies_due_and_the_closing_of_the_case_are_announced(session, personas, receiver):
+    platform, _auth = subscribed(personas, session, receiver.url, events=["remedy.due", "case.closed"])
+    from arbitration.cases.enforcement import complete_task, tasks_of
+    from tests.integration.test_oversight import open_case
+
+    case = open_case(personas)
+    cases.accept_claim(case, personas["merchant"])               # the merchant accepts: enforcement
+    webhooks.send_due()
+    due = receiver.events(platform.signing_secret)
+    assert [e["type"] for e in due] == ["remedy.due"]
+    assert due[0]["data"]["tasks"][0]["remedy"] == "full_refund" and due[0]["data"]["state"] == "enforcement"
+    for task in tasks_of(case):
+        complete_task(case, task, personas["merchant"], note="已原路退款")
+    webhooks.send_due()
+    closed = receiver.events(platform.signing_secret)[-1]
+    assert closed["type"] == "case.closed" and closed["data"]["state"] == "closed"
