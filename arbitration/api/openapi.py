@@ -47,14 +47,26 @@ IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,200}$"}}
 
 
+RATE_HEADERS = {"X-RateLimit-Limit": {"description": "requests a minute allowed to this client",
+                                      "schema": {"type": "integer"}, "required": True},
+                "X-RateLimit-Remaining": {"description": "requests left in this minute",
+                                          "schema": {"type": "integer"}, "required": True}}
+REPLAYED = {"Idempotent-Replayed": {"description": "present (true) when this is the recorded first response",
+                                    "schema": {"const": "true"}}}
+
+
 def _errors(*codes: int) -> dict:
-    return {str(c): {"description": DESCRIPTIONS[c], "content": {"application/json": {
+    out = {str(c): {"description": DESCRIPTIONS[c], "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/Error"}}}} for c in codes}
+    if "429" in out:
+        out["429"]["headers"] = {"Retry-After": {"description": "seconds until the client may send again",
+                                                 "schema": {"type": "integer", "minimum": 1}, "required": True}}
+    return out
 
 
 def _ok(schema: str, status: int = 200) -> dict:
-    return {str(status): {"description": "OK", "content": {"application/json": {
-        "schema": {"$ref": f"#/components/schemas/{schema}"}}}}}
+    return {str(status): {"description": "OK", "headers": {**RATE_HEADERS, **REPLAYED}, "content": {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}}
 
 
 def _path_param(name: str, example: str | None = None, schema: dict | None = None) -> dict:
@@ -136,7 +148,7 @@ def document() -> dict:
             "/cases/{number}/rulings/{ruling_number}/pdf": {"get": {
                 "summary": "A ruling's PDF (争议处理决定书)", "x-scope": "rulings:read",
                 "parameters": [case_number, _path_param("ruling_number", "ARB-2026-000123-1")],
-                "responses": {"200": {"description": "The PDF/A document",
+                "responses": {"200": {"description": "The PDF/A document", "headers": RATE_HEADERS,
                                       "content": {"application/pdf": {"schema": {"type": "string",
                                                                                  "format": "binary"}}}},
                               **_errors(*READ_ERRORS, 409)}}},

@@ -1,6 +1,6 @@
 """Property-based fuzzing of the platform API from its own OpenAPI document (schemathesis strategies driven by
 Hypothesis): for every operation, generated requests, valid and invalid, never get a server error, and every
-answer has a documented status, a documented content type and a body that matches the document's schema.
+answer has a documented status, content type and headers, and a body that matches the document's schema.
 (Schemathesis's pytest plugin does not work with pytest 9 yet, so each operation is a plain parametrized test
 that runs Hypothesis over the operation's strategy.)"""
 from __future__ import annotations
@@ -13,15 +13,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
+                                               response_schema_conformance, status_code_conformance)
 
 from arbitration.api import openapi
 from arbitration.api import services as api
 from tests.factories import make_order
 from tests.http.test_api_intake import ALL
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
+          response_schema_conformance]
 OPERATIONS = [(method.upper(), path) for path, methods in openapi.document()["paths"].items() for method in methods]
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "60"))   # more locally: API_FUZZ_EXAMPLES=500
 
