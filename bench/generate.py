@@ -213,13 +213,10 @@ class Cloner:
                                         "hash": prev})
 
 
-def make_people(w: Writer, base: tuple[dict, dict], ids: dict[str, int], now: dt.datetime, n_merchants: int,
+def make_people(w: Writer, base: tuple[dict, dict], pw: str, ids: dict[str, int], now: dt.datetime, n_merchants: int,
                 n_buyers: int, n_arbitrators: int) -> tuple[list[int], dict[int, int], list[int], list[int]]:
     """Merchants (one staff user each), buyers and arbitrators, in bulk; all with PASSWORD."""
-    from arbitration.auth.services import hash_password
-
     merchant_row, user_row = base
-    pw = hash_password(PASSWORD)
     merchants, staff, buyers, arbitrators = [], {}, [], []
     for i in range(n_merchants):
         ids["merchants"] += 1
@@ -254,7 +251,7 @@ def build_templates(app, at: dt.datetime):
     p = T.people()
     made = {}
     paths = [(name, "case", maker, share, is_open) for name, (maker, share, is_open) in T.CASE_PATHS.items()]
-    paths += [(name, "order", maker, share, False) for name, (maker, share) in T.ORDER_PATHS.items()]
+    paths += [(name, "order", maker, share, is_open) for name, (maker, share, is_open) in T.ORDER_PATHS.items()]
     for i, (name, kind, maker, share, is_open) in enumerate(paths):
         before = watermarks(session, metadata)
         maker(p, at + dt.timedelta(days=20 * i))
@@ -272,6 +269,7 @@ def generate(url: str, n_orders: int, n_cases: int, n_merchants: int, n_buyers: 
 
     from arbitration import clock, create_app
     from arbitration.auth.models import User
+    from arbitration.auth.services import hash_password
     from arbitration.db import commit, db
     from arbitration.merchants.models import Merchant
     from arbitration.seed import seed_demo
@@ -295,13 +293,14 @@ def generate(url: str, n_orders: int, n_cases: int, n_merchants: int, n_buyers: 
         base = (dict(session.execute(sa.select(Merchant.__table__).order_by(Merchant.id).limit(1)).one()._mapping),
                 dict(session.execute(sa.select(User.__table__).where(User.username == "buyer")).one()._mapping))
         session.close()
+        pw = hash_password(PASSWORD)
         with db.engine.connect() as conn:
             if conn.dialect.name == "postgresql":
                 # no FK triggers while copying: ids come from the templates' own rows (the SQLite run, which
                 # checks every foreign key, is the test of the mapping: tests/integration/test_generator.py)
                 conn.exec_driver_sql("SET session_replication_role = replica")
             w = Writer(conn, metadata)
-            merchants, staff, buyers, arbitrators = make_people(w, base, ids, now, n_merchants, n_buyers,
+            merchants, staff, buyers, arbitrators = make_people(w, base, pw, ids, now, n_merchants, n_buyers,
                                                                 n_arbitrators)
             cloners = {name: Cloner(name, rows, metadata, demo) for name, (_, _, _, rows) in templates.items()}
             plan = []
@@ -315,8 +314,8 @@ def generate(url: str, n_orders: int, n_cases: int, n_merchants: int, n_buyers: 
             for name in plan:
                 c = cloners[name]
                 is_open = templates[name][2]
-                if is_open:   # its last step within the last 40 hours: its deadline runs now
-                    end = now - dt.timedelta(seconds=rng.uniform(0, 40 * 3600))
+                if is_open:   # its last step within the last 20 hours: its deadline runs now
+                    end = now - dt.timedelta(seconds=rng.uniform(0, 20 * 3600))
                     shift = end - c.end
                 else:         # somewhere in the history, finished before the last 30 days
                     start = now - dt.timedelta(days=rng.uniform(30, span_days))
@@ -341,6 +340,9 @@ def generate(url: str, n_orders: int, n_cases: int, n_merchants: int, n_buyers: 
                     rate = done / (time.perf_counter() - t1)
                     log(f"{done:,}/{len(plan):,} histories ({rate:,.0f}/s)")
             w.flush()
+            # the demo users too get PASSWORD (seed-demo printed random ones, and nobody kept them)
+            conn.execute(sa.text("UPDATE users SET password_hash = :pw WHERE password_hash <> :pw"), {"pw": pw})
+            conn.commit()
             for year, last in counter_last.items():
                 conn.execute(sa.text("DELETE FROM case_number_counters WHERE year = :y"), {"y": year})
                 conn.execute(sa.text("INSERT INTO case_number_counters (year, last) VALUES (:y, :l)"),

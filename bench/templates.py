@@ -212,11 +212,11 @@ CASE_PATHS = {
     "closed_default": (closed_default, 0.06, False),
     "withdrawn": (withdrawn, 0.10, False),
 }
-# orders without a case
+# orders without a case (delivered: waiting for the buyer's confirmation now)
 ORDER_PATHS = {
-    "completed": (completed_order, 0.85),
-    "unpaid_cancelled": (unpaid_cancelled_order, 0.10),
-    "delivered": (delivered_order, 0.05),
+    "completed": (completed_order, 0.85, False),
+    "unpaid_cancelled": (unpaid_cancelled_order, 0.10, False),
+    "delivered": (delivered_order, 0.05, True),
 }
 
 

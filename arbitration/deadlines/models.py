@@ -21,6 +21,12 @@ class Deadline(Base):
         sa.Index("ix_deadlines_state_due_at", "state", "due_at"),
         sa.Index("ix_deadlines_subject", "subject_type", "subject_id"),
         sa.Index("ix_deadlines_state_remind_at", "state", "remind_at"),
+        # the sweep's and the reminders' ranges: only pending rows, a small part of a long history
+        sa.Index("ix_deadlines_pending_due", "due_at", "id", sqlite_where=sa.text("state = 'pending'"),
+                 postgresql_where=sa.text("state = 'pending'")),
+        sa.Index("ix_deadlines_pending_remind", "remind_at", "id",
+                 sqlite_where=sa.text("state = 'pending' AND reminded_at IS NULL"),
+                 postgresql_where=sa.text("state = 'pending' AND reminded_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,46 @@
+"""scale: the case lists' stored sort key and keyset indexes; partial indexes for the deadline sweep
+
+Revision ID: 0030_scale_indexes
+Revises: 0016_api_clients
+Create Date: 2026-11-26
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0030_scale_indexes"
+down_revision = "0016_api_clients"
+branch_labels = None
+depends_on = None
+
+NOTHING_RUNNING = "'9999-01-01 00:00:00'"
+
+
+def upgrade():
+    with op.batch_alter_table('cases') as batch:
+        batch.add_column(sa.Column('queue_due_at', sa.DateTime(), nullable=False,
+                                   server_default=sa.text(NOTHING_RUNNING)))
+    # existing cases: their nearest pending deadline (one pass; the index on deadlines(subject) serves it)
+    op.execute(
+        "UPDATE cases SET queue_due_at = coalesce((SELECT min(d.due_at) FROM deadlines d "
+        "WHERE d.subject_type = 'case' AND d.subject_id = CAST(cases.id AS VARCHAR(64)) AND d.state = 'pending'), "
+        f"{NOTHING_RUNNING})")
+    op.create_index('ix_cases_queue', 'cases', ['queue_due_at', 'id'])
+    op.create_index('ix_cases_arbitrator_queue', 'cases', ['arbitrator_id', 'queue_due_at', 'id'])
+    op.create_index('ix_cases_merchant_queue', 'cases', ['merchant_id', 'queue_due_at', 'id'])
+    op.create_index('ix_cases_buyer_queue', 'cases', ['buyer_id', 'queue_due_at', 'id'])
+    op.create_index('ix_deadlines_pending_due', 'deadlines', ['due_at', 'id'],
+                    sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
+    op.create_index('ix_deadlines_pending_remind', 'deadlines', ['remind_at', 'id'],
+                    sqlite_where=sa.text("state = 'pending' AND reminded_at IS NULL"),
+                    postgresql_where=sa.text("state = 'pending' AND reminded_at IS NULL"))
+
+
+def downgrade():
+    op.drop_index('ix_deadlines_pending_remind', table_name='deadlines')
+    op.drop_index('ix_deadlines_pending_due', table_name='deadlines')
+    op.drop_index('ix_cases_buyer_queue', table_name='cases')
+    op.drop_index('ix_cases_merchant_queue', table_name='cases')
+    op.drop_index('ix_cases_arbitrator_queue', table_name='cases')
+    op.drop_index('ix_cases_queue', table_name='cases')
+    with op.batch_alter_table('cases') as batch:
+        batch.drop_column('queue_due_at')
