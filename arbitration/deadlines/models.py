@@ -19,7 +19,8 @@ class Deadline(Base):
     __table_args__ = (
         sa.CheckConstraint(f"state IN {DEADLINE_STATES}", name="state"),
         sa.Index("ix_deadlines_state_due_at", "state", "due_at"),
-        sa.Index("ix_deadlines_subject", "subject_type", "subject_id"),
+        # a subject's deadlines, its pending ones nearest first (the case page, the case list's key)
+        sa.Index("ix_deadlines_subject_state_due", "subject_type", "subject_id", "state", "due_at"),
         sa.Index("ix_deadlines_state_remind_at", "state", "remind_at"),
         # the sweep's and the reminders' ranges: only pending rows, a small part of a long history
         sa.Index("ix_deadlines_pending_due", "due_at", "id", sqlite_where=sa.text("state = 'pending'"),

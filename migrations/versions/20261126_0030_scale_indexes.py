@@ -16,6 +16,10 @@ NOTHING_RUNNING = "'9999-01-01 00:00:00'"
 
 
 def upgrade():
+    # a subject's pending deadlines by due time: without state and due_at in it, planners walked the
+    # (state, due_at) index through every pending deadline to find one subject's nearest
+    op.create_index('ix_deadlines_subject_state_due', 'deadlines', ['subject_type', 'subject_id', 'state', 'due_at'])
+    op.drop_index('ix_deadlines_subject', table_name='deadlines')
     with op.batch_alter_table('cases') as batch:
         batch.add_column(sa.Column('queue_due_at', sa.DateTime(), nullable=False,
                                    server_default=sa.text(NOTHING_RUNNING)))
@@ -44,3 +48,5 @@ def downgrade():
     op.drop_index('ix_cases_queue', table_name='cases')
     with op.batch_alter_table('cases') as batch:
         batch.drop_column('queue_due_at')
+    op.create_index('ix_deadlines_subject', 'deadlines', ['subject_type', 'subject_id'])
+    op.drop_index('ix_deadlines_subject_state_due', table_name='deadlines')
