@@ -30,8 +30,12 @@ def case_list(user: User, f: CaseFilter = CaseFilter(), *, cursor: str | None = 
     stmt = filters.apply(stmt, f)
     after = decode(cursor)
     if after:
-        stmt = stmt.where(sa.tuple_(Case.queue_due_at, Case.id)
-                          > sa.tuple_(sa.literal(after[0], Case.queue_due_at.type), sa.literal(after[1])))
+        due = sa.literal(after[0], Case.queue_due_at.type)
+        # the first condition is implied by the second; it is there for the planner, which estimates a row
+        # comparison from its first column alone (strictly after 9999-01-01: "no rows", when most closed cases
+        # sort there) and then walked the wrong index
+        stmt = stmt.where(Case.queue_due_at >= due,
+                          sa.tuple_(Case.queue_due_at, Case.id) > sa.tuple_(due, sa.literal(after[1])))
     cases = list(db.session.scalars(stmt.order_by(Case.queue_due_at, Case.id).limit(PAGE_SIZE + 1)))
     more = len(cases) > PAGE_SIZE
     cases = cases[:PAGE_SIZE]

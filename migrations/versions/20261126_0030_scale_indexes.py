@@ -37,9 +37,11 @@ def upgrade():
     op.create_index('ix_deadlines_pending_remind', 'deadlines', ['remind_at', 'id'],
                     sqlite_where=sa.text("state = 'pending' AND reminded_at IS NULL"),
                     postgresql_where=sa.text("state = 'pending' AND reminded_at IS NULL"))
+    op.create_index('ix_users_role', 'users', ['role'])
 
 
 def downgrade():
+    op.drop_index('ix_users_role', table_name='users')
     op.drop_index('ix_deadlines_pending_remind', table_name='deadlines')
     op.drop_index('ix_deadlines_pending_due', table_name='deadlines')
     op.drop_index('ix_cases_buyer_queue', table_name='cases')
