@@ -376,9 +376,12 @@ def main() -> None:
     parser.add_argument("--arbitrators", type=int, default=60)
     parser.add_argument("--span-days", type=int, default=730, help="how far back the history goes")
     parser.add_argument("--seed", type=int, default=10)
+    parser.add_argument("--now", help="the history ends at this ISO time (default: now); in the past, every "
+                                      "running deadline is already due")
     args = parser.parse_args()
+    now = dt.datetime.fromisoformat(args.now) if args.now else None
     stats = generate(args.url, args.orders, args.cases, args.merchants, args.buyers, args.arbitrators, args.seed,
-                     args.span_days)
+                     args.span_days, now=now)
     out = io.StringIO()
     json.dump(stats, out, indent=1)
     print(out.getvalue())
