@@ -28,6 +28,10 @@ class Deadline(Base):
         sa.Index("ix_deadlines_pending_remind", "remind_at", "id",
                  sqlite_where=sa.text("state = 'pending' AND reminded_at IS NULL"),
                  postgresql_where=sa.text("state = 'pending' AND reminded_at IS NULL")),
+        # what each person must act on (home pages: services.awaiting)
+        *(sa.Index(f"ix_deadlines_pending_{col}", col, "due_at", sqlite_where=sa.text("state = 'pending'"),
+                   postgresql_where=sa.text("state = 'pending'"))
+          for col in ("actor_user_id", "actor_merchant_id", "actor_role")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -80,8 +80,9 @@ def awaiting(user, limit: int = 20) -> list[Deadline]:
     who = [Deadline.actor_user_id == user.id, Deadline.actor_role == role]
     if getattr(user, "merchant_id", None):
         who.append(Deadline.actor_merchant_id == user.merchant_id)
+    # one partial index per kind of actor (ix_deadlines_pending_actor_*), combined by a bitmap OR
     return list(db.session.scalars(
-        sa.select(Deadline).where(Deadline.state == "pending", sa.or_(*who)).order_by(Deadline.due_at).limit(limit)))
+        sa.select(Deadline).where(Deadline.state == PENDING, sa.or_(*who)).order_by(Deadline.due_at).limit(limit)))
 
 
 @dataclass

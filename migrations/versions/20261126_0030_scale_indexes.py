@@ -38,9 +38,17 @@ def upgrade():
                     sqlite_where=sa.text("state = 'pending' AND reminded_at IS NULL"),
                     postgresql_where=sa.text("state = 'pending' AND reminded_at IS NULL"))
     op.create_index('ix_users_role', 'users', ['role'])
+    for col in ("actor_user_id", "actor_merchant_id", "actor_role"):
+        op.create_index(f'ix_deadlines_pending_{col}', 'deadlines', [col, 'due_at'],
+                        sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
+    op.create_index('ix_orders_locked', 'orders', ['locked_at', 'id'], sqlite_where=sa.text("locked = 1"),
+                    postgresql_where=sa.text("locked"))
 
 
 def downgrade():
+    op.drop_index('ix_orders_locked', table_name='orders')
+    for col in ("actor_user_id", "actor_merchant_id", "actor_role"):
+        op.drop_index(f'ix_deadlines_pending_{col}', table_name='deadlines')
     op.drop_index('ix_users_role', table_name='users')
     op.drop_index('ix_deadlines_pending_remind', table_name='deadlines')
     op.drop_index('ix_deadlines_pending_due', table_name='deadlines')
