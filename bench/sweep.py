@@ -104,12 +104,14 @@ def run_sweep(url: str, now: dt.datetime, batch_size: int) -> dict:
         sampler.start()
         # the first tenth, to see whether memory grows with the number applied
         total = services.SweepResult()
+        started_at = time.time()
         t0 = time.perf_counter()
         first_batches = max(1, services_count(url, now) // 10 // batch_size)
         part = services.sweep(now=now, batch_size=batch_size, max_batches=first_batches)
         growth_tenth = max(peak["v"], rss()) - before
         rest = services.sweep(now=now, batch_size=batch_size)
         elapsed = time.perf_counter() - t0
+        ended_at = time.time()
         done.set()
         sampler.join()
         total.applied = part.applied + rest.applied
@@ -118,7 +120,8 @@ def run_sweep(url: str, now: dt.datetime, batch_size: int) -> dict:
         left = db.session.execute(sa.text("SELECT count(*) FROM deadlines WHERE state = 'pending' AND due_at <= :n"),
                                   {"n": now.replace(tzinfo=None)}).scalar()
         db.session.rollback()
-    return {"seconds": elapsed, "applied": total.applied, "failed": total.failed, "reminded": total.reminded,
+    return {"seconds": elapsed, "start": started_at, "end": ended_at, "applied": total.applied,
+            "failed": total.failed, "reminded": total.reminded,
             "left_due": left, "rate": total.applied / elapsed, "growth_tenth_mib": growth_tenth / 2**20,
             "growth_mib": (max(peak["v"], rss()) - before) / 2**20}
 
@@ -154,6 +157,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--once", choices=("sweep", "raw"), help=argparse.SUPPRESS)
     parser.add_argument("--now", help=argparse.SUPPRESS)
+    parser.add_argument("--sweepers", type=int, default=1, help="sweep processes at once on the same database")
     parser.add_argument("--json", help="write the figures here too")
     args = parser.parse_args()
     if args.once:
@@ -169,12 +173,24 @@ def main() -> None:
             copy = copy_db(args.url, f"run_{mode}")
             env = {**os.environ, "ARBITRATION_QUEUE_URL": os.environ.get("ARBITRATION_QUEUE_URL",
                                                                          "redis://127.0.0.1:6379/9")}
-            proc = subprocess.run([sys.executable, __file__, "--url", copy, "--once", mode, "--now", now.isoformat(),
-                                   "--batch-size", str(args.batch_size)], capture_output=True, text=True, env=env)
+            count = args.sweepers if mode == "sweep" else 1
+            procs = [subprocess.Popen([sys.executable, __file__, "--url", copy, "--once", mode, "--now",
+                                       now.isoformat(), "--batch-size", str(args.batch_size)],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                     for _ in range(count)]
+            outs = [p.communicate() for p in procs]
             drop_db(copy)
-            if proc.returncode:
-                raise SystemExit(proc.stderr[-3000:])
-            res = json.loads(proc.stdout.strip().splitlines()[-1])
+            if any(p.returncode for p in procs):
+                raise SystemExit("\n".join(err[-3000:] for _, err in outs))
+            parts = [json.loads(out.strip().splitlines()[-1]) for out, _ in outs]
+            res = parts[0]
+            if count > 1:   # several sweepers on one database: their applied deadlines over the wall time
+                wall = max(p["end"] for p in parts) - min(p["start"] for p in parts)
+                res = {"seconds": wall, "applied": sum(p["applied"] for p in parts),
+                       "failed": sum(p["failed"] for p in parts), "left_due": max(p["left_due"] for p in parts),
+                       "growth_mib": max(p["growth_mib"] for p in parts),
+                       "growth_tenth_mib": max(p["growth_tenth_mib"] for p in parts), "sweepers": count}
+                res["rate"] = res["applied"] / wall
             results[mode].append(res)
             print(f"run {i + 1} {mode}: {json.dumps(res)}", flush=True)
     raw = [r["rate"] for r in results["raw"]]
@@ -182,6 +198,7 @@ def main() -> None:
     ratios = [s / r for s, r in zip(swept, raw)]
     summary = {
         "due": due, "now": now.isoformat(), "runs": args.runs, "batch_size": args.batch_size,
+        "sweepers": args.sweepers,
         "raw_rate_median": statistics.median(raw), "raw_rate_min": min(raw), "raw_rate_max": max(raw),
         "sweep_rate_median": statistics.median(swept), "sweep_rate_min": min(swept), "sweep_rate_max": max(swept),
         "ratio_of_medians": statistics.median(swept) / statistics.median(raw),
