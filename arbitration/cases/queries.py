@@ -21,21 +21,29 @@ def case_list(user: User, f: CaseFilter = CaseFilter(), *, cursor: str | None = 
     Ordered by the stored sort key (Case.queue_due_at, id), so every page, the first or the thousandth, is a
     range of one of the ix_cases_*queue indexes after the cursor: never an OFFSET, never a sort of all rows."""
     stmt = sa.select(Case)
+    scope = None   # whose cases: (column, value)
     if user.role == Role.buyer:
-        stmt = stmt.where(Case.buyer_id == user.id)
+        scope = (Case.buyer_id, user.id)
     elif user.role == Role.merchant_staff:
-        stmt = stmt.where(Case.merchant_id == user.merchant_id)
+        scope = (Case.merchant_id, user.merchant_id)
     elif user.role == Role.arbitrator:
-        stmt = stmt.where(Case.arbitrator_id == user.id)
+        scope = (Case.arbitrator_id, user.id)
+    elif f.merchant_id:     # staff and regulators looking at one merchant: that merchant's index
+        scope = (Case.merchant_id, f.merchant_id)
+    if scope:
+        stmt = stmt.where(scope[0] == scope[1])
     stmt = filters.apply(stmt, f)
     after = decode(cursor)
     if after:
-        due = sa.literal(after[0], Case.queue_due_at.type)
-        # the first condition is implied by the second; it is there for the planner, which estimates a row
-        # comparison from its first column alone (strictly after 9999-01-01: "no rows", when most closed cases
-        # sort there) and then walked the wrong index
-        stmt = stmt.where(Case.queue_due_at >= due,
-                          sa.tuple_(Case.queue_due_at, Case.id) > sa.tuple_(due, sa.literal(after[1])))
+        due, after_id = sa.literal(after[0], Case.queue_due_at.type), sa.literal(after[1])
+        # PostgreSQL estimates a row comparison from its first column alone; "after 9999-01-01" (where the
+        # closed cases sort) looked empty and the planner walked the whole-list index, filtering by role
+        if scope:   # the role's column leads: only that role's index (…_queue) can serve the comparison
+            stmt = stmt.where(sa.tuple_(scope[0], Case.queue_due_at, Case.id)
+                              > sa.tuple_(sa.literal(scope[1]), due, after_id))
+        else:       # a plain bound the planner can estimate, implied by the comparison
+            stmt = stmt.where(Case.queue_due_at >= due,
+                              sa.tuple_(Case.queue_due_at, Case.id) > sa.tuple_(due, after_id))
     cases = list(db.session.scalars(stmt.order_by(Case.queue_due_at, Case.id).limit(PAGE_SIZE + 1)))
     more = len(cases) > PAGE_SIZE
     cases = cases[:PAGE_SIZE]
