@@ -173,7 +173,8 @@ def send_reminders(now: dt.datetime | None = None, batch_size: int = 200) -> int
         ids = list(db.session.scalars(
             sa.select(Deadline.id).where(Deadline.state == PENDING, Deadline.remind_at <= now,
                                          Deadline.reminded_at.is_(None))
-            .order_by(Deadline.id).limit(batch_size).with_for_update(skip_locked=True)))
+            # in the partial index's order (ix_deadlines_pending_remind): a range, not a sort of all that are due
+            .order_by(Deadline.remind_at, Deadline.id).limit(batch_size).with_for_update(skip_locked=True)))
         if not ids:
             return sent
         for deadline_id in ids:
