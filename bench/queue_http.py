@@ -4,7 +4,8 @@ against the same template rendered from rows held in memory (bench/wsgi_bench.py
     .venv/bin/python bench/queue_http.py --url postgresql+psycopg://postgres@127.0.0.1:5432/scale10 --runs 5
 
 gunicorn: `-w 2 -k gthread --threads 2` (2 cores), one warm-up run per page, then `--runs` runs of each page
-taking turns, each `wrk -t1 -c4 -d<seconds>s --latency` with the arbitrator's session cookie. Reported per
+taking turns, each `wrk -t1 -c4 -d<seconds>s --latency` with the arbitrator's session cookie and
+`Connection: close` (unless --keep-alive). Reported per
 page: requests/s and p99 latency, median (min–max) over runs; the ratio queue/in-memory run by run.
 """
 from __future__ import annotations
@@ -46,9 +47,12 @@ def login(port: int, username: str) -> str:
     return r.getheader("Set-Cookie").split(";")[0]
 
 
-def wrk(port: int, path: str, cookie: str, seconds: int, connections: int) -> dict:
+def wrk(port: int, path: str, cookie: str, seconds: int, connections: int, close: bool) -> dict:
+    # "Connection: close": a new connection per request, so the kernel spreads requests over the workers;
+    # with keep-alive, wrk's 4 connections stay wherever they were accepted (all on one worker, sometimes)
+    extra = ["-H", "Connection: close"] if close else []
     out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}",
-                          f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+                          *extra, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def ms(label):
@@ -70,6 +74,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=8710)
+    parser.add_argument("--keep-alive", action="store_true", help="reuse wrk's connections (see wrk())")
     parser.add_argument("--json")
     args = parser.parse_args()
     user = args.user
@@ -98,12 +103,12 @@ def main() -> None:
         cookie = login(args.port, user)
         pages = {"queue (database)": "/cases", "same template, rows in memory": "/bench/queue-in-memory"}
         for path in pages.values():
-            wrk(args.port, path, cookie, 3, args.connections)      # warm-up: every worker, every thread
+            wrk(args.port, path, cookie, 3, args.connections, not args.keep_alive)   # warm-up every worker
         runs: dict[str, list[dict]] = {name: [] for name in pages}
         for i in range(args.runs):
             order = list(pages.items()) if i % 2 == 0 else list(reversed(pages.items()))
             for name, path in order:
-                res = wrk(args.port, path, cookie, args.seconds, args.connections)
+                res = wrk(args.port, path, cookie, args.seconds, args.connections, not args.keep_alive)
                 runs[name].append(res)
                 print(f"run {i + 1} {name}: {res}", flush=True)
     finally:
@@ -111,6 +116,7 @@ def main() -> None:
         server.wait(timeout=30)
     db_runs, mem_runs = runs["queue (database)"], runs["same template, rows in memory"]
     summary = {"user": user, "runs": args.runs, "seconds": args.seconds, "connections": args.connections,
+               "keep_alive": args.keep_alive,
                "gunicorn": f"-w {args.workers} -k gthread --threads {args.threads}", "pages": {}}
     for name, rs in runs.items():
         rps = [r["rps"] for r in rs]

@@ -43,9 +43,11 @@ def upgrade():
                         sqlite_where=sa.text("state = 'pending'"), postgresql_where=sa.text("state = 'pending'"))
     op.create_index('ix_orders_locked', 'orders', ['locked_at', 'id'], sqlite_where=sa.text("locked = 1"),
                     postgresql_where=sa.text("locked"))
+    op.create_index('ix_notifications_user_newest', 'notifications', ['user_id', 'id'])
 
 
 def downgrade():
+    op.drop_index('ix_notifications_user_newest', table_name='notifications')
     op.drop_index('ix_orders_locked', table_name='orders')
     for col in ("actor_user_id", "actor_merchant_id", "actor_role"):
         op.drop_index(f'ix_deadlines_pending_{col}', table_name='deadlines')
