@@ -83,7 +83,7 @@ def drop_db(url: str) -> None:
     admin.dispose()
 
 
-def run_sweep(url: str, now: dt.datetime, batch_size: int) -> dict:
+def run_sweep(url: str, now: dt.datetime, batch_size: int, reminders: bool = True) -> dict:
     from arbitration import create_app
     from arbitration.db import db
     from arbitration.deadlines import services
@@ -117,7 +117,7 @@ def run_sweep(url: str, now: dt.datetime, batch_size: int) -> dict:
         elapsed = time.perf_counter() - t0
         ended_at = time.time()
         t1 = time.perf_counter()
-        reminded = services.send_reminders(now, batch_size)
+        reminded = services.send_reminders(now, batch_size) if reminders else 0
         reminders_seconds = time.perf_counter() - t1
         done.set()
         sampler.join()
@@ -165,12 +165,14 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--once", choices=("sweep", "raw"), help=argparse.SUPPRESS)
     parser.add_argument("--now", help=argparse.SUPPRESS)
+    parser.add_argument("--no-reminders", action="store_true", help="skip the reminders after the sweep")
     parser.add_argument("--sweepers", type=int, default=1, help="sweep processes at once on the same database")
     parser.add_argument("--json", help="write the figures here too")
     args = parser.parse_args()
     if args.once:
         now = dt.datetime.fromisoformat(args.now)
-        out = run_sweep(args.url, now, args.batch_size) if args.once == "sweep" else run_raw(args.url, now)
+        out = run_sweep(args.url, now, args.batch_size, not args.no_reminders) if args.once == "sweep" \
+            else run_raw(args.url, now)
         print(json.dumps(out))
         return
     now, due = due_time(args.url, args.deadlines)
@@ -183,7 +185,8 @@ def main() -> None:
                                                                          "redis://127.0.0.1:6379/9")}
             count = args.sweepers if mode == "sweep" else 1
             procs = [subprocess.Popen([sys.executable, __file__, "--url", copy, "--once", mode, "--now",
-                                       now.isoformat(), "--batch-size", str(args.batch_size)],
+                                       now.isoformat(), "--batch-size", str(args.batch_size),
+                                       *(["--no-reminders"] if args.no_reminders else [])],
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
                      for _ in range(count)]
             outs = [p.communicate() for p in procs]
