@@ -26,6 +26,8 @@ class User(Base):
     __table_args__ = (
         # merchant staff belong to exactly one merchant; nobody else belongs to one
         sa.CheckConstraint("(role = 'merchant_staff') = (merchant_id IS NOT NULL)", name="merchant_staff_merchant"),
+        # staff lists by role (the arbitrators to assign or reassign) among hundreds of thousands of buyers
+        sa.Index("ix_users_role", "role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

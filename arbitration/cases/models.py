@@ -15,6 +15,7 @@ CATEGORIES = ("non_delivery", "delivery_delay", "not_as_described", "invalid_cod
               "duplicate_payment", "risk_lock", "fraud", "other")
 REMEDIES = ("full_refund", "partial_refund", "reissue", "void_fee", "compensation")
 ORIGINS = ("cancellation_rejected", "after_sales_failed", "merchant_timeout", "platform_fault")
+NOTHING_RUNNING = dt.datetime(9999, 1, 1, tzinfo=dt.timezone.utc)   # cases with no pending deadline sort last
 
 
 class CaseNumberCounter(Base):
@@ -40,6 +41,11 @@ class Case(Base):
                  postgresql_where=sa.text("state NOT IN ('closed', 'withdrawn')")),
         sa.Index("ix_cases_arbitrator_state", "arbitrator_id", "state"),
         sa.Index("ix_cases_merchant_state", "merchant_id", "state"),
+        # the case lists' keyset order (queries.case_list), per whose cases are listed
+        sa.Index("ix_cases_queue", "queue_due_at", "id"),
+        sa.Index("ix_cases_arbitrator_queue", "arbitrator_id", "queue_due_at", "id"),
+        sa.Index("ix_cases_merchant_queue", "merchant_id", "queue_due_at", "id"),
+        sa.Index("ix_cases_buyer_queue", "buyer_id", "queue_due_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +78,10 @@ class Case(Base):
     deadline_extended: Mapped[bool] = mapped_column(default=False)
     supplementary_party: Mapped[str | None] = mapped_column(sa.String(10))   # who was asked for more evidence
     escalated: Mapped[bool] = mapped_column(default=False)
+    # the nearest pending deadline's due time, NOTHING_RUNNING when none: the case lists' sort key, kept by
+    # the deadlines service (refresh_queue_due), so a list page is an index range scan at any size
+    queue_due_at: Mapped[dt.datetime] = mapped_column(default=lambda: NOTHING_RUNNING,
+                                                      server_default=sa.text("'9999-01-01 00:00:00'"))
 
     order: Mapped[Order] = relationship()
     escalation: Mapped[Escalation | None] = relationship()

@@ -323,6 +323,7 @@ def extend_deadline(case: Case, arbitrator: User, *, hours: int, reason: str,
                  {"kind": running.kind, "from": old_due.isoformat(), "to": running.due_at.isoformat(),
                   "reason": reason.strip()}, now=now)
     db.session.flush()
+    deadlines.touched(SUBJECT, case.id)
     return case
 
 

@@ -1,16 +1,19 @@
 """What happens when a case's deadline passes: the published default outcomes (workflow.DEADLINES)."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.util import identity_key
 
 from arbitration.audit.services import record_event
 from arbitration.cases import services
 from arbitration.cases import workflow as wf
-from arbitration.cases.models import Case
+from arbitration.cases.models import NOTHING_RUNNING, Case
 from arbitration.cases.workflow import Action, CaseState
 from arbitration.db import db
-from arbitration.deadlines.registry import consequence, kind_labels, subject_link
+from arbitration.deadlines.models import Deadline
+from arbitration.deadlines.registry import consequence, kind_labels, on_change, subject_link
 from arbitration.web_format import path_for
 
 
@@ -70,3 +73,18 @@ kind_labels({d.state.value: _l(d.who_label) for d in wf.DEADLINES})
 def _case_link(subject_id):
     case = db.session.get(Case, int(subject_id)) if subject_id.isdigit() else None
     return (_("Case %(number)s", number=case.number), path_for("cases.detail", number=case.number)) if case else None
+
+
+@on_change("case")
+def refresh_queue_due(subject_id: str) -> None:
+    """Keep the case's list sort key (its nearest pending deadline) in step with its deadlines."""
+    nearest = (sa.select(sa.func.min(Deadline.due_at))
+               .where(Deadline.subject_type == "case", Deadline.subject_id == subject_id, Deadline.state == "pending")
+               .scalar_subquery())
+    db.session.execute(
+        sa.update(Case).where(Case.id == int(subject_id))
+        .values(queue_due_at=sa.func.coalesce(nearest, sa.literal(NOTHING_RUNNING, Case.queue_due_at.type)))
+        .execution_options(synchronize_session=False))
+    loaded = db.session.identity_map.get(identity_key(Case, int(subject_id)))
+    if loaded is not None:     # a Case already in the session reads the new key on its next access
+        db.session.expire(loaded, ["queue_due_at"])

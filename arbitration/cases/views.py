@@ -96,17 +96,20 @@ def detail(number: str):
         evidence = evidence_services.evidence_for("order_request", case.escalation.request_id) + evidence
     rulings = ruling_services.rulings_of(case)
     arbitrators = ruling_services.arbitrator_ids(case)
+    actions = services.allowed_actions(current_user, case)
     return render_template("cases/detail.html", case=case, timeline=lines(events_of("case", case.id)),
                            deadline=deadline, rulings=rulings,
                            can_read_rulings=can_read_ruling(current_user, case, arbitrators),
-                           rule=rule, actions=services.allowed_actions(current_user, case),
+                           rule=rule, actions=actions,
                            evidence=evidence if can_read_evidence(current_user, None, case.order, arbitrators) else [],
                            can_add_evidence=_can_add_evidence(case),
                            accepted_types=evidence_services.accepted_types_text(),
                            evidence_limits=evidence_services.limits(),
                            messages=visible_messages(current_user, case), message_form=MessageForm(formdata=None),
                            supplementary_form=SupplementaryForm(formdata=None), extend_form=ExtendForm(formdata=None),
-                           reassign_form=_reassign_form(formdata=None), tasks=tasks_of(case),
+                           # the arbitrators to choose from only for those who may reassign
+                           reassign_form=_reassign_form(formdata=None) if Action.reassign in actions else None,
+                           tasks=tasks_of(case),
                            task_form=TaskForm(formdata=None), reconsideration_form=ReconsiderationForm(formdata=None),
                            offer_form=OfferForm(formdata=None), refuse_form=RefuseForm(formdata=None),
                            plain=PlainForm(formdata=None))
@@ -244,6 +247,9 @@ def no_more_evidence(number: str):
                 _("Your evidence window is closed."))
 
 
+MERCHANT_CHOICES = 200
+
+
 @bp.route("/cases")
 @require(perm.can_list_cases)
 def index():
@@ -257,10 +263,17 @@ def index():
     except DomainError as err:
         f, status, problem = CaseFilter(), 400, err
     page, running = case_queries.case_list(current_user, f, cursor=args.get("after"))
-    merchants = db.session.scalars(sa.select(Merchant).order_by(Merchant.name)).all() \
-        if perm.can_filter_by_merchant(current_user) else []
+    merchants, merchant_name = [], None
+    if perm.can_filter_by_merchant(current_user):
+        # a list to choose from while it is short; a platform with thousands of merchants gets a number field
+        merchants = db.session.execute(sa.select(Merchant.id, Merchant.name).order_by(Merchant.name)
+                                       .limit(MERCHANT_CHOICES + 1)).all()
+        if len(merchants) > MERCHANT_CHOICES:
+            merchants = None
+            merchant_name = db.session.scalar(sa.select(Merchant.name).where(Merchant.id == f.merchant_id)) \
+                if f.merchant_id else None
     return render_template("cases/list.html", page=page, running=running, filters=f, merchants=merchants,
-                           problem=problem, args=args), status
+                           merchant_name=merchant_name, problem=problem, args=args), status
 
 
 @bp.route("/cases/defaults")

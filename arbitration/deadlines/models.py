@@ -19,8 +19,19 @@ class Deadline(Base):
     __table_args__ = (
         sa.CheckConstraint(f"state IN {DEADLINE_STATES}", name="state"),
         sa.Index("ix_deadlines_state_due_at", "state", "due_at"),
-        sa.Index("ix_deadlines_subject", "subject_type", "subject_id"),
+        # a subject's deadlines, its pending ones nearest first (the case page, the case list's key)
+        sa.Index("ix_deadlines_subject_state_due", "subject_type", "subject_id", "state", "due_at"),
         sa.Index("ix_deadlines_state_remind_at", "state", "remind_at"),
+        # the sweep's and the reminders' ranges: only pending rows, a small part of a long history
+        sa.Index("ix_deadlines_pending_due", "due_at", "id", sqlite_where=sa.text("state = 'pending'"),
+                 postgresql_where=sa.text("state = 'pending'")),
+        sa.Index("ix_deadlines_pending_remind", "remind_at", "id",
+                 sqlite_where=sa.text("state = 'pending' AND reminded_at IS NULL"),
+                 postgresql_where=sa.text("state = 'pending' AND reminded_at IS NULL")),
+        # what each person must act on (home pages: services.awaiting)
+        *(sa.Index(f"ix_deadlines_pending_{col}", col, "due_at", sqlite_where=sa.text("state = 'pending'"),
+                   postgresql_where=sa.text("state = 'pending'"))
+          for col in ("actor_user_id", "actor_merchant_id", "actor_role")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -45,6 +45,22 @@ def reminder_handlers() -> list[Callable]:
     return list(_reminders)
 
 
+_watchers: dict[str, list[Callable]] = {}
+
+
+def on_change(subject_type: str):
+    """Decorator: `fn(subject_id)` runs (in the same transaction) whenever the pending deadlines of a
+    subject of this type change: scheduled, met, cancelled, applied, failed or moved."""
+    def register(fn):
+        _watchers.setdefault(subject_type, []).append(fn)
+        return fn
+    return register
+
+
+def watchers(subject_type: str) -> list[Callable]:
+    return _watchers.get(subject_type, [])
+
+
 _subject_links: dict[str, Callable] = {}
 _kind_labels: dict[str, Callable[[], str]] = {}
 

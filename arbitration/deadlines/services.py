@@ -16,6 +16,14 @@ from arbitration.deadlines import registry
 from arbitration.deadlines.models import Deadline
 
 log = logging.getLogger(__name__)
+# inlined, not bound: the sweep's partial indexes (state = 'pending') must match a prepared statement's plan too
+PENDING = sa.literal("pending", literal_execute=True)
+
+
+def touched(subject_type: str, subject_id) -> None:
+    """The subject's pending deadlines changed: let the features that keep a summary of them know."""
+    for fn in registry.watchers(subject_type):
+        fn(str(subject_id))
 
 
 def reminder_before(due_at: dt.datetime, window_hours: float) -> dt.datetime:
@@ -34,6 +42,7 @@ def schedule(subject_type: str, subject_id, kind: str, consequence: str, due: Du
                    calendar_fallback=due.fell_back, data_json=canonical_json(data or {}), attempts=0)
     db.session.add(row)
     db.session.flush()
+    touched(subject_type, subject_id)
     return row
 
 
@@ -44,7 +53,10 @@ def _close(subject_type: str, subject_id, kind: str | None, state: str, now: dt.
             .values(state=state, closed_at=now))
     if kind:
         stmt = stmt.where(Deadline.kind == kind)
-    return db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount
+    count = db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount
+    if count:
+        touched(subject_type, subject_id)
+    return count
 
 
 def meet(subject_type: str, subject_id, kind: str | None = None, now: dt.datetime | None = None) -> int:
@@ -68,8 +80,9 @@ def awaiting(user, limit: int = 20) -> list[Deadline]:
     who = [Deadline.actor_user_id == user.id, Deadline.actor_role == role]
     if getattr(user, "merchant_id", None):
         who.append(Deadline.actor_merchant_id == user.merchant_id)
+    # one partial index per kind of actor (ix_deadlines_pending_actor_*), combined by a bitmap OR
     return list(db.session.scalars(
-        sa.select(Deadline).where(Deadline.state == "pending", sa.or_(*who)).order_by(Deadline.due_at).limit(limit)))
+        sa.select(Deadline).where(Deadline.state == PENDING, sa.or_(*who)).order_by(Deadline.due_at).limit(limit)))
 
 
 @dataclass
@@ -87,10 +100,15 @@ def _claim(deadline_id: int, now: dt.datetime) -> bool:
     return res.rowcount == 1
 
 
-def _due_batch(now: dt.datetime, size: int, after_id: int) -> list[int]:
-    return list(db.session.scalars(
-        sa.select(Deadline.id).where(Deadline.state == "pending", Deadline.due_at <= now, Deadline.id > after_id)
-        .order_by(Deadline.id).limit(size).with_for_update(skip_locked=True)))
+def _due_batch(now: dt.datetime, size: int, after: tuple[dt.datetime, int] | None) -> list[tuple[int, dt.datetime]]:
+    """The next due deadlines in (due_at, id) order after `after`: a range of the partial index
+    ix_deadlines_pending_due, however many deadlines were ever written."""
+    stmt = sa.select(Deadline.id, Deadline.due_at).where(Deadline.state == PENDING, Deadline.due_at <= now)
+    if after is not None:
+        stmt = stmt.where(sa.tuple_(Deadline.due_at, Deadline.id)
+                          > sa.tuple_(sa.literal(after[0], Deadline.due_at.type), sa.literal(after[1])))
+    return [(r.id, r.due_at) for r in db.session.execute(
+        stmt.order_by(Deadline.due_at, Deadline.id).limit(size).with_for_update(skip_locked=True))]
 
 
 def sweep(now: dt.datetime | None = None, batch_size: int = 200, max_batches: int | None = None) -> SweepResult:
@@ -103,15 +121,15 @@ def sweep(now: dt.datetime | None = None, batch_size: int = 200, max_batches: in
     """
     now = now or clock.now_utc()
     result = SweepResult()
-    last_id = 0
+    last = None
     batches = 0
     while max_batches is None or batches < max_batches:
-        ids = _due_batch(now, batch_size, last_id)
-        if not ids:
+        batch = _due_batch(now, batch_size, last)
+        if not batch:
             break
         batches += 1
-        for deadline_id in ids:
-            last_id = deadline_id
+        for deadline_id, due_at in batch:
+            last = (due_at, deadline_id)
             savepoint = db.session.begin_nested()
             try:
                 if not _claim(deadline_id, now):
@@ -119,6 +137,7 @@ def sweep(now: dt.datetime | None = None, batch_size: int = 200, max_batches: in
                     continue
                 deadline = db.session.get(Deadline, deadline_id, populate_existing=True)
                 registry.get(deadline.consequence).apply(deadline, now)
+                touched(deadline.subject_type, deadline.subject_id)
                 record_event(deadline.subject_type, deadline.subject_id, None, "deadline.passed",
                              {"deadline_id": deadline.id, "kind": deadline.kind,
                               "consequence": deadline.consequence,
@@ -142,6 +161,8 @@ def _record_failure(deadline_id: int, exc: Exception, now: dt.datetime) -> None:
     if row.attempts >= 5:
         row.state, row.closed_at = "failed", now
     db.session.flush()
+    if row.state == "failed":
+        touched(row.subject_type, row.subject_id)
 
 
 def send_reminders(now: dt.datetime | None = None, batch_size: int = 200) -> int:
@@ -150,9 +171,10 @@ def send_reminders(now: dt.datetime | None = None, batch_size: int = 200) -> int
     sent = 0
     while True:
         ids = list(db.session.scalars(
-            sa.select(Deadline.id).where(Deadline.state == "pending", Deadline.remind_at <= now,
+            sa.select(Deadline.id).where(Deadline.state == PENDING, Deadline.remind_at <= now,
                                          Deadline.reminded_at.is_(None))
-            .order_by(Deadline.id).limit(batch_size).with_for_update(skip_locked=True)))
+            # in the partial index's order (ix_deadlines_pending_remind): a range, not a sort of all that are due
+            .order_by(Deadline.remind_at, Deadline.id).limit(batch_size).with_for_update(skip_locked=True)))
         if not ids:
             return sent
         for deadline_id in ids:

@@ -12,7 +12,8 @@ from arbitration.db import Base
 
 class Notification(Base):
     __tablename__ = "notifications"
-    __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at", "id"),)
+    __table_args__ = (sa.Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
+                      sa.Index("ix_notifications_user_newest", "user_id", "id"))   # the inbox: newest 50
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))

@@ -45,6 +45,9 @@ class Order(Base):
         sa.CheckConstraint("amount_fen > 0 AND quantity > 0 AND face_value_fen >= 0", name="amounts"),
         sa.Index("ix_orders_buyer_created", "buyer_id", "created_at", "id"),
         sa.Index("ix_orders_merchant_state", "merchant_id", "state"),
+        # support's list of locked orders: a handful among a million
+        sa.Index("ix_orders_locked", "locked_at", "id", sqlite_where=sa.text("locked = 1"),
+                 postgresql_where=sa.text("locked")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,7 +36,7 @@ def merchant_queue(merchant_id: int, kind: str, cursor: str | None = None) -> Pa
 
 
 def locked_orders(cursor: str | None = None) -> Page:
-    stmt = sa.select(Order).where(Order.locked.is_(True))
+    stmt = sa.select(Order).where(Order.locked == sa.true())      # the partial index ix_orders_locked
     return newest_first(db.session, stmt, Order.locked_at, Order.id, cursor, PAGE_SIZE)
 
 
