@@ -1,14 +1,14 @@
 """scale: the case lists' stored sort key and keyset indexes; partial indexes for the deadline sweep
 
 Revision ID: 0030_scale_indexes
-Revises: 0016_api_clients
+Revises: 0017_api_intake
 Create Date: 2026-11-26
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0030_scale_indexes"
-down_revision = "0016_api_clients"
+down_revision = "0017_api_intake"
 branch_labels = None
 depends_on = None
 
