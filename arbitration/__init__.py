@@ -10,6 +10,16 @@ from arbitration import config as config_module
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def settle_heap() -> None:
+    """Once a serving process has built its app: move everything alive now (modules, the app, templates) out of
+    the garbage collector's sight, so the full collection after each PDF render (pdf_render.html_to_pdf) walks
+    only that render's objects (≈ 90 ms → ≈ 10 ms per ruling; docs/BENCHMARKS.md)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=os.path.join(ROOT, "templates"),
                 static_folder=os.path.join(ROOT, "static"), instance_relative_config=False)

@@ -311,8 +311,10 @@ def serve_command(host, port):
     Production runs gunicorn and separate huey consumers instead."""
     from waitress import serve
 
+    from arbitration import settle_heap
     from arbitration.jobs.queue import start_embedded_consumer
 
+    settle_heap()
     if start_embedded_consumer():
         click.echo("background jobs: embedded consumer (SQLite queue)")
     else:

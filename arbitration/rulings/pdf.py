@@ -1,5 +1,5 @@
 """The ruling as an archival PDF: the print template rendered in Chinese and laid out by WeasyPrint as
-PDF/A-3b, with the Noto CJK fonts embedded as subsets. Nothing is fetched while rendering."""
+PDF/A-3b, with the Noto Serif CJK font embedded as a subset. Nothing is fetched while rendering."""
 from __future__ import annotations
 
 from flask import render_template
