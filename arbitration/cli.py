@@ -50,11 +50,10 @@ api_cli = AppGroup("api", help="Clients of the platform API.")
 def api_create_client_command(name, scopes, webhook_url, events):
     """Create an API client and print its token (shown only now; stored as a hash) and its signing secret."""
     from arbitration.api.services import create_client, set_webhooks
-    from arbitration.api.webhooks import EVENT_TYPES
 
     client, token = create_client(None, name=name, scopes=list(scopes))
     if webhook_url or events:
-        set_webhooks(None, client, url=webhook_url, events=list(events), rate_limit=None, known_events=EVENT_TYPES)
+        set_webhooks(None, client, url=webhook_url, events=list(events), rate_limit=None)
     click.echo(f"client {client.id} {client.name}: {token}")
     click.echo(f"webhook signing secret: {client.signing_secret}")
 

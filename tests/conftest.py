@@ -103,6 +103,17 @@ def app():
         db.engine.dispose()
 
 
+def redis_up() -> bool:
+    """Whether Redis answers on 127.0.0.1:6379 (CI starts it; tests that need it skip without it)."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
 @pytest.fixture(autouse=True)
 def frozen_clock():
     clock.freeze(T0)

@@ -64,8 +64,7 @@ def api_client(client_id: int):
     if form.validate_on_submit():
         try:
             api.set_webhooks(current_user, client, url=form.webhook_url.data or "",
-                             events=request.form.getlist("events"), rate_limit=form.rate_limit.data,
-                             known_events=webhooks.EVENT_TYPES)
+                             events=request.form.getlist("events"), rate_limit=form.rate_limit.data)
         except DomainError as err:
             refuse(err, form)
             status = 400
@@ -74,10 +73,15 @@ def api_client(client_id: int):
             return redirect(url_for("admin.api_client", client_id=client.id))
     elif request.method == "POST":
         status = 400
+    return _client_page(client, form), status
+
+
+def _client_page(client, form: WebhookForm, secret: str | None = None):
+    """The client's page; `secret` is shown once, right after it was made."""
     deliveries = webhooks.deliveries_of(client.id)
     return render_template("admin/api_client.html", client=client, form=form, events=webhooks.EVENT_TYPES,
                            deliveries=deliveries, attempts=webhooks.attempts_of([d.id for d in deliveries]),
-                           plain=PlainForm(), secret=None), status
+                           plain=PlainForm(), secret=secret)
 
 
 @bp.route("/api-clients/<int:client_id>/rotate-secret", methods=["POST"])
@@ -87,11 +91,7 @@ def rotate_api_secret(client_id: int):
     client = api.get_client(client_id)
     secret = api.rotate_secret(current_user, client)
     flash(_("A new signing secret is made. Copy it now: it is not shown again."), "success")
-    deliveries = webhooks.deliveries_of(client.id)
-    return render_template("admin/api_client.html", client=client, form=WebhookForm(obj=client),
-                           events=webhooks.EVENT_TYPES, deliveries=deliveries,
-                           attempts=webhooks.attempts_of([d.id for d in deliveries]), plain=PlainForm(),
-                           secret=secret)
+    return _client_page(client, WebhookForm(obj=client, rate_limit=client.rate_limit_per_minute), secret)
 
 
 @bp.route("/api-clients/<int:client_id>/deliveries/<int:delivery_id>/replay", methods=["POST"])

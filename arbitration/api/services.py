@@ -79,12 +79,14 @@ def get_client(client_id: int) -> ApiClient:
 
 
 def set_webhooks(admin, client: ApiClient, *, url: str, events: list[str], rate_limit: int | None,
-                 known_events, now: dt.datetime | None = None) -> ApiClient:
+                 now: dt.datetime | None = None) -> ApiClient:
     """Where the client's webhooks go, which events, and its own rate limit (None: the default)."""
+    from arbitration.api.webhooks import EVENT_TYPES
+
     url = (url or "").strip()
     if url and (not url.startswith(("https://", "http://")) or len(url) > 500 or any(c.isspace() for c in url)):
         raise InvalidInput(_("Give the webhook address as an http(s):// URL."), field="webhook_url")
-    unknown = sorted(set(events) - set(known_events))
+    unknown = sorted(set(events) - set(EVENT_TYPES))
     if unknown:
         raise InvalidInput(_("Choose the events from the list."), field="events")
     if url and not events:

@@ -6,50 +6,27 @@ ruling's PDF is then downloaded through the API."""
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
 
-from arbitration.api import signing
 from tests.browser.conftest import FLASK, ROOT, _environment
+from tests.webhook_receiver import Receiver
 
 WAIT = 60      # seconds for the queue's consumer to deliver a webhook or render a PDF
 
 
-class Receiver(http.server.ThreadingHTTPServer):
-    def __init__(self) -> None:
-        self.received: list[tuple[dict, bytes]] = []
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    def wait_for(self, kind: str, case: str, secret: str, server_now: int) -> dict:
-        """The event, once received; its signature verified against the server's clock."""
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            for headers, body in list(self.received):
-                event = json.loads(body)
-                if event["type"] == kind and event["data"].get("case") == case:
-                    assert signing.problem(secret, headers["x-km-timestamp"], headers["x-km-signature"], body,
-                                           server_now, window=600) is None
-                    assert headers["x-km-delivery"] == event["id"]
-                    return event
-            time.sleep(0.2)
-        raise AssertionError(f"no {kind} for {case} within {WAIT} s; received {[b for _h, b in self.received]}")
+def wait_for(receiver: Receiver, kind: str, case: str, secret: str, server_now: int) -> dict:
+    """The event, once received; its signature verified against the server's clock."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        for record in list(receiver.received):
+            event = json.loads(record["body"])
+            if event["type"] == kind and event["data"].get("case") == case:
+                return receiver.verified(record, secret, server_now, window=600)
+        time.sleep(0.2)
+    raise AssertionError(f"no {kind} for {case} within {WAIT} s; received {receiver.received}")
 
 
 def server_clock(server) -> int:
@@ -74,7 +51,7 @@ def test_the_platform_hears_a_dispute_it_started_through_the_api_from_the_live_s
     import subprocess
 
     receiver = Receiver()
-    url = f"http://127.0.0.1:{receiver.server_port}/hooks"
+    url = receiver.url
     env = _environment(server.log.parent.as_posix())
     made = subprocess.run([str(FLASK), "api", "create-client", "--name", "卡盟主站", "--webhook-url", url,
                            *[a for s in ("orders:read", "orders:write", "cases:read", "cases:write", "rulings:read")
@@ -104,14 +81,14 @@ def test_the_platform_hears_a_dispute_it_started_through_the_api_from_the_live_s
             "statement": "卡密无效，商家48小时内没有处理售后。"})
         assert status == 201, case
         assert case["origin"] == "merchant_timeout"
-        opened = receiver.wait_for("case.opened", case["number"], secret, server_clock(server))
+        opened = wait_for(receiver, "case.opened", case["number"], secret, server_clock(server))
         assert opened["data"]["order"] == number
         server.post("/__testing__/clock/advance?hours=49")          # silent in the case too: a default ruling
         server.post("/__testing__/sweep")
         later = server_clock(server)
-        missed = receiver.wait_for("case.deadline_missed", case["number"], secret, later)
+        missed = wait_for(receiver, "case.deadline_missed", case["number"], secret, later)
         assert missed["data"]["stage"] == "negotiation"
-        issued = receiver.wait_for("ruling.issued", case["number"], secret, later)
+        issued = wait_for(receiver, "ruling.issued", case["number"], secret, later)
         assert issued["data"]["kind"] == "default" and issued["data"]["decision"] == "upheld"
         ruling = issued["data"]["ruling"]
         deadline = time.monotonic() + WAIT
@@ -122,5 +99,4 @@ def test_the_platform_hears_a_dispute_it_started_through_the_api_from_the_live_s
             time.sleep(0.5)
         assert status == 200 and pdf[:5] == b"%PDF-", server.log_tail()
     finally:
-        receiver.shutdown()
-        receiver.server_close()
+        receiver.close()

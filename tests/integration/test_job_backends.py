@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, redis_up
 
 
 def _run(tmp_path, **env):
@@ -18,21 +17,13 @@ def _run(tmp_path, **env):
                           capture_output=True, text=True, timeout=120)
 
 
-def _redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
 def test_the_embedded_sqlite_queue_runs_the_sweep_in_the_web_process(tmp_path):
     result = _run(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.split()[-2:] == ["SqliteHuey", "applied"]
 
 
-@pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_up(), reason="Redis is not running on 127.0.0.1:6379")
 def test_the_redis_queue_runs_the_sweep(tmp_path):
     result = _run(tmp_path, ARBITRATION_QUEUE_URL="redis://127.0.0.1:6379/15")
     assert result.returncode == 0, result.stdout + result.stderr

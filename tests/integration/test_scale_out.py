@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,23 +16,15 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, redis_up
 
 PG = os.environ.get("ARBITRATION_TEST_POSTGRES_URL")
 REDIS_DB = 7
 
 
-def _redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
 pytestmark = [pytest.mark.postgres, pytest.mark.slow,
               pytest.mark.skipif(not PG, reason="ARBITRATION_TEST_POSTGRES_URL not set"),
-              pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")]
+              pytest.mark.skipif(not redis_up(), reason="Redis is not running on 127.0.0.1:6379")]
 
 
 @pytest.fixture
