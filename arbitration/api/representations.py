@@ -2,13 +2,12 @@
 describe exactly these)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import force_locale
 
 from arbitration.audit.services import events_of
 from arbitration.cases.timeline import EVENT_LABELS
 from arbitration.db import db
-from arbitration.deadlines.models import Deadline
+from arbitration.deadlines.services import all_for
 from arbitration.orders.queries import requests_of
 from arbitration.orders.refunds import refunds_of
 from arbitration.rulings import services as rulings
@@ -42,8 +41,7 @@ def refund(r) -> dict:
 
 
 def case(c) -> dict:
-    deadlines = db.session.scalars(sa.select(Deadline).where(
-        Deadline.subject_type == "case", Deadline.subject_id == str(c.id)).order_by(Deadline.started_at, Deadline.id))
+    deadlines = all_for("case", c.id)
     with force_locale("zh"):
         events = [{"seq": e.seq, "at": iso(e.created_at), "actor_role": e.actor_role, "action": e.action,
                    "label_zh": str(EVENT_LABELS.get(e.action, e.action))} for e in events_of("case", c.id)

@@ -64,10 +64,8 @@ def announcements(action: str, data: dict, case) -> list[tuple[str, dict]]:
         moved_to = case.state.value
     if moved_to in (CaseState.closed.value, CaseState.withdrawn.value):
         out.append(("case.closed", {**base, "outcome": case.outcome}))
-    elif moved_to and CaseState(moved_to) in wf.DEADLINE_BY_STATE:
-        who = wf.DEADLINE_BY_STATE[CaseState(moved_to)].who
-        if who == "asked":
-            who = case.supplementary_party or "both"
+    elif moved_to:
+        who = wf.who_acts(CaseState(moved_to), case.supplementary_party)
         if who in ("buyer", "merchant", "both"):
             out.append(("case.your_turn", {**base, "party": who, "stage": moved_to}))
     return out

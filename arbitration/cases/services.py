@@ -117,9 +117,7 @@ def _start_deadline(case: Case, state: CaseState, now: dt.datetime):
     calendar = load_calendar()
     due = (calendar.add_working_days(now, rule["working_days"]) if rule["working_days"]
            else calendar.add_hours(now, rule["hours"]))
-    who = wf.DEADLINE_BY_STATE[state].who
-    if who == "asked":
-        who = case.supplementary_party or "both"
+    who = wf.who_acts(state, case.supplementary_party)
     # the reminder: 1 working day before a deadline in working days, else 24 h before (halfway if shorter)
     remind = (calendar.add_working_days(due.at, -1).at if rule["working_days"]
               else deadlines.reminder_before(due.at, rule["hours"]))

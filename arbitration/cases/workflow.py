@@ -223,3 +223,12 @@ DEADLINES: tuple[DeadlineRule, ...] = (
                             "deposit.")),
 )
 DEADLINE_BY_STATE = {d.state: d for d in DEADLINES}
+
+
+def who_acts(state: S, supplementary_party: str | None) -> str | None:
+    """Who must act while the case is in `state` (buyer, merchant, both, arbitrator, supervisor…); None when the
+    state has no deadline. "asked" is the party the arbitrator asked for supplementary evidence."""
+    rule = DEADLINE_BY_STATE.get(state)
+    if rule is None:
+        return None
+    return (supplementary_party or "both") if rule.who == "asked" else rule.who

@@ -68,6 +68,13 @@ def cancel(subject_type: str, subject_id, kind: str | None = None, now: dt.datet
     return _close(subject_type, subject_id, kind, "cancelled", now or clock.now_utc())
 
 
+def all_for(subject_type: str, subject_id) -> list[Deadline]:
+    """Every deadline the subject ever had, in the order they started (dossiers, the API)."""
+    return list(db.session.scalars(
+        sa.select(Deadline).where(Deadline.subject_type == subject_type, Deadline.subject_id == str(subject_id))
+        .order_by(Deadline.started_at, Deadline.id)))
+
+
 def pending_for(subject_type: str, subject_id) -> list[Deadline]:
     return list(db.session.scalars(
         sa.select(Deadline).where(Deadline.subject_type == subject_type, Deadline.subject_id == str(subject_id),

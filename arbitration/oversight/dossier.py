@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 
@@ -16,7 +15,7 @@ from arbitration.auth.models import User
 from arbitration.cases.models import Case
 from arbitration.cases.timeline import actor_label, lines
 from arbitration.db import db
-from arbitration.deadlines.models import Deadline
+from arbitration.deadlines.services import all_for
 from arbitration.evidence import services as evidence
 from arbitration.merchants.models import Merchant
 from arbitration.pdf_render import html_to_pdf
@@ -32,19 +31,13 @@ class Exporter:
     role: str
 
 
-def deadlines_of(case: Case) -> list[Deadline]:
-    return list(db.session.scalars(sa.select(Deadline).where(
-        Deadline.subject_type == "case", Deadline.subject_id == str(case.id)).order_by(Deadline.started_at,
-                                                                                       Deadline.id)))
-
-
 def context(case: Case, exporter: Exporter, exported_at: dt.datetime) -> dict:
     chain = verify_subject("case", case.id)
     files = considered_evidence(case)
     return {"case": case, "buyer": db.session.get(User, case.buyer_id),
             "merchant": db.session.get(Merchant, case.merchant_id),
             "arbitrator": db.session.get(User, case.arbitrator_id) if case.arbitrator_id else None,
-            "timeline": lines(events_of("case", case.id)), "deadlines": deadlines_of(case), "evidence": files,
+            "timeline": lines(events_of("case", case.id)), "deadlines": all_for("case", case.id), "evidence": files,
             "rulings": rulings_of(case), "chain": chain, "exporter": exporter, "exported_at": exported_at,
             "platform": current_app.config.get("PLATFORM_NAME", ""), "actor_label": actor_label}
 

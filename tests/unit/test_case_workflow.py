@@ -110,3 +110,12 @@ def test_a_merchant_in_negotiation_sees_exactly_its_three_answers_and_messages()
     facts = CaseFacts(S.negotiation, actor_party="merchant")
     assert wf.allowed_actions(R.merchant, facts) == [A.accept_claim, A.make_offer, A.refuse_claim, A.add_evidence,
                                                      A.settle, A.send_message]
+
+
+def test_who_acts_names_the_party_asked_for_supplementary_evidence_and_nobody_in_a_state_without_deadline():
+    from arbitration.cases.workflow import CaseState, who_acts
+
+    assert who_acts(CaseState.negotiation, None) == "merchant"
+    assert who_acts(CaseState.supplementary, "buyer") == "buyer"
+    assert who_acts(CaseState.supplementary, None) == "both"
+    assert who_acts(CaseState.closed, None) is None
