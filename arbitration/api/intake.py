@@ -115,6 +115,19 @@ def verify_reissue(number: str, request_id: int, body: dict) -> tuple[int, dict]
     return 200, {"order": rep.order(order), "request": rep.request(req)}
 
 
+def evidence_uploader(case, party: str, staff_username: str) -> User:
+    """Whose evidence an upload is: the case's buyer, or the named active staff account of its merchant."""
+    if party == "buyer":
+        return db.session.get(User, case.buyer_id)
+    if party == "merchant":
+        staff = db.session.scalar(sa.select(User).where(User.username == (staff_username or "").strip().lower()))
+        if staff is None or not staff.active or staff.role != Role.merchant_staff \
+                or staff.merchant_id != case.merchant_id:
+            raise InvalidInput(_("Name an active staff account of the case's merchant."), field="staff_username")
+        return staff
+    raise InvalidInput(_("Say whose evidence this is: buyer or merchant."), field="party")
+
+
 def open_case(body: dict) -> tuple[int, dict]:
     order = _order(body["order"])
     case = cases.open_case(order.buyer, order, category=body["category"], remedy=body["remedy"],

@@ -14,9 +14,7 @@ from arbitration.api import representations as rep
 from arbitration.api.errors import ApiError
 from arbitration.api.validation import storable, validate
 from arbitration.api.views import authenticate, bp, require, scope
-from arbitration.auth.models import Role, User
 from arbitration.cases import services as cases
-from arbitration.db import db
 from arbitration.errors import InvalidInput
 from arbitration.evidence import services as evidence
 from arbitration.evidence.streaming import FilePart, parts
@@ -117,19 +115,6 @@ def open_case():
 
 # ---- evidence: multipart, streamed to the store like the web form ----
 
-def _uploader(case, fields: dict) -> User:
-    party = fields.get("party", "")
-    if party == "buyer":
-        return db.session.get(User, case.buyer_id)
-    if party == "merchant":
-        staff = db.session.query(User).filter_by(username=fields.get("staff_username", "").strip().lower()).first()
-        if staff is None or not staff.active or staff.role != Role.merchant_staff \
-                or staff.merchant_id != case.merchant_id:
-            raise InvalidInput(_("Name an active staff account of the case's merchant."), field="staff_username")
-        return staff
-    raise InvalidInput(_("Say whose evidence this is: buyer or merchant."), field="party")
-
-
 def _multipart_fingerprint(fields: dict, files: list[tuple[str, str]]) -> str:
     canonical = json.dumps({"fields": fields, "files": files}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(f"{request.method} {request.path}\n{canonical}".encode("utf-8")).hexdigest()
@@ -181,7 +166,7 @@ def add_evidence(number: str):
             fields[part[0]] = part[1]
             continue
         if actor is None:          # fields come first: check them before taking any file
-            actor = _uploader(case, fields)
+            actor = intake.evidence_uploader(case, fields.get("party", ""), fields.get("staff_username", ""))
             evidence.check_kind(fields.get("kind", ""))
         if len(rows) >= lim.files_per_submission:
             raise InvalidInput(_("At most %(n)d files at a time.", n=lim.files_per_submission), field="file")
@@ -193,7 +178,7 @@ def add_evidence(number: str):
         files.append((part.filename, digest.hexdigest()))
         pending += row.size
     if not rows:
-        _uploader(case, fields)
+        intake.evidence_uploader(case, fields.get("party", ""), fields.get("staff_username", ""))
         evidence.check_kind(fields.get("kind", ""))
         raise InvalidInput(_("Choose a file to upload."), field="file")
     body = {"case": case.number, "evidence": [rep.evidence(r) for r in rows]}
