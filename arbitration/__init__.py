@@ -50,9 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_login(app, login_manager)
     web.install(app)
 
-    from arbitration.cases import timers as case_timers  # noqa: F401  (register deadline consequences)
-    from arbitration.notifications import hooks  # noqa: F401  (the reminder handler)
-    from arbitration.orders import timers  # noqa: F401
+    _register_features()
 
     _register_blueprints(app)
     if app.config["TESTING_HOOKS"]:
@@ -71,8 +69,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def _register_features() -> None:
+    """The modules that fill the lower layers' hooks and registries (deadline consequences, page parts,
+    listeners): imported here, so that every process (web, worker, CLI) has all of them."""
+    from arbitration.cases import enforcement, timers as case_timers  # noqa: F401
+    from arbitration.notifications import listeners  # noqa: F401
+    from arbitration.orders import timers as order_timers  # noqa: F401
+    from arbitration.rulings import timers as ruling_timers  # noqa: F401
+
+
 def _register_blueprints(app: Flask) -> None:
-    from arbitration.admin.views import bp as admin_bp
+    from arbitration.admin import api_clients, bp as admin_bp, views as admin_views  # noqa: F401  (routes on bp)
     from arbitration.api.views import bp as api_bp
     from arbitration.auth.views import bp as auth_bp
     from arbitration.notifications.views import bp as notifications_bp
@@ -82,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from arbitration.law.views import bp as law_bp
     from arbitration.oversight.views import bp as oversight_bp
     from arbitration.rulings.views import bp as rulings_bp
-    from arbitration.merchants.views import bp as merchants_bp
+    from arbitration.admin.merchants import bp as merchants_bp
     from arbitration.orders.merchant_views import bp as merchant_bp
     from arbitration.orders.views import bp as orders_bp
 

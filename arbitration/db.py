@@ -10,6 +10,7 @@ import threading
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask.globals import request_ctx
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 NAMING_CONVENTION = {
@@ -126,11 +127,8 @@ db = Database()
 
 def insert_ignore(table, values: dict):
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL (for get-or-create of lock rows)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).values(**values).on_conflict_do_nothing()
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).values(**values).on_conflict_do_nothing()
 
 
 # ---- side effects after commit (CONVENTIONS #3) ----

@@ -3,8 +3,8 @@ from arbitration.audit.models import ChainHead, Event  # noqa: F401
 from arbitration.auth.models import LoginAttempt, User  # noqa: F401
 from arbitration.calendar.models import CalendarDay, CalendarYear  # noqa: F401
 from arbitration.deadlines.models import Deadline  # noqa: F401
-from arbitration.merchants.models import Merchant  # noqa: F401
-from arbitration.orders.models import Escalation, FeeSchedule, Order, OrderRequest, Refund  # noqa: F401
+from arbitration.merchants.models import FeeSchedule, Merchant  # noqa: F401
+from arbitration.orders.models import Escalation, Order, OrderRequest, Refund  # noqa: F401
 from arbitration.evidence.models import Evidence  # noqa: F401
 from arbitration.cases.models import ArbitratorConflict, Case, CaseMessage, CaseNumberCounter, RemedyTask  # noqa: F401
 from arbitration.law.models import Provision  # noqa: F401

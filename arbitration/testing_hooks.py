@@ -6,6 +6,7 @@ import datetime as dt
 from flask import Blueprint, abort, jsonify, request
 
 from arbitration import clock
+from arbitration.deadlines.services import sweep
 
 bp = Blueprint("testing", __name__, url_prefix="/__testing__")
 
@@ -22,7 +23,5 @@ def advance_clock():
 @bp.route("/sweep", methods=["POST"])
 def sweep_now():
     """Apply due deadlines now (after advancing the clock), instead of waiting for the minute's sweep."""
-    from arbitration.deadlines.services import sweep
-
     result = sweep()
     return jsonify({"applied": result.applied, "reminded": result.reminded})

@@ -11,14 +11,14 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from arbitration import clock
-from arbitration.auth import permissions
-from arbitration.auth.labels import ROLE_LABELS
 from arbitration.calendar.rules import split_duration, time_left
 from arbitration.db import commit, db, rollback
+from arbitration.deadlines import registry
 from arbitration.errors import DomainError
 from arbitration.money import yuan
-from arbitration.web_format import format_local
+from arbitration.storage import app_store, content_disposition
 from arbitration.storage.base import human_size
+from arbitration.web_format import format_local
 
 ERROR_TITLES = {
     400: lambda: _("The request could not be understood"),
@@ -54,10 +54,17 @@ def error_response(status: int, message: str | None = None):
     return render_template("errors/error.html", status=status, title=title, message=hint), status
 
 
+# URL prefix -> fn(HTTPException) -> response: a part of the site with its own error format (the API's JSON)
+_error_renderers: dict[str, object] = {}
+
+
+def render_errors_under(prefix: str, fn) -> None:
+    """HTTP errors under `prefix` (also URLs that match no route) are answered by `fn(err)`."""
+    _error_renderers[prefix] = fn
+
+
 def _describe(deadline) -> str:
     """What happens when a deadline passes: the sentence its feature registered."""
-    from arbitration.deadlines import registry
-
     try:
         return str(registry.get(deadline.consequence).describe())
     except LookupError:
@@ -65,14 +72,10 @@ def _describe(deadline) -> str:
 
 
 def _subject(deadline) -> tuple[str, str | None]:
-    from arbitration.deadlines import registry
-
     return registry.describe_subject(deadline.subject_type, deadline.subject_id)
 
 
 def _kind(deadline) -> str:
-    from arbitration.deadlines import registry
-
     return registry.kind_label(deadline.kind)
 
 
@@ -105,10 +108,9 @@ def install(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
         rollback()
-        if request.path.startswith("/api/"):   # an API URL that matched no route: the API's own error format
-            from arbitration.api.views import http_error
-
-            return http_error(err)
+        for prefix, render in _error_renderers.items():   # e.g. an API URL that matched no route
+            if request.path.startswith(prefix):
+                return render(err)
         return error_response(err.code or 500)
 
     @app.errorhandler(sa_exc.OperationalError)
@@ -147,8 +149,8 @@ def install(app: Flask) -> None:
 
     @app.context_processor
     def _helpers():
-        return {"perm": permissions, "now_utc": clock.now_utc, "current_locale": str(get_locale()),
-                "languages": app.config["LANGUAGES"], "role_labels": ROLE_LABELS, "describe": _describe,
+        return {"now_utc": clock.now_utc, "current_locale": str(get_locale()),
+                "languages": app.config["LANGUAGES"], "describe": _describe,
                 "deadline_subject": _subject, "deadline_kind": _kind}
 
     @app.template_filter("localtime")
@@ -175,10 +177,7 @@ def install(app: Flask) -> None:
 def send_stored(key: str, *, filename: str, content_type: str, size: int | None):
     """A stored object (ruling PDF, export ZIP) as an attachment: a presigned URL valid for minutes where the
     store has them (S3), else streamed from the store in 1 MiB blocks, never read whole."""
-    from arbitration.evidence.services import store as evidence_store
-    from arbitration.storage import content_disposition
-
-    store = evidence_store()
+    store = app_store()
     url = store.presigned_url(key, filename=filename, content_type=content_type, expires_seconds=300)
     if url:
         return redirect(url)

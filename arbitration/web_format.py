@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import current_app, has_request_context, url_for
 from flask_babel import format_datetime
 
 
@@ -13,8 +14,6 @@ def format_local(value: dt.datetime, fmt: str = "yyyy-MM-dd HH:mm") -> str:
 
 def path_for(endpoint: str, **values) -> str:
     """The path of a page, inside a request or not (jobs and the deadline sweep build links too)."""
-    from flask import current_app, has_request_context, url_for
-
     if has_request_context():
         return url_for(endpoint, **values)
     return current_app.url_map.bind("localhost").build(endpoint, values)

@@ -36,7 +36,7 @@ def make_cases(n: int, *, buyer, staff_by_merchant: dict, arbitrator_of=None, no
         case = cases.open_case(buyer, order, category=category, remedy="full_refund", amount_fen=None,
                                statement=f"第 {i} 号测试案件：付款后商家拒绝取消，也一直没有发货。", now=at)
         if evidence_every and i % evidence_every == 0:
-            evidence.add_file(buyer, evidence.case_subject(case), filename=f"付款截图-{i}.png", chunks=[PNG],
+            evidence.add_file(buyer, cases.evidence_subject(case), filename=f"付款截图-{i}.png", chunks=[PNG],
                               kind="payment_record", now=at)
         stage = i % 3
         if stage == 1:

@@ -85,7 +85,7 @@ def _case(p: People, at: dt.datetime, category: str = "non_delivery", with_evide
     case = cases.open_case(p.buyer, order, category=category, remedy="full_refund", amount_fen=None,
                            statement="付款后商家拒绝取消订单，卡密也一直没有发出。", now=at + H)
     if with_evidence:
-        evidence.add_file(p.buyer, evidence.case_subject(case), filename="付款截图.png", chunks=[PNG],
+        evidence.add_file(p.buyer, cases.evidence_subject(case), filename="付款截图.png", chunks=[PNG],
                           kind="payment_record", now=at + H)
     return order, case
 
@@ -103,7 +103,7 @@ def offer_pending(p, at):
 def _evidence(p, at, category="not_as_described"):
     order, case = _case(p, at, category)
     cases.refuse_claim(case, p.staff, reason="卡密已发出，买家已使用", now=at + 6 * H)
-    evidence.add_file(p.staff, evidence.case_subject(case), filename="发货记录.png", chunks=[PNG],
+    evidence.add_file(p.staff, cases.evidence_subject(case), filename="发货记录.png", chunks=[PNG],
                       kind="order_record", now=at + 8 * H)
     return order, case
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from arbitration.admin.forms import ApiClientForm, WebhookForm
-from arbitration.admin.views import bp
+from arbitration.admin import bp
 from arbitration.api import services as api
 from arbitration.api import webhooks
 from arbitration.auth.permissions import can_manage_users, require

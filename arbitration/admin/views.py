@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from arbitration.admin import bp
 from arbitration.admin.forms import (CalendarDayForm, CalendarRemoveForm, CalendarYearForm, ConflictForm,
                                      UserForm)
 from arbitration.auth import services as accounts
@@ -20,7 +21,6 @@ from arbitration.forms import PlainForm, choices
 from arbitration.merchants.models import Merchant
 from arbitration.web import refuse
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
 
 
@@ -199,6 +199,3 @@ def remove_conflict(conflict_id: int):
         abort(err.status)
     flash(_("The conflict is removed."), "success")
     return redirect(url_for("admin.conflicts_page"))
-
-
-from arbitration.admin import api_clients  # noqa: E402,F401  (the API clients' pages, on `bp`)

@@ -155,7 +155,7 @@ def add_evidence(number: str):
     earlier = idempotency.reserve(g.api_client.id, key) if key is not None else None
     if earlier is not None:
         return _respond(*idempotency.replay(earlier, _read_all(request.stream, boundary)), replayed=True)
-    subject = evidence.case_subject(case)
+    subject = cases.evidence_subject(case)
     fields: dict[str, str] = {}
     rows, files, pending, actor = [], [], 0, None
     for part in parts(request.stream, boundary):

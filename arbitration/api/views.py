@@ -14,13 +14,14 @@ from arbitration.api import openapi, ratelimit, webhooks  # noqa: F401  (webhook
 from arbitration.api import representations as rep
 from arbitration.api import services as api
 from arbitration.api.errors import ApiError, from_domain
+from arbitration.api.validation import storable
 from arbitration.cases import services as cases
 from arbitration.db import db, rollback
 from arbitration.errors import DomainError
 from arbitration.extensions import csrf
 from arbitration.orders import services as orders
 from arbitration.rulings import services as rulings
-from arbitration.web import send_stored
+from arbitration.web import render_errors_under, send_stored
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)   # token authentication: no cookies, nothing for a cross-site form to ride on
@@ -54,6 +55,9 @@ def http_error(err: HTTPException):
     return _json_error(ApiError(HTTP_CODES.get(err.code, "bad_request")))
 
 
+render_errors_under("/api/", http_error)   # API URLs that match no route answer in the API's format too
+
+
 @bp.errorhandler(sa_exc.OperationalError)
 @bp.errorhandler(sa_exc.InterfaceError)
 def _database_unreachable(err):
@@ -74,8 +78,6 @@ def _unexpected(err: Exception):
 @bp.before_request
 def _plain_path_values():
     """A path value that no column can hold (NUL, a lone surrogate) names nothing: 404, not a database error."""
-    from arbitration.api.validation import storable
-
     for value in (request.view_args or {}).values():
         if isinstance(value, str) and not storable(value):
             raise ApiError("not_found")

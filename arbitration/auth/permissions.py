@@ -1,6 +1,11 @@
 """Named permission predicates (CONVENTIONS #6): views and templates ask these, nothing else."""
 from __future__ import annotations
 
+import functools
+
+from flask import abort
+from flask_login import current_user, login_required
+
 from arbitration.auth.models import Role
 
 STAFF_ROLES = frozenset({Role.support, Role.arbitrator, Role.supervisor, Role.admin})
@@ -17,6 +22,10 @@ _role = role_of
 
 
 def can_manage_users(user) -> bool:
+    return _role(user) == Role.admin
+
+
+def can_manage_merchants(user) -> bool:
     return _role(user) == Role.admin
 
 
@@ -38,11 +47,6 @@ def is_platform_staff(user) -> bool:
 
 def require(predicate):
     """View decorator: log in first, then 403 unless `predicate(current_user)` holds."""
-    import functools
-
-    from flask import abort
-    from flask_login import current_user, login_required
-
     def decorate(view):
         @functools.wraps(view)
         @login_required

@@ -7,12 +7,19 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from arbitration.auth import services
+from arbitration.auth import permissions, services
 from arbitration.auth.forms import LanguageForm, LoginForm
+from arbitration.auth.labels import ROLE_LABELS
 from arbitration.errors import DomainError
 from arbitration.db import commit
 
 bp = Blueprint("auth", __name__)
+
+
+@bp.app_context_processor
+def _helpers():
+    """Every page may ask the account predicates and name roles."""
+    return {"perm": permissions, "role_labels": ROLE_LABELS}
 
 
 def _safe_next(target: str | None) -> str:

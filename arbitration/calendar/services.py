@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import chinese_calendar
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
@@ -16,16 +17,12 @@ from arbitration.errors import Conflict, InvalidInput
 
 
 def package_years() -> range:
-    import chinese_calendar
-
     years = sorted({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})
     return range(years[0], years[-1] + 1)
 
 
 def seed_from_package(now: dt.datetime | None = None) -> int:
     """Copy the package's special days into the table; never overwrites admin entries. Idempotent."""
-    import chinese_calendar
-
     now = now or clock.now_utc()
     session = db.session
     existing = set(session.scalars(sa.select(CalendarDay.day)))

@@ -10,28 +10,36 @@ from flask_babel import gettext as _
 from arbitration import clock
 from arbitration.audit.services import record_event
 from arbitration.auth.models import Role, User
+from arbitration.cases import services
 from arbitration.cases.models import Case, RemedyTask
 from arbitration.cases.services import SUBJECT, apply_action, ensure_allowed
 from arbitration.cases.workflow import Action, CaseState
 from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput
+from arbitration.hooks import Provider
 from arbitration.orders.refunds import issue_refund, refunded_so_far
 from arbitration.orders.rules import refundable
-from arbitration.rulings.models import ruling_in_force
 
 # refunds are carried out before compensation, so a compensation above the price never eats the refund
 REFUNDS_FIRST = ("full_refund", "partial_refund")
+# ruled_remedies(case) -> [(remedy, amount_fen)] of the ruling in force: provided by the rulings feature
+ruled_remedies = Provider("cases.ruled_remedies")
 
 
 def remedies_of(case: Case) -> list[tuple[str, int]]:
     """What the decision asks for: the ruling in force; the merchant's accepted offer after a settlement; else
     (the merchant accepted) the buyer's claim."""
     if case.outcome in ("ruled", "default_ruling"):
-        ruling = ruling_in_force(case.id)
-        return [(r["remedy"], r["amount_fen"]) for r in ruling.remedies] if ruling else []
+        return ruled_remedies(case)
     if case.outcome == "settled" and case.offer_remedy:
         return [(case.offer_remedy, case.offer_amount_fen or 0)]
     return [(case.claim_remedy, case.claim_amount_fen or 0)]
+
+
+@services.moved.register
+def _decided(case: Case, old, new, started, now: dt.datetime) -> None:
+    if new == CaseState.enforcement:
+        create_tasks(case, now)
 
 
 def create_tasks(case: Case, now: dt.datetime | None = None) -> list[RemedyTask]:

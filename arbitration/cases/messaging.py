@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 
 from arbitration import clock
 from arbitration.audit.services import record_event
-from arbitration.auth.models import Role, User
+from arbitration.auth.models import User
 from arbitration.cases.models import Case, CaseMessage
+from arbitration.cases.permissions import reads_all_messages
 from arbitration.cases.services import SUBJECT, ensure_allowed
 from arbitration.cases.workflow import Action
 from arbitration.db import db
@@ -41,11 +42,7 @@ def send_message(case: Case, sender: User, *, body: str, audience: str, now: dt.
 
 
 def can_read(user: User, case: Case, message: CaseMessage) -> bool:
-    if message.audience == "all":
-        return True
-    if message.sender_id == user.id:
-        return True
-    return (user.role == Role.arbitrator and case.arbitrator_id == user.id) or user.role == Role.supervisor
+    return message.audience == "all" or message.sender_id == user.id or reads_all_messages(user, case)
 
 
 def visible_messages(user: User, case: Case) -> list[CaseMessage]:

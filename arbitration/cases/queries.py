@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from arbitration.auth.models import Role, User
+from arbitration import access
+from arbitration.auth.models import User
 from arbitration.cases import filters
 from arbitration.cases.filters import CaseFilter
+from arbitration.cases import permissions  # noqa: F401  (the ties of cases: who sees which)
 from arbitration.cases.models import Case
 from arbitration.db import db
 from arbitration.deadlines.models import Deadline
@@ -20,18 +22,11 @@ def case_list(user: User, f: CaseFilter = CaseFilter(), *, cursor: str | None = 
 
     Ordered by the stored sort key (Case.queue_due_at, id), so every page, the first or the thousandth, is a
     range of one of the ix_cases_*queue indexes after the cursor: never an OFFSET, never a sort of all rows."""
-    stmt = sa.select(Case)
-    scope = None   # whose cases: (column, value)
-    if user.role == Role.buyer:
-        scope = (Case.buyer_id, user.id)
-    elif user.role == Role.merchant_staff:
-        scope = (Case.merchant_id, user.merchant_id)
-    elif user.role == Role.arbitrator:
-        scope = (Case.arbitrator_id, user.id)
-    elif f.merchant_id:     # staff and regulators looking at one merchant: that merchant's index
+    stmt = sa.select(Case).where(access.visible(user, Case))
+    # whose cases, when one column says it (a buyer's: buyer_id = theirs): the key of that role's list index
+    scope = access.owner_key(user, Case)
+    if scope is None and f.merchant_id:     # staff and regulators looking at one merchant: that merchant's index
         scope = (Case.merchant_id, f.merchant_id)
-    if scope:
-        stmt = stmt.where(scope[0] == scope[1])
     stmt = filters.apply(stmt, f)
     after = decode(cursor)
     if after:

@@ -14,34 +14,27 @@ from arbitration.auth.models import Role, User
 from arbitration.calendar.services import load_calendar
 from arbitration.cases import workflow as wf
 from arbitration.cases.models import CATEGORIES, REMEDIES, ArbitratorConflict, Case, CaseNumberCounter, RemedyTask
-from arbitration.cases.workflow import Action, CaseFacts, CaseRole, CaseState
+from arbitration.cases.permissions import case_role
+from arbitration.cases.workflow import EVIDENCE_STAGES, Action, CaseFacts, CaseRole, CaseState
 from arbitration.db import db, insert_ignore
 from arbitration.deadlines import services as deadlines
+from arbitration.deadlines.models import Deadline
 from arbitration.errors import Conflict, InvalidInput, NotAllowed
-from arbitration.notifications.hooks import case_moved
-from arbitration.notifications.services import merchant_staff, notify
+from arbitration.evidence.models import Evidence
+from arbitration.evidence.services import Subject, evidence_for
+from arbitration.hooks import Hook
+from arbitration.orders import services as orders
 from arbitration.orders.escalations import open_escalation
 from arbitration.orders.models import Order
 from arbitration.orders.refunds import check_amount
-from arbitration.web_format import path_for
 
 SUBJECT = "case"
 
-
-def case_role(user: User | None, case: Case) -> CaseRole | None:
-    if user is None:
-        return CaseRole.system
-    if user.role == Role.buyer and user.id == case.buyer_id:
-        return CaseRole.buyer
-    if user.role == Role.merchant_staff and user.merchant_id == case.merchant_id:
-        return CaseRole.merchant
-    if user.role == Role.arbitrator and user.id == case.arbitrator_id:
-        return CaseRole.arbitrator
-    if user.role == Role.supervisor:
-        return CaseRole.supervisor
-    if user.role == Role.support:
-        return CaseRole.support
-    return None
+# moved(case, old_state, new_state, started_deadline, now): after a case entered a new state (old_state None:
+# the case was just opened). Enforcement makes the remedy tasks; notifications tell whoever must act.
+moved = Hook("cases.moved")
+# ruled_by(case) -> ids of the arbitrators who issued a ruling on it (never assigned it again)
+ruled_by = Hook("cases.ruled_by")
 
 
 def facts_of(case: Case, role: CaseRole | None) -> CaseFacts:
@@ -63,18 +56,43 @@ REFUSALS = {
 }
 
 
-def ensure_allowed(case: Case, action: Action, actor: User | None) -> CaseRole:
-    if case not in db.session.dirty:
-        # one actor at a time (PostgreSQL row locks), taken in the deadline sweep's order: the case's running
-        # deadlines first, then the case. (The sweep claims a deadline, then moves its case; the other order
-        # would deadlock a party acting just as its deadline passes.) The role is judged on the locked row: a
-        # reassignment that just committed is seen.
-        from arbitration.deadlines.models import Deadline
+def _locks_held() -> set[int]:
+    """The cases locked in the current transaction (or savepoint: a rolled-back savepoint releases its locks)."""
+    session = db.session
+    current = session.get_nested_transaction() or session.get_transaction()
+    held = session.info.get("case_locks")
+    if held is None or held[0] is not current:
+        held = session.info["case_locks"] = (current, set())
+    return held[1]
 
-        db.session.execute(sa.select(Deadline.id).where(
-            Deadline.subject_type == SUBJECT, Deadline.subject_id == str(case.id), Deadline.state == "pending")
-            .with_for_update())
-        db.session.refresh(case, with_for_update=True)
+
+def lock_case(case: Case) -> Case:
+    """One actor at a time on a case (PostgreSQL row locks; SQLite transactions are serial already), taken once
+    per transaction in the deadline sweep's order: the case's running deadlines first, then the case. (The sweep
+    claims a deadline, then moves its case; the other order would deadlock a party acting just as its deadline
+    passes.) The row is read afresh under the lock, so the actor's right is judged on what is committed: a
+    reassignment that just committed is seen. Lock before changing anything on the case."""
+    held = _locks_held()
+    if case.id in held:
+        return case
+    if case in db.session.dirty:
+        raise RuntimeError(f"case {case.number} was changed before it was locked: lock it first")
+    db.session.execute(sa.select(Deadline.id).where(
+        Deadline.subject_type == SUBJECT, Deadline.subject_id == str(case.id), Deadline.state == "pending")
+        .order_by(Deadline.id).with_for_update())
+    db.session.refresh(case, with_for_update=True)
+    held.add(case.id)
+    return case
+
+
+def get_case_for_update(number: str) -> Case | None:
+    """The case, locked for an action (see lock_case)."""
+    case = get_case(number)
+    return lock_case(case) if case is not None else None
+
+
+def ensure_allowed(case: Case, action: Action, actor: User | None) -> CaseRole:
+    lock_case(case)
     role = case_role(actor, case)
     if role is None:
         raise NotAllowed(_("You may not do this on this case."))
@@ -93,20 +111,18 @@ def apply_action(case: Case, action: Action, actor: User | None, *, data: dict |
     ensure_allowed(case, action, actor)
     old = case.state
     new = wf.next_state(action, old)
+    started = None
     if new != old:
         case.state = new
         deadlines.meet(SUBJECT, case.id, now=now)
         started = _start_deadline(case, new, now)
         if new in (CaseState.closed, CaseState.withdrawn):
             case.closed_at = now
-        case_moved(case, started, now)
     record_event(SUBJECT, case.id, actor, f"case.{action.value}",
                  {"number": case.number, "from": old.value, "to": new.value, **(data or {})}, now=now)
     db.session.flush()
-    if new == CaseState.enforcement and old != new:
-        from arbitration.cases.enforcement import create_tasks  # enforcement builds on these services
-
-        create_tasks(case, now)
+    if new != old:
+        moved(case, old, new, started, now)
     return case
 
 
@@ -143,6 +159,7 @@ def _next_number(now: dt.datetime) -> str:
     return f"ARB-{year}-{counter.last:06d}"
 
 
+@orders.open_case_on.register
 def open_case_on(order_id: int) -> Case | None:
     return db.session.scalar(sa.select(Case).where(Case.order_id == order_id,
                                                    Case.state.not_in((CaseState.closed, CaseState.withdrawn))))
@@ -183,11 +200,11 @@ def open_case(buyer: User, order: Order, *, category: str, remedy: str, amount_f
                  {"number": case.number, "order": order.number, "origin": case.origin, "category": category,
                   "remedy": remedy, "amount_fen": case.claim_amount_fen}, now=now)
     record_event("order", order.id, buyer, "order.case_opened", {"case": case.number}, now=now)
+    held = _locks_held()
+    held.add(case.id)            # new in this transaction: no one else can see it yet
     started = _start_deadline(case, CaseState.negotiation, now)
     db.session.flush()
-    notify(merchant_staff(case.merchant_id), "case_opened", {"case": case.number, "order": order.number},
-           path_for("cases.detail", number=case.number), now=now)
-    case_moved(case, started, now)
+    moved(case, None, CaseState.negotiation, started, now)
     return case
 
 
@@ -350,13 +367,9 @@ def reassign(case: Case, supervisor: User, *, arbitrator_id: int, reason: str,
 
 def conflicted_arbitrators(case: Case) -> set[int]:
     """Never assigned to this case: arbitrators tied to its merchant, and whoever ruled on it before."""
-    from arbitration.rulings.models import Ruling  # rulings build on cases
-
-    tied = db.session.scalars(sa.select(ArbitratorConflict.arbitrator_id).where(
-        ArbitratorConflict.merchant_id == case.merchant_id))
-    ruled = db.session.scalars(sa.select(Ruling.issued_by_id).where(Ruling.case_id == case.id,
-                                                                    Ruling.issued_by_id.is_not(None)))
-    return set(tied) | set(ruled)
+    tied = set(db.session.scalars(sa.select(ArbitratorConflict.arbitrator_id).where(
+        ArbitratorConflict.merchant_id == case.merchant_id)))
+    return tied.union(*ruled_by(case))
 
 
 def assign_arbitrator(case: Case, now: dt.datetime | None = None, exclude: set[int] | None = None) -> User | None:
@@ -386,9 +399,29 @@ def get_case(number: str) -> Case | None:
     return db.session.scalar(sa.select(Case).where(Case.number == number))
 
 
-def running_deadline(case: Case):
-    from arbitration.deadlines.models import Deadline
-
+def running_deadline(case: Case) -> Deadline | None:
     return db.session.scalar(sa.select(Deadline).where(
         Deadline.subject_type == SUBJECT, Deadline.subject_id == str(case.id), Deadline.state == "pending")
         .order_by(Deadline.due_at).limit(1))
+
+
+def evidence_subject(case: Case) -> Subject:
+    """The case as something evidence is attached to: its window per party (late uploads are kept, marked)."""
+    def window(party, now):
+        if case.state in (CaseState.reconsideration_window, CaseState.enforcement, CaseState.closed,
+                          CaseState.withdrawn):
+            return False, True
+        closed = case.buyer_evidence_closed if party == "buyer" else case.merchant_evidence_closed
+        # negotiation and review accept files too; after a party's window closed they are marked late
+        return True, closed or case.state not in EVIDENCE_STAGES | {CaseState.negotiation,
+                                                                    CaseState.offer_pending}
+
+    return Subject("case", case.id, case.order, window, ("case", case.id))
+
+
+def case_files(case: Case, until: dt.datetime | None = None) -> list[Evidence]:
+    """The files before the arbitrator: those filed with the request the case came from, then the case's."""
+    files = evidence_for("case", case.id)
+    if case.escalation is not None and case.escalation.request_id:
+        files = evidence_for("order_request", case.escalation.request_id) + files
+    return [f for f in files if until is None or f.created_at <= until]

@@ -1,4 +1,5 @@
-"""What happens when a case's deadline passes: the published default outcomes (workflow.DEADLINES)."""
+"""What happens when a case's deadline passes: the published default outcomes (workflow.DEADLINES). The default
+ruling on a missed negotiation deadline is the rulings feature's (rulings/timers.py)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -17,51 +18,43 @@ from arbitration.deadlines.registry import consequence, kind_labels, on_change, 
 from arbitration.web_format import path_for
 
 
-def _case(deadline) -> Case:
-    return db.session.get(Case, int(deadline.subject_id))
+def deadline_case(deadline) -> Case:
+    """The deadline's case, locked (the sweep then changes it)."""
+    return services.lock_case(db.session.get(Case, int(deadline.subject_id)))
 
 
-def _applies(case: Case, deadline) -> bool:
+def applies(case: Case, deadline) -> bool:
     """A deadline belongs to the state that started it; a case that moved on is left alone."""
     return case.state.value == deadline.kind
 
 
-@consequence("case.default_ruling", lambda: _(wf.DEADLINE_BY_STATE[CaseState.negotiation].outcome))
-def default_ruling(deadline, now):
-    from arbitration.rulings.services import issue_default_ruling  # rulings build on cases
-
-    case = _case(deadline)
-    if _applies(case, deadline):
-        issue_default_ruling(case, deadline, now)
-
-
 @consequence("case.offer_lapsed", lambda: _(wf.DEADLINE_BY_STATE[CaseState.offer_pending].outcome))
 def offer_lapsed(deadline, now):
-    case = _case(deadline)
-    if _applies(case, deadline):
+    case = deadline_case(deadline)
+    if applies(case, deadline):
         services.apply_action(case, Action.offer_lapsed, None, now=now)
         services.assign_arbitrator(case, now)
 
 
 @consequence("case.evidence_closed", lambda: _(wf.DEADLINE_BY_STATE[CaseState.evidence].outcome))
 def evidence_closed(deadline, now):
-    case = _case(deadline)
-    if _applies(case, deadline):
+    case = deadline_case(deadline)
+    if applies(case, deadline):
         case.buyer_evidence_closed = case.merchant_evidence_closed = True
         services.apply_action(case, Action.evidence_closed, None, now=now)
 
 
 @consequence("case.ruling_final", lambda: _(wf.DEADLINE_BY_STATE[CaseState.reconsideration_window].outcome))
 def ruling_final(deadline, now):
-    case = _case(deadline)
-    if _applies(case, deadline):
+    case = deadline_case(deadline)
+    if applies(case, deadline):
         services.apply_action(case, Action.ruling_final, None, now=now)
 
 
 @consequence("case.escalate", lambda: _(wf.DEADLINE_BY_STATE[CaseState.review].outcome))
 def escalate(deadline, now):
-    case = _case(deadline)
-    if _applies(case, deadline):
+    case = deadline_case(deadline)
+    if applies(case, deadline):
         case.escalated = True
         record_event(services.SUBJECT, case.id, None, "case.escalated", {"state": case.state.value}, now=now)
 

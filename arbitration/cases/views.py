@@ -7,6 +7,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from arbitration import access
+from arbitration.access import Relation
 from arbitration.audit.services import events_of
 from arbitration.auth.models import Role, User
 from arbitration.auth.permissions import require
@@ -26,19 +28,22 @@ from arbitration.cases.timeline import lines
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action
 from arbitration.db import db
-from arbitration.evidence import services as evidence_services
-from arbitration.forms import choices
-from arbitration.evidence.permissions import can_read_evidence
 from arbitration.errors import DomainError
-from arbitration.orders import permissions as order_perm
+from arbitration.evidence import services as evidence_services
+from arbitration.evidence.permissions import can_add_evidence, can_read_evidence_of
+from arbitration.evidence.views import streamed_upload
+from arbitration.extensions import csrf
+from arbitration.forms import choices
+from arbitration.hooks import Hook
+from arbitration.merchants.models import Merchant
 from arbitration.orders import services as orders
 from arbitration.orders.escalations import open_escalation
-from arbitration.merchants.models import Merchant
-from arbitration.rulings import services as ruling_services
-from arbitration.rulings.permissions import can_read_ruling
 from arbitration.web import refuse
 
 bp = Blueprint("cases", __name__)
+# more of the case page from the features above cases: page_context(case, user) -> dict for the template
+# (the rulings feature adds the case's rulings and whether the user may read them)
+page_context = Hook("cases.page_context")
 
 
 @bp.app_context_processor
@@ -47,7 +52,8 @@ def _labels():
 
 
 def _load(number: str, action: Action | None = None) -> Case:
-    case = services.get_case(number)
+    """The case, if the user may see it (404 otherwise); for an action, locked and checked against the table."""
+    case = services.get_case(number) if action is None else services.get_case_for_update(number)
     if case is None or not perm.can_view_case(current_user, case):
         abort(404)
     if action is not None:
@@ -67,7 +73,7 @@ def _to_case(case: Case):
 @login_required
 def open_case(number: str):
     order = orders.get_order(number)
-    if order is None or not order_perm.can_view_order(current_user, order) or order.buyer_id != current_user.id:
+    if order is None or not access.may(current_user, order, {Relation.buyer}):
         abort(404)
     escalation = open_escalation(order)
     form = OpenCaseForm()
@@ -91,17 +97,14 @@ def detail(number: str):
     case = _load(number)
     deadline = services.running_deadline(case)
     rule = wf.DEADLINE_BY_STATE.get(case.state)
-    evidence = evidence_services.evidence_for("case", case.id)
-    if case.escalation is not None and case.escalation.request_id:   # what the parties filed before the case
-        evidence = evidence_services.evidence_for("order_request", case.escalation.request_id) + evidence
-    rulings = ruling_services.rulings_of(case)
-    arbitrators = ruling_services.arbitrator_ids(case)
+    evidence = services.case_files(case)   # what the parties filed before the case, then in it
     actions = services.allowed_actions(current_user, case)
+    extra = {}
+    for part in page_context(case, current_user):
+        extra.update(part)
     return render_template("cases/detail.html", case=case, timeline=lines(events_of("case", case.id)),
-                           deadline=deadline, rulings=rulings,
-                           can_read_rulings=can_read_ruling(current_user, case, arbitrators),
-                           rule=rule, actions=actions,
-                           evidence=evidence if can_read_evidence(current_user, None, case.order, arbitrators) else [],
+                           deadline=deadline, rule=rule, actions=actions,
+                           evidence=evidence if can_read_evidence_of(current_user, case.order) else [],
                            can_add_evidence=_can_add_evidence(case),
                            accepted_types=evidence_services.accepted_types_text(),
                            evidence_limits=evidence_services.limits(),
@@ -112,7 +115,17 @@ def detail(number: str):
                            tasks=tasks_of(case),
                            task_form=TaskForm(formdata=None), reconsideration_form=ReconsiderationForm(formdata=None),
                            offer_form=OfferForm(formdata=None), refuse_form=RefuseForm(formdata=None),
-                           plain=PlainForm(formdata=None))
+                           plain=PlainForm(formdata=None), **extra)
+
+
+@bp.route("/cases/<number>/evidence", methods=["POST"])
+@csrf.exempt  # the token is checked from the streamed body (evidence.views.streamed_upload)
+@login_required
+def upload_evidence(number: str):
+    case = services.get_case(number)
+    if case is None or not can_add_evidence(current_user, case.order):
+        abort(404)
+    return streamed_upload(services.evidence_subject(case), url_for("cases.detail", number=number))
 
 
 def _act(number: str, action: Action, form_cls, run, success: str):

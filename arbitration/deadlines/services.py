@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 
 from arbitration import clock
 from arbitration.audit.chain import canonical_json
@@ -14,6 +15,7 @@ from arbitration.calendar.rules import Due
 from arbitration.db import commit, db
 from arbitration.deadlines import registry
 from arbitration.deadlines.models import Deadline
+from arbitration.jobs.queue import every_minute
 
 log = logging.getLogger(__name__)
 # inlined, not bound: the sweep's partial indexes (state = 'pending') must match a prepared statement's plan too
@@ -194,3 +196,12 @@ def send_reminders(now: dt.datetime | None = None, batch_size: int = 200) -> int
                     handler(deadline, now)
                 sent += 1
         commit()
+
+
+@every_minute("sweep_deadlines")
+def sweep_deadlines():
+    """Every minute, on the queue's consumers: apply due deadline consequences and send due reminders."""
+    result = sweep(batch_size=current_app.config["SWEEP_BATCH_SIZE"])
+    if result.applied or result.failed or result.reminded:
+        log.info("sweep: %s applied, %s failed, %s reminded", result.applied, result.failed, result.reminded)
+    return result.applied

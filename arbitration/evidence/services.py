@@ -19,18 +19,12 @@ from arbitration.evidence.permissions import party_of
 from arbitration.evidence.sniff import ACCEPTED, ContentInspector, Refused, safe_display_name
 from arbitration.orders.escalations import open_escalation
 from arbitration.orders.models import OrderRequest
-from arbitration.storage import Store, TooLarge, new_key, open_store
+from arbitration.storage import ObjectMissing, TooLarge, new_key
+from arbitration.storage import app_store as store
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
 KEEP_FOR = dt.timedelta(days=3 * 366)   # kept 3 years after the matter closes; extended when a case closes
-
-
-def store() -> Store:
-    app = current_app._get_current_object()
-    if "evidence_store" not in app.extensions:
-        app.extensions["evidence_store"] = open_store(app.config["STORAGE_URL"])
-    return app.extensions["evidence_store"]
 
 
 @dataclass(frozen=True)
@@ -77,21 +71,6 @@ def request_subject(req: OrderRequest) -> Subject:
         return open_escalation(req.order, now) is not None, True
 
     return Subject("order_request", req.id, req.order, window, ("order", req.order_id))
-
-
-def case_subject(case) -> Subject:
-    from arbitration.cases.workflow import EVIDENCE_STAGES, CaseState
-
-    def window(party, now):
-        if case.state in (CaseState.reconsideration_window, CaseState.enforcement, CaseState.closed,
-                          CaseState.withdrawn):
-            return False, True
-        closed = case.buyer_evidence_closed if party == "buyer" else case.merchant_evidence_closed
-        # negotiation and review accept files too; after a party's window closed they are marked late
-        return True, closed or case.state not in EVIDENCE_STAGES | {CaseState.negotiation,
-                                                                    CaseState.offer_pending}
-
-    return Subject("case", case.id, case.order, window, ("case", case.id))
 
 
 def accepts_from(actor, subject: Subject, now: dt.datetime | None = None) -> bool:
@@ -190,8 +169,6 @@ class Finding:
 
 def verify(subject: tuple[str, str] | None = None) -> Iterator[tuple[Evidence, Finding | None]]:
     """Re-hash every stored object (or one subject's) against its row."""
-    from arbitration.storage import ObjectMissing
-
     stmt = sa.select(Evidence).order_by(Evidence.id).execution_options(yield_per=200)
     if subject:
         stmt = stmt.where(Evidence.subject_type == subject[0], Evidence.subject_id == subject[1])

@@ -1,22 +1,22 @@
-"""Evidence pages: a streamed upload on an order request, downloads checked every time, image previews."""
+"""Evidence pages: a streamed upload on an order request (and the upload mechanism the case page uses too),
+downloads checked every time, image previews; the evidence part of the order page."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from arbitration.auth.models import Role
 from arbitration.db import db, rollback
 from arbitration.errors import DomainError, InvalidInput
 from arbitration.evidence import services
 from arbitration.evidence.models import Evidence
-from arbitration.evidence.permissions import can_add_evidence, can_read_evidence
+from arbitration.evidence.permissions import can_add_evidence, can_read_evidence, can_read_evidence_of
 from arbitration.evidence.streaming import FilePart, parts
 from arbitration.extensions import csrf
-from arbitration.orders.models import Order, OrderRequest
+from arbitration.orders import views as order_pages
+from arbitration.orders.models import OrderRequest
 from arbitration.storage import content_disposition, safe_content_type
 
 bp = Blueprint("evidence", __name__)
@@ -35,22 +35,19 @@ def _request_of(number: str, request_id: int) -> OrderRequest:
 @login_required
 def upload(number: str, request_id: int):
     req = _request_of(number, request_id)
-    return _streamed_upload(services.request_subject(req), url_for("orders.detail", number=number))
+    return streamed_upload(services.request_subject(req), url_for("orders.detail", number=number))
 
 
-@bp.route("/cases/<number>/evidence", methods=["POST"])
-@csrf.exempt  # as above
-@login_required
-def upload_to_case(number: str):
-    from arbitration.cases.services import get_case
-
-    case = get_case(number)
-    if case is None or not can_add_evidence(current_user, case.order):
-        abort(404)
-    return _streamed_upload(services.case_subject(case), url_for("cases.detail", number=number))
+@order_pages.page_context.register
+def _on_the_order_page(order, requests, user) -> dict:
+    """Each request's files and, while it takes them, its upload form."""
+    return {"evidence": {r.id: services.evidence_of(r) for r in requests},
+            "upload_open": {r.id: services.accepts_from(user, services.request_subject(r)) for r in requests},
+            "can_read_evidence": can_read_evidence_of(user, order),
+            "accepted_types": services.accepted_types_text(), "evidence_limits": services.limits()}
 
 
-def _streamed_upload(subject, back: str):
+def streamed_upload(subject, back: str):
     """Take the multipart body as a stream: fields first (CSRF, kind, description), then each file straight
     to the store. Any refusal rolls back the rows of this submission and says why on the page it came from."""
     lim = services.limits()
@@ -95,25 +92,9 @@ def _check_fields(fields: dict[str, str]) -> None:
     services.check_kind(fields.get("kind", ""))
 
 
-def _case_arbitrators(order: Order) -> set[int]:
-    """The arbitrators of the cases on this order (assigned now, or who ruled): they read its evidence."""
-    from arbitration.cases.models import Case
-    from arbitration.rulings.services import arbitrator_ids
-
-    if getattr(current_user, "role", None) != Role.arbitrator:
-        return set()
-    found: set[int] = set()
-    for case in db.session.scalars(sa.select(Case).where(Case.order_id == order.id)):
-        found |= arbitrator_ids(case)
-    return found
-
-
 def _readable(evidence_id: int) -> Evidence:
     ev = db.session.get(Evidence, evidence_id)
-    if ev is None:
-        abort(404)
-    order = db.session.get(Order, ev.order_id)
-    if not can_read_evidence(current_user, ev, order, _case_arbitrators(order)):
+    if ev is None or not can_read_evidence(current_user, ev):
         abort(404)
     return ev
 

@@ -12,11 +12,12 @@ import logging
 import os
 import threading
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
 from arbitration import config
+from arbitration.db import after_commit, commit, rollback
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,6 @@ def start_embedded_consumer() -> bool:
 
 
 def _run_in_app(fn, *args, **kwargs):
-    from arbitration.db import commit, rollback
-
     def unit():
         try:
             result = fn(*args, **kwargs)
@@ -79,12 +78,9 @@ def _run_in_app(fn, *args, **kwargs):
 
     if has_app_context():
         return unit()
-    app = _app
-    if app is None:
-        from arbitration import create_app
-
-        app = create_app()
-    with app.app_context():
+    if _app is None:   # a consumer started without building the app (arbitration.jobs.worker builds it)
+        raise RuntimeError("no app: start consumers with `huey_consumer arbitration.jobs.worker.huey`")
+    with _app.app_context():
         return unit()
 
 
@@ -98,8 +94,6 @@ def job(retries: int = 3, retry_delay: int = 30, **kwargs):
         task = huey.task(retries=retries, retry_delay=retry_delay, name=fn.__name__, **kwargs)(in_app)
 
         def enqueue_after_commit(*a, **kw):
-            from arbitration.db import after_commit
-
             after_commit(lambda: task(*a, **kw))
 
         task.enqueue_after_commit = enqueue_after_commit
@@ -116,14 +110,3 @@ def every_minute(name: str):
             return _run_in_app(fn)
         return periodic
     return decorate
-
-
-@every_minute("sweep_deadlines")
-def sweep_deadlines():
-    """Every minute: apply due deadline consequences and send due reminders."""
-    from arbitration.deadlines.services import sweep
-
-    result = sweep(batch_size=current_app.config["SWEEP_BATCH_SIZE"])
-    if result.applied or result.failed or result.reminded:
-        log.info("sweep: %s applied, %s failed, %s reminded", result.applied, result.failed, result.reminded)
-    return result.applied

@@ -1,4 +1,4 @@
-"""The merchants table (the Orders feature adds policies and fee schedules)."""
+"""Merchants: the table with each merchant's timing policy, and its versioned fee schedules."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arbitration.db import Base
-from arbitration.orders.rules import DEFAULT_POLICY, Policy
+from arbitration.merchants.policy import DEFAULT_POLICY, Policy
 
 
 class MerchantKind(str, enum.Enum):
@@ -45,3 +45,25 @@ class Merchant(Base):
 
     def policy(self) -> Policy:
         return Policy(**{f: getattr(self, f) for f in self.POLICY_FIELDS})
+
+
+class FeeSchedule(Base):
+    """What cancelling costs, per order state, as a version; the newest version is in force."""
+
+    __tablename__ = "fee_schedules"
+    __table_args__ = (sa.UniqueConstraint("merchant_id", "version"),
+                      sa.CheckConstraint("paid_rate_bp BETWEEN 0 AND 10000 AND delivered_rate_bp BETWEEN 0 AND 10000",
+                                         name="rates"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(sa.ForeignKey("merchants.id"))
+    version: Mapped[int]
+    paid_rate_bp: Mapped[int] = mapped_column(default=0)        # basis points of the amount, paid orders
+    delivered_rate_bp: Mapped[int] = mapped_column(default=0)   # delivered orders
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[dt.datetime]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    def snapshot(self) -> dict:
+        return {"version": self.version, "paid_rate_bp": self.paid_rate_bp,
+                "delivered_rate_bp": self.delivered_rate_bp, "note": self.note}

@@ -10,8 +10,7 @@ from arbitration import clock
 from arbitration.audit.services import record_event
 from arbitration.db import db
 from arbitration.errors import InvalidInput
-from arbitration.merchants.models import Merchant
-from arbitration.orders.models import FeeSchedule
+from arbitration.merchants.models import FeeSchedule, Merchant
 
 
 def update_policy(actor, merchant: Merchant, values: dict[str, int], now: dt.datetime | None = None) -> Merchant:
@@ -54,3 +53,9 @@ def add_fee_schedule(actor, merchant: Merchant, *, paid_rate_bp: int, delivered_
 def fee_schedules(merchant: Merchant) -> list[FeeSchedule]:
     return list(db.session.scalars(sa.select(FeeSchedule).where(FeeSchedule.merchant_id == merchant.id)
                                    .order_by(FeeSchedule.version.desc())))
+
+
+def current_fee_schedule(merchant_id: int) -> FeeSchedule | None:
+    """The version in force: the newest."""
+    return db.session.scalar(sa.select(FeeSchedule).where(FeeSchedule.merchant_id == merchant_id)
+                             .order_by(FeeSchedule.version.desc()).limit(1))

@@ -13,6 +13,8 @@ from flask_babel import gettext as _
 
 from arbitration import clock
 from arbitration.auth.models import Role, User
+from arbitration.cases.messages import STATE_LABELS
+from arbitration.cases.workflow import CaseState
 from arbitration.db import db
 from arbitration.jobs.queue import job
 from arbitration.notifications.models import Notification
@@ -33,9 +35,6 @@ def text_of(n: Notification) -> str:
     if n.kind == "ruling_ready":
         return _("Case %(case)s: decision %(ruling)s is issued; its PDF can be downloaded from the case page.", **p)
     if n.kind == "outcome":
-        from arbitration.cases.messages import STATE_LABELS
-        from arbitration.cases.workflow import CaseState
-
         return _("Case %(case)s: %(state)s.", case=p["case"], state=STATE_LABELS[CaseState(p["state"])])
     return n.kind
 

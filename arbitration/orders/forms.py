@@ -1,8 +1,8 @@
-"""Order forms: cancellation, receipt, after-sales, merchant answers, locks, policies, fees."""
+"""Order forms: cancellation, receipt, after-sales, merchant answers, locks, refund outcomes."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, DecimalField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from arbitration.forms import choices
 from arbitration.orders.messages import (AFTER_SALES_PROBLEMS_CHOICES, CANCEL_REASON_LABELS, FAULT_LABELS,
@@ -47,8 +47,6 @@ class ReviewForm(FlaskForm):
 
 
 def positive_money(form, field):
-    from wtforms.validators import ValidationError
-
     if field.data is None or not field.data.is_finite() or field.data <= 0 or field.fen() is None:
         raise ValidationError(_l("Enter the amount in yuan, with at most two decimals, e.g. 12.50."))
 
@@ -88,36 +86,3 @@ class UnlockForm(FlaskForm):
 
 class RefundOutcomeForm(FlaskForm):
     reason = TextAreaField(_l("Why it failed"), validators=[Length(max=200)])
-
-
-class PolicyForm(FlaskForm):
-    payment_window_minutes = IntegerField(_l("Payment window (minutes)"), validators=[InputRequired(),
-                                                                                      NumberRange(1, 24 * 60)])
-    review_target_minutes = IntegerField(_l("Cancellation review target (minutes)"),
-                                         validators=[InputRequired(), NumberRange(1, 7 * 24 * 60)])
-    review_limit_minutes = IntegerField(_l("Cancellation review limit (minutes)"),
-                                        validators=[InputRequired(), NumberRange(1, 7 * 24 * 60)])
-    after_sales_response_hours = IntegerField(_l("After-sales response window (hours)"),
-                                              validators=[InputRequired(), NumberRange(1, 30 * 24)])
-    reissue_verify_hours = IntegerField(_l("Reissue check window (hours)"), validators=[InputRequired(),
-                                                                                        NumberRange(1, 30 * 24)])
-    auto_confirm_hours = IntegerField(_l("Automatic confirmation after delivery (hours)"),
-                                      validators=[InputRequired(), NumberRange(1, 30 * 24)])
-    delivery_promise_hours = IntegerField(_l("Promised delivery after payment (hours)"),
-                                          validators=[InputRequired(), NumberRange(1, 30 * 24)])
-
-
-def _finite_percent(form, field):
-    from wtforms.validators import ValidationError
-
-    if field.data is None or not field.data.is_finite() or not 0 <= field.data <= 100:
-        raise ValidationError(_l("Enter a percentage between 0 and 100."))
-    if field.data * 100 != (field.data * 100).to_integral_value():
-        raise ValidationError(_l("At most two decimals: the smallest step is 0.01 percent."))
-
-
-class FeeScheduleForm(FlaskForm):
-    paid_rate = DecimalField(_l("Fee for cancelling a paid order (%)"), validators=[InputRequired(), _finite_percent])
-    delivered_rate = DecimalField(_l("Fee for cancelling a delivered order (%)"),
-                                  validators=[InputRequired(), _finite_percent])
-    note = TextAreaField(_l("Text shown to buyers before they pay"), validators=[Length(max=500)])

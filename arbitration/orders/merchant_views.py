@@ -23,13 +23,13 @@ bp = Blueprint("merchant", __name__, url_prefix="/merchant")
 @require(perm.can_work_merchant_queue)
 def queue():
     kind = "after_sales" if request.args.get("kind") == "after_sales" else "cancellation"
-    page = queries.merchant_queue(current_user.merchant_id, kind, cursor=request.args.get("after"))
+    page = queries.merchant_queue(current_user, kind, cursor=request.args.get("after"))
     return render_template("orders/merchant_queue.html", page=page, kind=kind)
 
 
 def _load(request_id: int) -> OrderRequest:
     req = db.session.get(OrderRequest, request_id)
-    if req is None or req.merchant_id != current_user.merchant_id:
+    if req is None or not perm.can_answer_request(current_user, req):
         abort(404)
     return req
 

@@ -1,4 +1,4 @@
-"""Order tables: fee schedules, orders, requests (cancellation and after-sales), refunds, escalations."""
+"""Order tables: orders, requests (cancellation and after-sales), refunds, escalations."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,28 +15,6 @@ from arbitration.orders.rules import Channel, OrderState, ProductType
 
 def _enum(cls, name):
     return sa.Enum(cls, name=name, native_enum=False, create_constraint=True, length=20)
-
-
-class FeeSchedule(Base):
-    """What cancelling costs, per order state, as a version; the newest version is in force."""
-
-    __tablename__ = "fee_schedules"
-    __table_args__ = (sa.UniqueConstraint("merchant_id", "version"),
-                      sa.CheckConstraint("paid_rate_bp BETWEEN 0 AND 10000 AND delivered_rate_bp BETWEEN 0 AND 10000",
-                                         name="rates"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    merchant_id: Mapped[int] = mapped_column(sa.ForeignKey("merchants.id"))
-    version: Mapped[int]
-    paid_rate_bp: Mapped[int] = mapped_column(default=0)        # basis points of the amount, paid orders
-    delivered_rate_bp: Mapped[int] = mapped_column(default=0)   # delivered orders
-    note: Mapped[str] = mapped_column(sa.String(500), default="")
-    created_at: Mapped[dt.datetime]
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-
-    def snapshot(self) -> dict:
-        return {"version": self.version, "paid_rate_bp": self.paid_rate_bp,
-                "delivered_rate_bp": self.delivered_rate_bp, "note": self.note}
 
 
 class Order(Base):

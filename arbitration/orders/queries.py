@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from arbitration import access
+from arbitration.access import Relation
 from arbitration.db import db
 from arbitration.deadlines.models import Deadline
 from arbitration.orders.models import Escalation, Order, OrderRequest
@@ -16,8 +18,9 @@ def like_pattern(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def buyer_orders(buyer_id: int, *, state: str = "", q: str = "", cursor: str | None = None) -> Page:
-    stmt = sa.select(Order).where(Order.buyer_id == buyer_id)
+def buyer_orders(user, *, state: str = "", q: str = "", cursor: str | None = None) -> Page:
+    """The buyer's own orders, newest first."""
+    stmt = sa.select(Order).where(access.visible(user, Order, {Relation.buyer}))
     if state in OrderState.__members__:
         stmt = stmt.where(Order.state == OrderState(state))
     if q:
@@ -27,16 +30,17 @@ def buyer_orders(buyer_id: int, *, state: str = "", q: str = "", cursor: str | N
     return newest_first(db.session, stmt, Order.created_at, Order.id, cursor, PAGE_SIZE)
 
 
-def merchant_queue(merchant_id: int, kind: str, cursor: str | None = None) -> Page:
-    """Open requests against the merchant, the nearest deadline first."""
+def merchant_queue(user, kind: str, cursor: str | None = None) -> Page:
+    """Open requests against the user's merchant, the nearest deadline first."""
     kinds = ("cancellation",) if kind == "cancellation" else ("after_sales",)
-    stmt = sa.select(OrderRequest).where(OrderRequest.merchant_id == merchant_id, OrderRequest.kind.in_(kinds),
-                                         OrderRequest.state == "pending")
+    stmt = sa.select(OrderRequest).where(access.visible(user, OrderRequest, {Relation.merchant_staff}),
+                                         OrderRequest.kind.in_(kinds), OrderRequest.state == "pending")
     return soonest_first(db.session, stmt, OrderRequest.due_at, OrderRequest.id, cursor, PAGE_SIZE)
 
 
-def locked_orders(cursor: str | None = None) -> Page:
-    stmt = sa.select(Order).where(Order.locked == sa.true())      # the partial index ix_orders_locked
+def locked_orders(user, cursor: str | None = None) -> Page:
+    stmt = sa.select(Order).where(access.visible(user, Order),
+                                  Order.locked == sa.true())      # the partial index ix_orders_locked
     return newest_first(db.session, stmt, Order.locked_at, Order.id, cursor, PAGE_SIZE)
 
 

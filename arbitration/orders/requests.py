@@ -18,7 +18,8 @@ from arbitration.orders.models import Order, OrderRequest
 from arbitration.orders.refunds import check_amount, issue_refund, refunded_so_far
 from arbitration.web_format import format_local
 from arbitration.orders.rules import Action, OrderState
-from arbitration.orders.services import (SUBJECT, _hours, apply_action, current_fee_schedule, ensure_allowed,
+from arbitration.merchants.services import current_fee_schedule
+from arbitration.orders.services import (SUBJECT, _hours, apply_action, cancel_unpaid, ensure_allowed,
                                          open_request, schedule_auto_confirm)
 
 MERCHANT_FAULT_REASONS = ("not_as_described", "late_delivery")   # never a fee for these
@@ -90,8 +91,6 @@ def request_cancellation(order: Order, buyer: User, *, reason: str = "", reason_
     """Unpaid: cancelled at once (returns None). Paid: to the merchant's review. Delivered: only on a ground."""
     now = now or clock.now_utc()
     if order.state == OrderState.pending_payment:
-        from arbitration.orders.services import cancel_unpaid
-
         cancel_unpaid(order, buyer, now)
         return None
     ensure_allowed(order, Action.request_cancellation, buyer)

@@ -16,30 +16,18 @@ from arbitration.calendar.rules import Due
 from arbitration.db import db
 from arbitration.deadlines import services as deadlines
 from arbitration.errors import Conflict, InvalidInput, NotAllowed
+from arbitration.hooks import Provider
 from arbitration.merchants.models import Merchant
+from arbitration.merchants.services import current_fee_schedule
 from arbitration.orders import rules
-from arbitration.orders.messages import refusal
-from arbitration.orders.models import FeeSchedule, Order, OrderRequest
-from arbitration.orders.rules import Action, Channel, OrderFacts, OrderRole, OrderState, ProductType
+from arbitration.orders.messages import UNLOCK_METHODS, refusal
+from arbitration.orders.models import Order, OrderRequest
+from arbitration.orders.permissions import order_role
+from arbitration.orders.rules import Action, Channel, OrderFacts, OrderState, ProductType
 
 SUBJECT = "order"
 TIMESTAMPS = {OrderState.paid: "paid_at", OrderState.delivered: "delivered_at", OrderState.completed: "completed_at",
               OrderState.closed: "ended_at", OrderState.cancelled: "ended_at", OrderState.refunded: "ended_at"}
-
-
-def order_role(user: User | None, order: Order) -> OrderRole | None:
-    """Who `user` is on this order (None: a stranger to it)."""
-    if user is None:
-        return OrderRole.system
-    if user.role == Role.buyer and order.buyer_id == user.id:
-        return OrderRole.buyer
-    if user.role == Role.merchant_staff and order.merchant_id == user.merchant_id:
-        return OrderRole.merchant
-    if user.role == Role.support:
-        return OrderRole.support
-    if user.role == Role.admin:
-        return OrderRole.admin
-    return None
 
 
 def open_request(order: Order) -> OrderRequest | None:
@@ -47,17 +35,15 @@ def open_request(order: Order) -> OrderRequest | None:
         OrderRequest.order_id == order.id, OrderRequest.state.in_(("pending", "reissued"))))
 
 
-def _has_open_case(order: Order) -> bool:
-    from arbitration.cases.services import open_case_on  # cases build on orders, not the other way round
-
-    return open_case_on(order.id) is not None
+# the case open on an order, if any: provided by the cases feature (cases build on orders)
+open_case_on = Provider("orders.open_case_on")
 
 
 def facts_of(order: Order) -> OrderFacts:
     req = open_request(order)
     return OrderFacts(state=order.state, locked=order.locked,
                       open_request=("after_sales" if req and req.kind != "cancellation" else req.kind) if req else None,
-                      open_case=_has_open_case(order),
+                      open_case=open_case_on(order.id) is not None,
                       reissue_awaiting_verification=bool(req and req.state == "reissued"))
 
 
@@ -99,11 +85,6 @@ def apply_action(order: Order, action: Action, actor: User | None, *, to_state: 
 
 def _hours(start: dt.datetime, hours: float) -> Due:
     return Due((start + dt.timedelta(hours=hours)).astimezone(dt.timezone.utc), False)
-
-
-def current_fee_schedule(merchant_id: int) -> FeeSchedule | None:
-    return db.session.scalar(sa.select(FeeSchedule).where(FeeSchedule.merchant_id == merchant_id)
-                             .order_by(FeeSchedule.version.desc()).limit(1))
 
 
 def _new_number(now: dt.datetime) -> str:
@@ -214,8 +195,6 @@ def lock_order(order: Order, actor: User | None, reason: str, now: dt.datetime |
 
 def unlock_order(order: Order, actor: User, *, method: str, note: str, now: dt.datetime | None = None) -> Order:
     """Support unlocks after verifying the buyer's identity; who, how and why go into the log."""
-    from arbitration.orders.messages import UNLOCK_METHODS
-
     ensure_allowed(order, Action.unlock, actor)
     if method not in UNLOCK_METHODS:
         raise InvalidInput(_("Choose how the buyer's identity was verified."), field="method")

@@ -5,12 +5,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from arbitration import access
 from arbitration.audit.services import events_of
 from arbitration.auth.permissions import require
 from arbitration.db import db
 from arbitration.errors import DomainError
-from arbitration.evidence import services as evidence_services
-from arbitration.evidence.permissions import can_read_evidence
+from arbitration.hooks import Hook
+from arbitration.orders import messages
 from arbitration.orders import permissions as perm
 from arbitration.orders import queries
 from arbitration.orders import requests as order_requests
@@ -23,12 +24,13 @@ from arbitration.orders.rules import Action, OrderState
 from arbitration.web import refuse
 
 bp = Blueprint("orders", __name__)
+# more of the order page from the features above orders: page_context(order, user) -> dict for the template
+# (the evidence feature adds each request's files and upload form)
+page_context = Hook("orders.page_context")
 
 
 @bp.app_context_processor
 def _labels():
-    from arbitration.orders import messages
-
     return {"L": messages, "order_perm": perm, "Action": Action}
 
 
@@ -43,11 +45,8 @@ def _load(number: str, action: Action | None = None):
 
 
 def _visible_case(order):
-    from arbitration.cases.permissions import can_view_case
-    from arbitration.cases.services import open_case_on
-
-    case = open_case_on(order.id)
-    return case if case is not None and can_view_case(current_user, case) else None
+    case = services.open_case_on(order.id)
+    return case if case is not None and access.may_view(current_user, case) else None
 
 
 def _detail(number: str):
@@ -59,7 +58,7 @@ def _detail(number: str):
 def my_orders():
     state = request.args.get("state", "")
     q = request.args.get("q", "").strip()[:100]
-    page = queries.buyer_orders(current_user.id, state=state, q=q, cursor=request.args.get("after"))
+    page = queries.buyer_orders(current_user, state=state, q=q, cursor=request.args.get("after"))
     return render_template("orders/list.html", page=page, state=state, q=q, states=list(OrderState),
                            running=queries.next_deadline_by_order(page.rows))
 
@@ -68,20 +67,18 @@ def my_orders():
 @login_required
 def detail(number: str):
     order = _load(number)
+    requests = queries.requests_of(order)
+    extra = {}
+    for part in page_context(order, requests, current_user):
+        extra.update(part)
     return render_template(
         "orders/detail.html", order=order, actions=services.allowed_actions(current_user, order),
-        requests=queries.requests_of(order), refunds=refunds_of(order), events=events_of("order", order.id),
+        requests=requests, refunds=refunds_of(order), events=events_of("order", order.id),
         deadlines=queries.running_deadlines(order), escalations=queries.escalations_of(order),
         open_request=services.open_request(order), show_codes=perm.can_see_card_codes(current_user, order),
-        evidence={r.id: evidence_services.evidence_of(r) for r in queries.requests_of(order)},
-        upload_open={r.id: evidence_services.accepts_from(current_user, evidence_services.request_subject(r))
-                     for r in queries.requests_of(order)},
-        refund_outcomes=outcomes_for, accepted_types=evidence_services.accepted_types_text(),
-        can_read_evidence=can_read_evidence(current_user, None, order),
-        open_case=_visible_case(order),
-        evidence_limits=evidence_services.limits(),
+        refund_outcomes=outcomes_for, open_case=_visible_case(order),
         unlock_form=UnlockForm(formdata=None), refund_form=RefundOutcomeForm(formdata=None),
-        verify_form=VerifyReissueForm(formdata=None))
+        verify_form=VerifyReissueForm(formdata=None), **extra)
 
 
 @bp.route("/orders/<number>/cancel", methods=["GET", "POST"])
@@ -217,5 +214,5 @@ def refund_outcome(number: str, refund_id: int, outcome: str):
 @bp.route("/support/locks")
 @require(perm.can_manage_locks)
 def locks():
-    page = queries.locked_orders(cursor=request.args.get("after"))
+    page = queries.locked_orders(current_user, cursor=request.args.get("after"))
     return render_template("orders/locks.html", page=page, unlock_form=UnlockForm(formdata=None))

@@ -7,19 +7,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 
 from arbitration.audit.services import events_of, verify_subject
 from arbitration.auth.models import User
 from arbitration.cases.models import Case
+from arbitration.cases.services import case_files
 from arbitration.cases.timeline import actor_label, lines
 from arbitration.db import db
 from arbitration.deadlines.services import all_for
-from arbitration.evidence import services as evidence
 from arbitration.merchants.models import Merchant
-from arbitration.pdf_render import html_to_pdf
-from arbitration.rulings.services import considered_evidence, rulings_of
+from arbitration.pdf_render import Attached, html_to_pdf
+from arbitration.rulings.pdf import platform_name
+from arbitration.rulings.services import rulings_of
+from arbitration.storage import app_store
 
 ATTACH_MAX_BYTES = 50 * 1024 * 1024    # evidence attached inside one dossier, in all
 
@@ -33,13 +35,13 @@ class Exporter:
 
 def context(case: Case, exporter: Exporter, exported_at: dt.datetime) -> dict:
     chain = verify_subject("case", case.id)
-    files = considered_evidence(case)
+    files = case_files(case)
     return {"case": case, "buyer": db.session.get(User, case.buyer_id),
             "merchant": db.session.get(Merchant, case.merchant_id),
             "arbitrator": db.session.get(User, case.arbitrator_id) if case.arbitrator_id else None,
             "timeline": lines(events_of("case", case.id)), "deadlines": all_for("case", case.id), "evidence": files,
             "rulings": rulings_of(case), "chain": chain, "exporter": exporter, "exported_at": exported_at,
-            "platform": current_app.config.get("PLATFORM_NAME", ""), "actor_label": actor_label}
+            "platform": platform_name(), "actor_label": actor_label}
 
 
 def html(case: Case, exporter: Exporter, exported_at: dt.datetime) -> str:
@@ -50,8 +52,6 @@ def html(case: Case, exporter: Exporter, exported_at: dt.datetime) -> str:
 
 
 def render(case: Case, exporter: Exporter, exported_at: dt.datetime, attach_evidence: bool = False) -> bytes:
-    from weasyprint import Attachment
-
     with force_locale("zh"):
         ctx = context(case, exporter, exported_at)
         attachments, skipped, total = [], [], 0
@@ -60,9 +60,8 @@ def render(case: Case, exporter: Exporter, exported_at: dt.datetime, attach_evid
                 if total + f.size > ATTACH_MAX_BYTES:
                     skipped.append(f)
                     continue
-                with evidence.store().open_read(f.storage_key) as fh:
-                    attachments.append(Attachment(string=fh.read(), name=f.display_name,
-                                                  description=f"SHA-256 {f.sha256}"))
+                with app_store().open_read(f.storage_key) as fh:
+                    attachments.append(Attached(fh.read(), f.display_name, f"SHA-256 {f.sha256}"))
                 total += f.size
         page = render_template("oversight/dossier.html", **ctx, attached=attach_evidence, skipped=skipped)
     return html_to_pdf(page, attachments)

@@ -21,24 +21,25 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from arbitration import clock
+from arbitration import access, clock
 from arbitration.audit.services import record_event
 from arbitration.auth.labels import ROLE_LABELS
 from arbitration.auth.models import User
 from arbitration.cases import filters
+from arbitration.cases import permissions as case_permissions  # noqa: F401  (who sees which case)
 from arbitration.cases.filters import CaseFilter
 from arbitration.cases.models import Case
+from arbitration.cases.services import case_files
 from arbitration.db import db
 from arbitration.errors import Conflict, Gone, InvalidInput
-from arbitration.evidence import services as evidence
 from arbitration import pdf_render
 from arbitration.jobs.queue import job
 from arbitration.merchants.models import Merchant
 from arbitration.oversight import dossier
 from arbitration.oversight.messages import EXPORT_STATE_LABELS
 from arbitration.oversight.models import Export
-from arbitration.rulings.services import considered_evidence
-from arbitration.storage import new_key
+from arbitration.rulings.services import current_ruling
+from arbitration.storage import app_store, new_key
 from arbitration.web_format import format_local
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,10 @@ def csv_cell(value):
     return value
 
 
-def matching_ids(f: CaseFilter) -> list[int]:
-    return list(db.session.scalars(filters.apply(sa.select(Case.id), f).order_by(Case.id)))
+def matching_ids(f: CaseFilter, user: User | None = None) -> list[int]:
+    """The cases the filter selects among those the user may open (all of them for an operator's command)."""
+    stmt = sa.select(Case.id) if user is None else sa.select(Case.id).where(access.visible(user, Case))
+    return list(db.session.scalars(filters.apply(stmt, f).order_by(Case.id)))
 
 
 def exporter_of(user: User | None) -> dossier.Exporter:
@@ -76,7 +79,7 @@ def exporter_of(user: User | None) -> dossier.Exporter:
 def request_export(user: User | None, f: CaseFilter, *, with_evidence: bool = False,
                    now: dt.datetime | None = None, enqueue: bool = True) -> Export:
     now = now or clock.now_utc()
-    total = len(matching_ids(f))
+    total = len(matching_ids(f, user))
     if total == 0:
         raise InvalidInput(_("No case matches this filter: there is nothing to export."))
     export = Export(requested_by_id=getattr(user, "id", None), requested_at=now,
@@ -131,8 +134,6 @@ class Rendered:
 
 
 def _manifest_row(case: Case) -> dict:
-    from arbitration.rulings.services import current_ruling
-
     ruling = current_ruling(case)
     merchant = db.session.get(Merchant, case.merchant_id)
     return {"case": case.number, "merchant": merchant.name, "category": case.category, "state": case.state.value,
@@ -262,11 +263,11 @@ def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_e
 def _evidence_entries(zf, sink, case_id: int, number: str, exported_at: dt.datetime):
     """Streams each evidence file of the case into the ZIP; yields bytes, and None once per file."""
     files = [(f.id, f.display_name, f.storage_key, f.created_at)
-             for f in considered_evidence(db.session.get(Case, case_id))]
+             for f in case_files(db.session.get(Case, case_id))]
     db.session.commit()              # (reads only) stream without holding a transaction
     for file_id, display_name, key, created_at in files:
         name = f"evidence/{number}/{file_id}-{display_name}"
-        with evidence.store().open_read(key) as src, \
+        with app_store().open_read(key) as src, \
                 zf.open(_info(name, created_at, compress=False), "w", force_zip64=True) as dest:
             while block := src.read(1024 * 1024):
                 dest.write(block)
@@ -292,9 +293,9 @@ def build(export_id: int, *, processes: int | None = None, progress: Callable[[i
     now = clock.now_utc()
     export.state, export.started_at = "running", now
     f = CaseFilter.from_json(export.filter)
-    ids = matching_ids(f)
-    export.total, export.done = len(ids), 0
     requested_by = db.session.get(User, export.requested_by_id) if export.requested_by_id else None
+    ids = matching_ids(f, requested_by)
+    export.total, export.done = len(ids), 0
     exporter, with_evidence = exporter_of(requested_by), export.with_evidence
     db.session.commit()
 
@@ -310,7 +311,7 @@ def build(export_id: int, *, processes: int | None = None, progress: Callable[[i
             raise Cancelled()
 
     try:
-        stored = evidence.store().put_stream(
+        stored = app_store().put_stream(
             new_key("exports", now),
             zip_stream(render_all(ids, exporter, now, processes), exported_at=now, with_evidence=with_evidence,
                        on_case=on_case),

@@ -22,6 +22,7 @@ from arbitration.errors import DomainError
 from arbitration.forms import PlainForm
 from arbitration.merchants.models import Merchant
 from arbitration.oversight import charts, exports, stats
+from arbitration.oversight import dossier as dossier_pdf
 from arbitration.oversight import permissions as export_perm
 from arbitration.oversight.messages import EXPORT_STATE_LABELS
 from arbitration.oversight.models import Export
@@ -47,13 +48,12 @@ def _pdf_response(data: bytes, filename: str):
 @require(export_perm.can_export)
 def dossier(number: str):
     """One case's dossier, rendered now (optionally with the evidence files attached inside)."""
-    from arbitration.oversight.dossier import render
-
     case = cases.get_case(number)
     if case is None or not case_perm.can_view_case(current_user, case):
         abort(404)
     now = clock.now_utc()
-    data = render(case, exports.exporter_of(current_user), now, attach_evidence=request.args.get("evidence") == "1")
+    data = dossier_pdf.render(case, exports.exporter_of(current_user), now,
+                              attach_evidence=request.args.get("evidence") == "1")
     record_event("case", case.id, current_user, "case.dossier_exported",
                  {"with_evidence": request.args.get("evidence") == "1"}, now=now)
     return _pdf_response(data, f"{case.number}-dossier.pdf")
@@ -78,7 +78,7 @@ def new_export():
     """GET: what would be exported (from the case list's filter); POST: ask for it."""
     args = (request.form if request.method == "POST" else request.args).to_dict()
     f, problem = _filter_or_none(args)
-    count = len(exports.matching_ids(f)) if f else 0
+    count = len(exports.matching_ids(f, current_user)) if f else 0
     if request.method == "POST" and f is not None:
         try:
             export = exports.request_export(current_user, f, with_evidence=args.get("with_evidence") == "1")

@@ -79,14 +79,6 @@ class RulingCitation(Base):
     provision: Mapped[Provision] = relationship()
 
 
-def ruling_in_force(case_id: int) -> Ruling | None:
-    """The latest round's ruling of a case (a reconsideration's supersedes the first)."""
-    from arbitration.db import db
-
-    return db.session.scalar(sa.select(Ruling).where(Ruling.case_id == case_id).order_by(Ruling.round.desc())
-                             .limit(1))
-
-
 PDF_FIELDS = {"pdf_state", "pdf_key", "pdf_sha256", "pdf_size", "pdf_ready_at", "pdf_error"}
 
 

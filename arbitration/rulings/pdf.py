@@ -2,21 +2,24 @@
 PDF/A-3b, with the Noto Serif CJK font embedded as a subset. Nothing is fetched while rendering."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 
+from arbitration.audit.services import events_of
 from arbitration.auth.models import User
 from arbitration.cases.models import Case
+from arbitration.cases.services import case_files
+from arbitration.cases.timeline import lines
 from arbitration.db import db
 from arbitration.merchants.models import Merchant
 from arbitration.pdf_render import html_to_pdf
 
 
-def ruling_context(ruling) -> dict:
-    from arbitration.audit.services import events_of
-    from arbitration.cases.timeline import lines
-    from arbitration.rulings.services import app_platform_name, considered_evidence
+def platform_name() -> str:
+    return current_app.config.get("PLATFORM_NAME", "")
 
+
+def ruling_context(ruling) -> dict:
     case = db.session.get(Case, ruling.case_id)
     events = [e for e in events_of("case", case.id) if e.created_at <= ruling.issued_at]
     return {"ruling": ruling, "case": case, "merchant": db.session.get(Merchant, case.merchant_id),
@@ -24,7 +27,7 @@ def ruling_context(ruling) -> dict:
             "arbitrator": db.session.get(User, ruling.issued_by_id) if ruling.issued_by_id else None,
             "supersedes": db.session.get(type(ruling), ruling.supersedes_id) if ruling.supersedes_id else None,
             "timeline": lines(e for e in events if e.action != "ruling.downloaded"),
-            "evidence": considered_evidence(case, until=ruling.issued_at), "platform": app_platform_name()}
+            "evidence": case_files(case, until=ruling.issued_at), "platform": platform_name()}
 
 
 def ruling_pdf(ruling) -> bytes:

@@ -9,37 +9,39 @@ import logging
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from arbitration import clock
 from arbitration.audit.services import record_event
 from arbitration.auth.models import User
+from arbitration.cases import enforcement
 from arbitration.cases import services as cases
 from arbitration.cases import workflow as wf
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action, CaseState
 from arbitration.db import commit, db, rollback
 from arbitration.errors import InvalidInput
-from arbitration.evidence import services as evidence
+from arbitration.hooks import Hook
 from arbitration.jobs.queue import job
 from arbitration.law import services as law
 from arbitration.law.models import Provision
 from arbitration.money import yuan
-from arbitration.notifications.services import merchant_staff, notify
 from arbitration.orders.refunds import refunded_so_far
 from arbitration.orders.rules import refundable
 from arbitration.rulings import rules, suggest
-from arbitration.rulings.models import DECISIONS, Ruling, RulingCitation, ruling_in_force
-from arbitration.storage import new_key
-from arbitration.web_format import format_local, path_for
+from arbitration.rulings.models import DECISIONS, Ruling, RulingCitation
+from arbitration.rulings.pdf import ruling_pdf
+from arbitration.storage import app_store, new_key
+from arbitration.web_format import format_local
 
 log = logging.getLogger(__name__)
 SUBJECT = cases.SUBJECT
 MAX_PDF_BYTES = 50 * 1024 * 1024
 DEFAULT_CITATIONS = 4          # a default ruling cites the top suggestions for the case's facts ...
 DEFAULT_PROCESS_CODE = "ECL-63"  # ... and the provision on the platform's dispute process
+# ready(ruling, case, now): a ruling's document is issued (notifications tell both parties)
+ready = Hook("rulings.ready")
 
 
 def rulings_of(case: Case) -> list[Ruling]:
@@ -48,7 +50,22 @@ def rulings_of(case: Case) -> list[Ruling]:
 
 def current_ruling(case: Case) -> Ruling | None:
     """The ruling in force: the latest round (a reconsideration supersedes the first)."""
-    return ruling_in_force(case.id)
+    return db.session.scalar(sa.select(Ruling).where(Ruling.case_id == case.id).order_by(Ruling.round.desc())
+                             .limit(1))
+
+
+@enforcement.ruled_remedies.register
+def remedies_in_force(case: Case) -> list[tuple[str, int]]:
+    """What the ruling in force orders, as enforcement's tasks."""
+    ruling = current_ruling(case)
+    return [(r["remedy"], r["amount_fen"]) for r in ruling.remedies] if ruling else []
+
+
+@cases.ruled_by.register
+def issued_by(case: Case) -> set[int]:
+    """The arbitrators who issued a ruling on the case (never assigned it again)."""
+    return set(db.session.scalars(sa.select(Ruling.issued_by_id).where(Ruling.case_id == case.id,
+                                                                       Ruling.issued_by_id.is_not(None))))
 
 
 def get_ruling(number: str) -> Ruling | None:
@@ -65,15 +82,7 @@ def money_of(case: Case) -> rules.Money:
 
 
 def has_evidence(case: Case) -> bool:
-    return bool(considered_evidence(case))
-
-
-def considered_evidence(case: Case, until: dt.datetime | None = None):
-    """The files before the arbitrator: the case's, and those filed with the request the case came from."""
-    files = evidence.evidence_for("case", case.id)
-    if case.escalation is not None and case.escalation.request_id:
-        files = evidence.evidence_for("order_request", case.escalation.request_id) + files
-    return [f for f in files if until is None or f.created_at <= until]
+    return bool(cases.case_files(case))
 
 
 def case_facts(case: Case, found_tags: Iterable[str] | None = None) -> suggest.CaseFacts:
@@ -159,6 +168,7 @@ def issue_ruling(case: Case, arbitrator: User, *, decision: str, facts_found: st
 def issue_default_ruling(case: Case, deadline, now: dt.datetime) -> Ruling:
     """The merchant let the negotiation deadline pass: the claim is upheld by default, issued by the system,
     saying which deadline was missed and when (DESIGN §3); either party may still ask for reconsideration."""
+    cases.lock_case(case)
     with force_locale("zh"):
         due = format_local(deadline.due_at, "yyyy-MM-dd HH:mm")
         stage = _(wf.DEADLINE_BY_STATE[CaseState.negotiation].who_label)
@@ -242,21 +252,17 @@ def render_ruling(ruling_id: int) -> None:
 
 
 def make_pdf(ruling: Ruling, now: dt.datetime | None = None) -> Ruling:
-    from arbitration.rulings.pdf import ruling_pdf
-
     now = now or clock.now_utc()
     data = ruling_pdf(ruling)
-    stored = evidence.store().put_stream(new_key("rulings", now), data, max_bytes=MAX_PDF_BYTES,
-                                         content_type="application/pdf")
+    stored = app_store().put_stream(new_key("rulings", now), data, max_bytes=MAX_PDF_BYTES,
+                                    content_type="application/pdf")
     ruling.pdf_key, ruling.pdf_sha256, ruling.pdf_size = stored.key, stored.sha256, stored.size
     ruling.pdf_state, ruling.pdf_ready_at, ruling.pdf_error = "ready", now, None
     case = db.session.get(Case, ruling.case_id)
     record_event(SUBJECT, case.id, None, "ruling.pdf_ready",
                  {"ruling": ruling.number, "sha256": stored.sha256, "size": stored.size}, now=now)
     db.session.flush()
-    buyer = db.session.get(User, case.buyer_id)
-    notify([buyer, *merchant_staff(case.merchant_id)], "ruling_ready", {"case": case.number, "ruling": ruling.number},
-           path_for("cases.detail", number=case.number), now=now)
+    ready(ruling, case, now)
     return ruling
 
 
@@ -275,14 +281,3 @@ def find_by_pdf(chunks: Iterable[bytes]) -> tuple[str, Ruling | None]:
 
 def record_download(actor, ruling: Ruling, now: dt.datetime | None = None) -> None:
     record_event(SUBJECT, ruling.case_id, actor, "ruling.downloaded", {"ruling": ruling.number}, now=now)
-
-
-def arbitrator_ids(case: Case) -> set[int]:
-    """The case's arbitrators: the one assigned now and those who issued a ruling on it."""
-    ids = set(db.session.scalars(sa.select(Ruling.issued_by_id).where(Ruling.case_id == case.id,
-                                                                      Ruling.issued_by_id.is_not(None))))
-    return ids | ({case.arbitrator_id} if case.arbitrator_id else set())
-
-
-def app_platform_name() -> str:
-    return current_app.config.get("PLATFORM_NAME", "")

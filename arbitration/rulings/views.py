@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from arbitration.cases import services as cases
+from arbitration.cases import views as case_pages
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action
 from arbitration.db import db
@@ -16,10 +17,15 @@ from arbitration.rulings import rules
 from arbitration.rulings import services
 from arbitration.rulings.forms import RulingForm, VerifyForm
 from arbitration.rulings.pdf import ruling_context
-from arbitration.rulings.permissions import can_read_ruling
+from arbitration.rulings.permissions import can_read_ruling, can_read_rulings_of, can_write_ruling
 from arbitration.web import refuse, send_stored
 
 bp = Blueprint("rulings", __name__)
+
+
+@case_pages.page_context.register
+def _on_the_case_page(case: Case, user) -> dict:
+    return {"rulings": services.rulings_of(case), "can_read_rulings": can_read_rulings_of(user, case)}
 
 
 @bp.app_context_processor
@@ -45,8 +51,8 @@ def _codes(form: RulingForm) -> list[str]:
 @bp.route("/cases/<number>/ruling", methods=["GET", "POST"])
 @login_required
 def new(number: str):
-    case = cases.get_case(number)
-    if case is None or case.arbitrator_id != getattr(current_user, "id", None):
+    case = cases.get_case(number) if request.method == "GET" else cases.get_case_for_update(number)
+    if case is None or not can_write_ruling(current_user, case):
         abort(404)
     cases.ensure_allowed(case, Action.issue_ruling, current_user)
     form = RulingForm(data={"found_tags": [t for t in case.fact_tags if t in ruling_messages.FINDING_LABELS]}
@@ -73,12 +79,9 @@ def new(number: str):
 
 def _readable(number: str):
     ruling = services.get_ruling(number)
-    if ruling is None:
+    if ruling is None or not can_read_ruling(current_user, ruling):
         abort(404)
-    case = db.session.get(Case, ruling.case_id)
-    if not can_read_ruling(current_user, case, services.arbitrator_ids(case)):
-        abort(404)
-    return ruling, case
+    return ruling, db.session.get(Case, ruling.case_id)
 
 
 @bp.route("/rulings/<number>")

@@ -24,7 +24,7 @@ TOKEN_ONLY = {"api.order", "api.case", "api.ruling_pdf", "api.create_order", "ap
 # endpoints whose allowed use ends on the login page (so "sent to login" is no refusal there)
 ENDS_AT_LOGIN = {"auth.logout"}
 # an allowed use answers 2xx or 3xx, except where the row's request is bad input by design
-ALLOWED_ALSO = {"evidence.upload": {400}, "evidence.upload_to_case": {400}}  # a form post that is not multipart
+ALLOWED_ALSO = {"evidence.upload": {400}, "cases.upload_evidence": {400}}  # a form post that is not multipart
 
 
 CASE_VIEWERS = frozenset({"buyer", "merchant_staff", "support", "supervisor", "regulator"})
@@ -107,8 +107,8 @@ MATRIX = {
     "cases.task_done": ("POST", lambda c: {"number": c["cases"]["enforcement"].number, "task_id": c["task"].id},
                         {"note": "已退款"}, frozenset({"merchant_staff", "support"})),
     "cases.no_more_evidence": ("POST", _case("evidence"), {}, frozenset({"buyer", "merchant_staff"})),
-    "evidence.upload_to_case": ("POST", _case("negotiation"), {"kind": "screenshot"},
-                                frozenset({"buyer", "merchant_staff"})),
+    "cases.upload_evidence": ("POST", _case("negotiation"), {"kind": "screenshot"},
+                              frozenset({"buyer", "merchant_staff"})),
     "cases.defaults": ("GET", None, None, SIGNED_IN),
     "notifications.inbox": ("GET", None, None, SIGNED_IN),
     "notifications.read_all": ("POST", None, {}, SIGNED_IN),

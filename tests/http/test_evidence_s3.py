@@ -35,11 +35,11 @@ def s3_evidence(app, moto, monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     bucket = "evidence-" + uuid.uuid4().hex[:8]
     boto3.client("s3", endpoint_url=moto.endpoint, region_name="us-east-1").create_bucket(Bucket=bucket)
-    saved = app.extensions.get("evidence_store")
-    app.extensions["evidence_store"] = open_store(
+    saved = app.extensions.get("store")
+    app.extensions["store"] = open_store(
         f"s3://{bucket}/arb?endpoint={moto.endpoint}&addressing=path&region=us-east-1")
     yield bucket
-    app.extensions["evidence_store"] = saved
+    app.extensions["store"] = saved
 
 
 def test_an_upload_lands_in_the_bucket_and_downloads_through_a_short_presigned_url(client, session, personas,

@@ -23,7 +23,7 @@ def _world(personas):
     case = cases.open_case(buyer, order, category="non_delivery", remedy="full_refund", amount_fen=None,
                            statement="商家拒绝取消，也没有发货。")
     send_message(case, buyer, body="只给仲裁员看的说明", audience="arbitrator")
-    file = evidence.add_file(buyer, evidence.case_subject(case), filename="付款截图.png", chunks=[png()],
+    file = evidence.add_file(buyer, cases.evidence_subject(case), filename="付款截图.png", chunks=[png()],
                              kind="payment_record")
     cases.refuse_claim(case, staff, reason="卡密已发出，买家已使用")
     cases.no_more_evidence(case, buyer)

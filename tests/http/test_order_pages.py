@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from arbitration.merchants.models import Merchant
 from arbitration.orders import requests as order_requests
-from arbitration.orders.models import FeeSchedule, OrderRequest
+from arbitration.merchants.models import FeeSchedule
+from arbitration.orders.models import OrderRequest
 from arbitration.orders.rules import OrderState
 from tests.conftest import T0, login
 from tests.factories import make_order

@@ -31,7 +31,7 @@ def test_script_payloads_are_escaped_on_every_page_and_plain_text_in_pdfs(app, s
                            amount_fen=None, statement="商家不发货 " + PAYLOAD)
     send_message(case, buyer, body="留言 " + PAYLOAD, audience="all")
     cases.refuse_claim(case, staff, reason="拒绝理由 " + PAYLOAD)
-    shot = evidence.add_file(buyer, evidence.case_subject(case), filename=PAYLOAD + ".png", chunks=[png()],
+    shot = evidence.add_file(buyer, cases.evidence_subject(case), filename=PAYLOAD + ".png", chunks=[png()],
                              kind="screenshot", description="说明 " + PAYLOAD)
     cases.request_supplementary(case, arbitrator, party="buyer", note="请补充 " + PAYLOAD)
     cases.no_more_evidence(case, buyer)

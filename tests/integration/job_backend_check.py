@@ -30,7 +30,7 @@ with app.app_context():
     deadline_id = row.id
     commit()
 
-queue.sweep_deadlines()           # enqueue (not immediate): nothing happens until a consumer runs it
+deadlines.sweep_deadlines()       # enqueue (not immediate): nothing happens until a consumer runs it
 assert queue.start_embedded_consumer()
 state = None
 for _ in range(100):

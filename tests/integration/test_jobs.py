@@ -9,7 +9,8 @@ from arbitration.audit.models import Event
 from arbitration.audit.services import record_event
 from arbitration.db import commit, rollback
 from arbitration.deadlines import services as deadlines
-from arbitration.jobs.queue import huey, job, sweep_deadlines
+from arbitration.deadlines.services import sweep_deadlines
+from arbitration.jobs.queue import huey, job
 from tests.conftest import T0
 
 ran: list[str] = []

@@ -102,9 +102,9 @@ def test_the_filter_selects_by_date_merchant_outcome_and_missed_deadline(session
 def test_the_dossier_holds_the_timeline_deadlines_evidence_rulings_and_the_chain_status(session, personas):
     case = open_case(personas)
     cases.refuse_claim(case, personas["merchant"], reason="卡密已发出，买家已使用")
-    shot = evidence.add_file(personas["buyer"], evidence.case_subject(case), filename="付款截图.png", chunks=[png()],
+    shot = evidence.add_file(personas["buyer"], cases.evidence_subject(case), filename="付款截图.png", chunks=[png()],
                              kind="payment_record")
-    record = evidence.add_file(personas["merchant"], evidence.case_subject(case), filename="发货记录.pdf",
+    record = evidence.add_file(personas["merchant"], cases.evidence_subject(case), filename="发货记录.pdf",
                                chunks=[pdf()], kind="order_record")
     cases.no_more_evidence(case, personas["buyer"])
     cases.no_more_evidence(case, personas["merchant"])
@@ -127,7 +127,7 @@ def test_the_dossier_holds_the_timeline_deadlines_evidence_rulings_and_the_chain
 
 def test_a_missed_deadline_shows_as_missed_and_the_files_can_be_attached_inside(session, personas):
     case = open_case(personas)
-    shot = evidence.add_file(personas["buyer"], evidence.case_subject(case), filename="聊天记录.png", chunks=[png()],
+    shot = evidence.add_file(personas["buyer"], cases.evidence_subject(case), filename="聊天记录.png", chunks=[png()],
                              kind="screenshot")
     sweep(now=T0 + 49 * H)
     session.refresh(case)
@@ -195,7 +195,7 @@ def test_an_export_writes_one_dossier_per_case_and_a_manifest_that_matches(sessi
 
 def test_an_export_can_carry_the_evidence_files(session, personas):
     case = open_case(personas)
-    shot = evidence.add_file(personas["buyer"], evidence.case_subject(case), filename="截图.png", chunks=[png()],
+    shot = evidence.add_file(personas["buyer"], cases.evidence_subject(case), filename="截图.png", chunks=[png()],
                              kind="screenshot")
     export = exports.request_export(personas["regulator"], filters.CaseFilter(), with_evidence=True, enqueue=False)
     export = build_here(export.id)

@@ -159,9 +159,9 @@ def test_the_pdf_lists_the_evidence_considered_with_hashes(session, personas, re
 
     case = open_(personas, refused)
     cases.refuse_claim(case, personas["merchant"], reason="卡密已发出，买家已使用")
-    buyer_file = evidence.add_file(personas["buyer"], evidence.case_subject(case), filename="付款截图.png",
+    buyer_file = evidence.add_file(personas["buyer"], cases.evidence_subject(case), filename="付款截图.png",
                                    chunks=[png()], kind="payment_record")
-    merchant_file = evidence.add_file(personas["merchant"], evidence.case_subject(case), filename="发货记录.pdf",
+    merchant_file = evidence.add_file(personas["merchant"], cases.evidence_subject(case), filename="发货记录.pdf",
                                       chunks=[pdf()], kind="order_record")
     cases.no_more_evidence(case, personas["buyer"])
     cases.no_more_evidence(case, personas["merchant"])
@@ -283,7 +283,7 @@ def test_an_old_ruling_keeps_the_text_it_cited_after_an_amendment(session, perso
 
 
 def test_a_store_outage_leaves_the_ruling_being_prepared_until_a_retry_succeeds(
-        session, personas, refused, monkeypatch):
+        app, session, personas, refused, monkeypatch):
     from arbitration.db import commit
     from arbitration.storage.base import StorageError
 
@@ -294,14 +294,14 @@ def test_a_store_outage_leaves_the_ruling_being_prepared_until_a_retry_succeeds(
     case = in_review(personas, refused)
     ruling = rule(case, personas["arbitrator"])
     working = evidence.store()
-    monkeypatch.setattr(evidence, "store", lambda: Down())
+    monkeypatch.setitem(app.extensions, "store", Down())
     commit()          # the ruling is committed; its rendering, queued after commit (at once in tests), fails
     session.refresh(ruling)
     assert (ruling.pdf_state, ruling.pdf_key, ruling.pdf_sha256) == ("failed", None, None)
     assert "unavailable" in ruling.pdf_error
     assert case.state == CaseState.reconsideration_window          # the ruling itself stands
     assert "ruling.pdf_ready" not in [e.action for e in events_of("case", case.id)]
-    monkeypatch.setattr(evidence, "store", lambda: working)
+    monkeypatch.setitem(app.extensions, "store", working)
     rulings.render_ruling.call_local(ruling.id)
     session.refresh(ruling)
     assert ruling.pdf_state == "ready" and ruling.pdf_error is None

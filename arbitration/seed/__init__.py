@@ -11,7 +11,13 @@ from arbitration.auth.services import create_user, hash_password
 from arbitration.calendar.services import seed_from_package
 from arbitration.db import db
 from arbitration.law.services import load_file as load_law_library
+from arbitration.deadlines.services import sweep
+from arbitration.evidence.samples import png
+from arbitration.evidence.services import add_file
 from arbitration.merchants.models import Merchant, MerchantKind
+from arbitration.orders.models import OrderRequest
+from arbitration.seed.cases import seed_cases
+from arbitration.seed.orders import seed_orders
 
 MERCHANTS = [("星辰游戏官方直营店", MerchantKind.official), ("飞鱼卡盟", MerchantKind.agent)]
 
@@ -73,9 +79,6 @@ def seed_demo(reset_passwords: bool = False) -> list[str]:
 
 
 def _seed_orders(session) -> list[str]:
-    from arbitration.deadlines.services import sweep
-    from arbitration.orders.demo import seed_orders
-
     buyers = session.scalars(sa.select(User).where(User.role == Role.buyer).order_by(User.id)).all()
     staff = {}
     for user in session.scalars(sa.select(User).where(User.role == Role.merchant_staff).order_by(User.id)):
@@ -86,8 +89,6 @@ def _seed_orders(session) -> list[str]:
     lines = seed_orders(buyers, staff, merchants)
     if lines:
         lines += _seed_evidence(session)
-        from arbitration.cases.demo import seed_cases
-
         lines += seed_cases(buyers[0], staff[merchants[-1].id], merchants[-1])
         session.flush()
         result = sweep()  # what would have happened by now (unpaid orders closing, ...)
@@ -97,10 +98,6 @@ def _seed_orders(session) -> list[str]:
 
 def _seed_evidence(session) -> list[str]:
     """A screenshot and a chat log on each open after-sales request, stored in the configured store."""
-    from arbitration.evidence.samples import png
-    from arbitration.evidence.services import add_file
-    from arbitration.orders.models import OrderRequest
-
     added = 0
     for req in session.scalars(sa.select(OrderRequest).where(OrderRequest.kind == "after_sales",
                                                              OrderRequest.state == "pending")):

@@ -14,6 +14,8 @@ from arbitration.merchants.models import Merchant
 from arbitration.orders import requests as order_requests
 from arbitration.orders import services as orders
 from arbitration.orders.rules import Channel, ProductType
+from arbitration.rulings import services as rulings
+from arbitration.rulings.rules import Remedy
 
 H = dt.timedelta(hours=1)
 STATEMENT = "付款后商家既不发货也不同意取消，客服称“虚拟商品一经售出概不退换”，请平台介入。"
@@ -55,9 +57,6 @@ def seed_cases(buyer: User, staff: User, merchant: Merchant) -> list[str]:
 
 
 def _rule(case: Case, at: dt.datetime) -> None:
-    from arbitration.rulings import services as rulings  # rulings build on cases
-    from arbitration.rulings.rules import Remedy
-
     arbitrator = db.session.get(User, case.arbitrator_id)
     ruling = rulings.issue_ruling(
         case, arbitrator, decision="upheld", found_tags=["delivery_delay"],

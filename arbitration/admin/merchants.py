@@ -1,4 +1,4 @@
-"""Admin pages for merchants: timing policy and fee schedules."""
+"""Admin pages for merchants: their timing policy and fee schedules."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -6,13 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from arbitration.auth.permissions import require
+from arbitration.admin.forms import FeeScheduleForm, PolicyForm
+from arbitration.auth.permissions import can_manage_merchants, require
 from arbitration.db import db
 from arbitration.errors import DomainError
 from arbitration.merchants import services
 from arbitration.merchants.models import Merchant
-from arbitration.orders.forms import FeeScheduleForm, PolicyForm
-from arbitration.orders.permissions import can_manage_merchants
 from arbitration.web import refuse
 
 bp = Blueprint("merchants", __name__, url_prefix="/admin/merchants")
