@@ -87,6 +87,10 @@ def from_environment() -> dict:
         # outbound webhooks: attempts before a delivery is given up (an admin can still replay it)
         "WEBHOOK_MAX_ATTEMPTS": int(_env("WEBHOOK_MAX_ATTEMPTS", "8")),
         "WEBHOOK_TIMEOUT_SECONDS": int(_env("WEBHOOK_TIMEOUT_SECONDS", "10")),
+        # development and tests only: webhooks to loopback, private and other internal addresses (never to a
+        # cloud metadata service), and over plain http://; production sends to public https:// addresses only
+        "WEBHOOK_ALLOW_PRIVATE": _flag("WEBHOOK_ALLOW_PRIVATE", False),
+        "WEBHOOK_ALLOW_HTTP": _flag("WEBHOOK_ALLOW_HTTP", False),
     }
 
 

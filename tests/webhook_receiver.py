@@ -1,5 +1,6 @@
 """The platform's end of our webhooks, for tests: an HTTP server on 127.0.0.1 that records every request and
-answers with the statuses queued (then 200), and checks each body's signature as a real receiver would."""
+answers with the statuses queued (then 200; a status may come with headers, e.g. a redirect's Location), and checks
+each body's signature as a real receiver would."""
 from __future__ import annotations
 
 import http.server
@@ -13,21 +14,33 @@ from arbitration.api import signing
 class Receiver:
     def __init__(self) -> None:
         self.received: list[dict] = []      # {"headers": lower-cased names -> value, "body": bytes}
-        self.statuses: list[int] = []
+        self.statuses: list[int | tuple[int, dict[str, str]]] = []
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
+                receiver.received.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body,
+                                          "method": "POST", "path": self.path})
+                answer = receiver.statuses.pop(0) if receiver.statuses else 200
+                status, headers = answer if isinstance(answer, tuple) else (answer, {})
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+
+            def do_GET(self):
+                receiver.received.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": b"",
+                                          "method": "GET", "path": self.path})
+                self.send_response(200)
                 self.end_headers()
 
             def log_message(self, *args):
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}/hooks"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def events(self, secret: str, now: int | None = None, window: int = signing.WINDOW_SECONDS) -> list[dict]:

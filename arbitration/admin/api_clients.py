@@ -81,7 +81,7 @@ def _client_page(client, form: WebhookForm, secret: str | None = None):
     deliveries = webhooks.deliveries_of(client.id)
     return render_template("admin/api_client.html", client=client, form=form, events=webhooks.EVENT_TYPES,
                            deliveries=deliveries, attempts=webhooks.attempts_of([d.id for d in deliveries]),
-                           plain=PlainForm(), secret=secret)
+                           outcome=webhooks.attempt_outcome, plain=PlainForm(), secret=secret)
 
 
 @bp.route("/api-clients/<int:client_id>/rotate-secret", methods=["POST"])

@@ -22,14 +22,34 @@ from arbitration.evidence.streaming import FilePart, parts
 JSON_LIMIT = 256 * 1024
 
 
+JSON_MAX_DEPTH = 32          # the API's bodies nest a few levels; deeper is refused before anything walks it
+
+
 def _json_body() -> dict:
     if request.content_length is not None and request.content_length > JSON_LIMIT:
         raise ApiError("payload_too_large")
     if not request.is_json:
         raise ApiError("invalid_json")
-    body = request.get_json(silent=True)
+    body = parse_json(request.get_data(cache=True))
     if not isinstance(body, dict):
         raise ApiError("invalid_json")
+    return body
+
+
+def parse_json(raw: bytes):
+    """A request body's JSON, or `invalid_json`: not JSON, or nested past JSON_MAX_DEPTH (a deep enough array makes
+    the parser itself give up with RecursionError, and a shallower one would make later steps do so)."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise ApiError("invalid_json") from None
+    level, depth = [body], 0
+    while level:                        # breadth-first, level by level: no recursion of our own
+        depth += 1
+        if depth > JSON_MAX_DEPTH:
+            raise ApiError("invalid_json")
+        level = [child for value in level if isinstance(value, (dict, list))
+                 for child in (value.values() if isinstance(value, dict) else value)]
     return body
 
 
@@ -204,10 +224,7 @@ def inbound_webhook():
                               now=int(clock.now_utc().timestamp()))
     if problem:
         raise ApiError(problem)
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise ApiError("invalid_json") from None
+    body = parse_json(raw)
     validate(body, "InboundEvent")
     require(client, "orders:write")
     try:

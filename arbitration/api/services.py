@@ -7,10 +7,12 @@ import json
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
+from arbitration.api import netguard
 from arbitration.api.models import ApiClient
 from arbitration.audit.services import record_event
 from arbitration.db import db
@@ -26,6 +28,17 @@ SCOPES = {
     "rulings:read": _l("Read rulings and download their PDFs"),
 }
 TOKEN_PREFIX = "kmapi_"
+# where a refused webhook address leads (netguard.KINDS), in the message shown next to the field
+ADDRESS_KINDS = {
+    "loopback": _l("a loopback address (the server itself)"),
+    "private": _l("a private network address"),
+    "link_local": _l("a link-local address"),
+    "unique_local": _l("a unique-local IPv6 address"),
+    "multicast": _l("a multicast address"),
+    "reserved": _l("a reserved or special-purpose address"),
+    "unspecified": _l("the unspecified address"),
+    "cloud_metadata": _l("a cloud metadata service"),
+}
 
 
 def digest(token: str) -> str:
@@ -84,8 +97,8 @@ def set_webhooks(admin, client: ApiClient, *, url: str, events: list[str], rate_
     from arbitration.api.webhooks import EVENT_TYPES
 
     url = (url or "").strip()
-    if url and (not url.startswith(("https://", "http://")) or len(url) > 500 or any(c.isspace() for c in url)):
-        raise InvalidInput(_("Give the webhook address as an http(s):// URL."), field="webhook_url")
+    if url:
+        check_webhook_url(url)
     unknown = sorted(set(events) - set(EVENT_TYPES))
     if unknown:
         raise InvalidInput(_("Choose the events from the list."), field="events")
@@ -101,6 +114,24 @@ def set_webhooks(admin, client: ApiClient, *, url: str, events: list[str], rate_
                  now=now or clock.now_utc())
     db.session.flush()
     return client
+
+
+def check_webhook_url(url: str) -> None:
+    """Refuse an address webhooks may not go to (see netguard), with a message for the form's field."""
+    policy = netguard.Policy.from_config(current_app.config)
+    try:
+        netguard.check_url(url, policy)
+    except netguard.Refused as refused:
+        if refused.reason == "https_required" or (refused.reason == "bad_url" and not policy.allow_http):
+            message = _("Give the webhook address as an https:// URL.")
+        elif refused.reason == "bad_url":
+            message = _("Give the webhook address as an http(s):// URL.")
+        elif refused.reason == "host_not_found":
+            message = _("No host named %(host)s could be found: check the address.", host=refused.host)
+        else:
+            message = _("%(host)s leads to %(kind)s: webhooks go only to public internet addresses.",
+                        host=refused.host, kind=ADDRESS_KINDS[refused.reason])
+        raise InvalidInput(message, field="webhook_url") from None
 
 
 def rotate_secret(admin, client: ApiClient, now: dt.datetime | None = None) -> str:

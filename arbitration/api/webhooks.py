@@ -6,20 +6,22 @@ delivery. Every attempt is kept."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
+import re
 import secrets
+import ssl
 import time
-import urllib.error
-import urllib.request
 
+import httpx
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
-from arbitration.api import signing
+from arbitration.api import netguard, signing
 from arbitration.api.models import ApiClient, WebhookAttempt, WebhookDelivery
 from arbitration.audit import services as audit
 from arbitration.db import commit, db
@@ -38,6 +40,18 @@ EVENT_TYPES = {
 }
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360, 720, 1440)     # after the 1st, 2nd, … failed attempt
 LEASE = dt.timedelta(minutes=2)      # a claimed delivery is left alone this long by other senders
+# What a failed attempt is recorded and shown as: a class, never an exception's text (which, for an address inside
+# our network, would tell whoever set the URL what answers there), besides "HTTP <status>".
+FAILURES = {
+    "address not allowed": _l("address not allowed"),
+    "HTTPS required": _l("HTTPS required"),
+    "host not found": _l("host not found"),
+    "connection refused": _l("connection refused"),
+    "timed out": _l("timed out"),
+    "TLS error": _l("TLS error"),
+    "connection failed": _l("connection failed"),
+    "redirect refused": _l("redirect refused"),
+}
 
 
 # ---- from the event log to the outbox ----
@@ -157,18 +171,63 @@ def attempt(delivery_id: int, *, replay_by_id: int | None = None, now: dt.dateti
 
 
 def _post(url: str, secret: str, payload: bytes, event_id: str, kind: str):
+    """(status, failure class, start): no redirect is followed (a 3xx is a failed attempt), the response's body is
+    not read, and the connection goes only to an address the policy allows (see netguard)."""
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "km-arbitration-webhooks/1",
                "X-KM-Event": kind, "X-KM-Delivery": event_id,
                **signing.headers(secret, int(clock.now_utc().timestamp()), payload)}
     started = time.monotonic()
-    req = urllib.request.Request(url, data=payload, headers=headers, method="POST")
+    transport = netguard.GuardedTransport(netguard.Policy.from_config(current_app.config), verify=_tls_context())
     try:
-        with urllib.request.urlopen(req, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as resp:
-            return resp.status, None, started
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}", started
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        return None, str(getattr(exc, "reason", exc))[:300], started
+        with httpx.Client(transport=transport, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"],
+                          follow_redirects=False, trust_env=False) as client:
+            with client.stream("POST", url, content=payload, headers=headers) as response:
+                status = response.status_code
+    except (netguard.Refused, httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+        log.info("webhook %s: %r", event_id, exc)      # the detail for operators, not for the admin page
+        return None, failure_class(exc), started
+    if 200 <= status < 300:
+        return status, None, started
+    if 300 <= status < 400:
+        return status, "redirect refused", started
+    return status, f"HTTP {status}", started
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One verifying TLS context for every attempt (loading the CA bundle each time costs more than the call)."""
+    return httpx.create_ssl_context()
+
+
+def failure_class(exc: BaseException) -> str:
+    """The class (a key of FAILURES) of an exception raised while sending."""
+    if isinstance(exc, netguard.Refused):
+        return {"https_required": "HTTPS required", "host_not_found": "host not found"}.get(
+            exc.reason, "address not allowed")
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError):
+            return "TLS error"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, TimeoutError):
+            return "timed out"
+        cause = cause.__cause__ or cause.__context__
+    return "connection failed"
+
+
+def attempt_outcome(error: str | None, status: int | None) -> str:
+    """An attempt as the admin page shows it: its failure class, or its HTTP status. Text of any other kind (kept
+    by attempts made before the classes) is not shown."""
+    if error in FAILURES:
+        return str(FAILURES[error])
+    if error and re.fullmatch(r"HTTP \d{3}", error):
+        return error
+    if status is not None:
+        return f"HTTP {status}"
+    return str(FAILURES["connection failed"])
 
 
 def send_due(limit: int = 100, now: dt.datetime | None = None) -> int:

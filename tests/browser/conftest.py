@@ -83,7 +83,9 @@ def _free_port() -> int:
 def _environment(instance: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARBITRATION_")}  # nothing from the suite
     env.update({"ARBITRATION_INSTANCE_PATH": instance, "ARBITRATION_TESTING_HOOKS": "1",
-                "ARBITRATION_RISK_ORDERS": "100000", "FLASK_APP": "wsgi:app", "PYTHONUNBUFFERED": "1"})
+                "ARBITRATION_RISK_ORDERS": "100000", "FLASK_APP": "wsgi:app", "PYTHONUNBUFFERED": "1",
+                # the platform's webhook receiver (test_platform_api_live) listens on 127.0.0.1 over plain http
+                "ARBITRATION_WEBHOOK_ALLOW_PRIVATE": "1", "ARBITRATION_WEBHOOK_ALLOW_HTTP": "1"})
     return env
 
 

@@ -26,6 +26,12 @@ from tests.http.test_api_intake import ALL, order_body, validate
 from tests.webhook_receiver import Receiver
 
 
+@pytest.fixture(autouse=True)
+def local_receivers(config):
+    """The receiver listens on 127.0.0.1 over plain http: allowed here, as in development, never by default."""
+    config.update(WEBHOOK_ALLOW_PRIVATE=True, WEBHOOK_ALLOW_HTTP=True)
+
+
 @pytest.fixture
 def receiver():
     r = Receiver()
