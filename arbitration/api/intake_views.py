@@ -1,56 +1,25 @@
 """The API's writes: orders and their updates, requests on a buyer's behalf, cases, evidence, and the platform's
-signed webhooks to us. Every POST takes an `Idempotency-Key`; every body is checked against its schema first."""
+signed webhooks to us. Every POST takes an `Idempotency-Key`; every JSON body is checked against its declared
+shape before the view runs."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
-from arbitration import clock
-from arbitration.api import idempotency, intake, signing
+from arbitration.api import idempotency, intake, schemas
 from arbitration.api import representations as rep
 from arbitration.api.errors import ApiError
+from arbitration.api.operations import operation
 from arbitration.api.validation import storable, validate
-from arbitration.api.views import authenticate, bp, require, scope
+from arbitration.api.views import CASE_NUMBER, ORDER_NUMBER, bp
 from arbitration.cases import services as cases
 from arbitration.errors import InvalidInput
 from arbitration.evidence import services as evidence
 from arbitration.evidence.streaming import FilePart, parts
-
-JSON_LIMIT = 256 * 1024
-
-
-JSON_MAX_DEPTH = 32          # the API's bodies nest a few levels; deeper is refused before anything walks it
-
-
-def _json_body() -> dict:
-    if request.content_length is not None and request.content_length > JSON_LIMIT:
-        raise ApiError("payload_too_large")
-    if not request.is_json:
-        raise ApiError("invalid_json")
-    body = parse_json(request.get_data(cache=True))
-    if not isinstance(body, dict):
-        raise ApiError("invalid_json")
-    return body
-
-
-def parse_json(raw: bytes):
-    """A request body's JSON, or `invalid_json`: not JSON, or nested past JSON_MAX_DEPTH (a deep enough array makes
-    the parser itself give up with RecursionError, and a shallower one would make later steps do so)."""
-    try:
-        body = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise ApiError("invalid_json") from None
-    level, depth = [body], 0
-    while level:                        # breadth-first, level by level: no recursion of our own
-        depth += 1
-        if depth > JSON_MAX_DEPTH:
-            raise ApiError("invalid_json")
-        level = [child for value in level if isinstance(value, (dict, list))
-                 for child in (value.values() if isinstance(value, dict) else value)]
-    return body
 
 
 def _respond(status: int, body: dict, replayed: bool = False):
@@ -74,63 +43,72 @@ def _once(fingerprint: str, run):
     return _respond(status, body)
 
 
-def _intake(schema: str, action):
-    body = validate(_json_body(), schema)
+def _run(body: dict, action):
     return _once(idempotency.json_fingerprint(request.method, request.path, body), lambda: action(body))
 
 
 @bp.route("/orders", methods=["POST"])
-@scope("orders:write")
-def create_order():
-    return _intake("OrderCreate", intake.create_order)
+@operation("Create an order (and register its buyer on first sight)", scope="orders:write",
+           body=schemas.ORDER_CREATE, ok={201: rep.ORDER})
+def create_order(body: dict):
+    return _run(body, intake.create_order)
 
 
 @bp.route("/orders/<number>/payment", methods=["POST"])
-@scope("orders:write")
-def pay_order(number: str):
-    return _intake("Empty", lambda body: intake.pay(number, body))
+@operation("The buyer paid", scope="orders:write", body=schemas.EMPTY, ok={200: rep.ORDER}, examples=ORDER_NUMBER)
+def pay_order(number: str, body: dict):
+    return _run(body, functools.partial(intake.pay, number))
 
 
 @bp.route("/orders/<number>/delivery", methods=["POST"])
-@scope("orders:write")
-def deliver_order(number: str):
-    return _intake("Delivery", lambda body: intake.deliver(number, body))
+@operation("The merchant delivered (card codes, or the account topped up)", scope="orders:write",
+           body=schemas.DELIVERY, ok={200: rep.ORDER}, examples=ORDER_NUMBER)
+def deliver_order(number: str, body: dict):
+    return _run(body, functools.partial(intake.deliver, number))
 
 
 @bp.route("/orders/<number>/confirmation", methods=["POST"])
-@scope("orders:write")
-def confirm_order(number: str):
-    return _intake("Confirmation", lambda body: intake.confirm(number, body))
+@operation("The buyer confirmed receipt, having checked the goods", scope="orders:write",
+           body=schemas.CONFIRMATION, ok={200: rep.ORDER}, examples=ORDER_NUMBER)
+def confirm_order(number: str, body: dict):
+    return _run(body, functools.partial(intake.confirm, number))
 
 
 @bp.route("/orders/<number>/refunds/<int:refund_id>", methods=["POST"])
-@scope("orders:write")
-def refund_outcome(number: str, refund_id: int):
-    return _intake("RefundOutcome", lambda body: intake.refund_outcome(number, refund_id, body))
+@operation("The payment channel's answer about a refund: done, failed (with the reason), or retried",
+           scope="orders:write", body=schemas.REFUND_OUTCOME, ok={200: rep.REFUND}, examples=ORDER_NUMBER)
+def refund_outcome(number: str, refund_id: int, body: dict):
+    return _run(body, functools.partial(intake.refund_outcome, number, refund_id))
 
 
 @bp.route("/orders/<number>/cancellation", methods=["POST"])
-@scope("orders:write")
-def request_cancellation(number: str):
-    return _intake("CancellationRequest", lambda body: intake.cancellation(number, body))
+@operation("The buyer asks to cancel: unpaid orders are cancelled at once (200), paid ones go to the merchant's "
+           "review, delivered ones need a ground (201)", scope="orders:write", body=schemas.CANCELLATION,
+           ok={200: rep.ORDER_WITH_REQUEST, 201: rep.ORDER_WITH_REQUEST}, examples=ORDER_NUMBER)
+def request_cancellation(number: str, body: dict):
+    return _run(body, functools.partial(intake.cancellation, number))
 
 
 @bp.route("/orders/<number>/after-sales", methods=["POST"])
-@scope("orders:write")
-def request_after_sales(number: str):
-    return _intake("AfterSalesRequest", lambda body: intake.after_sales(number, body))
+@operation("The buyer reports a quality problem", scope="orders:write", body=schemas.AFTER_SALES,
+           ok={201: rep.ORDER_WITH_REQUEST}, examples=ORDER_NUMBER)
+def request_after_sales(number: str, body: dict):
+    return _run(body, functools.partial(intake.after_sales, number))
 
 
 @bp.route("/orders/<number>/after-sales/<int:request_id>/verification", methods=["POST"])
-@scope("orders:write")
-def verify_reissue(number: str, request_id: int):
-    return _intake("ReissueVerification", lambda body: intake.verify_reissue(number, request_id, body))
+@operation("The buyer's check of reissued goods (within 72 h; silence counts as accepted): they work, or they "
+           "fail too, and the request goes on to a case", scope="orders:write", body=schemas.REISSUE_VERIFICATION,
+           ok={200: rep.ORDER_WITH_REQUEST}, examples=ORDER_NUMBER)
+def verify_reissue(number: str, request_id: int, body: dict):
+    return _run(body, functools.partial(intake.verify_reissue, number, request_id))
 
 
 @bp.route("/cases", methods=["POST"])
-@scope("cases:write")
-def open_case():
-    return _intake("CaseCreate", intake.open_case)
+@operation("The buyer opens a case on a refused or unanswered request (within 7 days)", scope="cases:write",
+           body=schemas.CASE_CREATE, ok={201: rep.CASE})
+def open_case(body: dict):
+    return _run(body, intake.open_case)
 
 
 # ---- evidence: multipart, streamed to the store like the web form ----
@@ -161,7 +139,8 @@ def _read_all(stream, boundary: bytes) -> str:
 
 
 @bp.route("/cases/<number>/evidence", methods=["POST"])
-@scope("evidence:write")
+@operation("Add evidence for a party (multipart; checked by content like the web form)", scope="evidence:write",
+           form=schemas.EVIDENCE_FORM, ok={201: rep.EVIDENCE_ADDED}, errors=(503,), examples=CASE_NUMBER)
 def add_evidence(number: str):
     case = cases.get_case(number)
     if case is None:
@@ -201,7 +180,7 @@ def add_evidence(number: str):
         intake.evidence_uploader(case, fields.get("party", ""), fields.get("staff_username", ""))
         evidence.check_kind(fields.get("kind", ""))
         raise InvalidInput(_("Choose a file to upload."), field="file")
-    body = {"case": case.number, "evidence": [rep.evidence(r) for r in rows]}
+    body = rep.EVIDENCE_ADDED.dump({"case": case, "evidence": rows})
     if key is not None:
         idempotency.record(g.api_client.id, key, _multipart_fingerprint(fields, files), 201, body)
     return _respond(201, body)
@@ -210,31 +189,20 @@ def add_evidence(number: str):
 # ---- the platform's webhooks to us ----
 
 @bp.route("/webhooks/platform", methods=["POST"])
-def inbound_webhook():
-    """Signed like ours to the platform (HMAC-SHA256 over timestamp and body, with the client's secret), within
-    five minutes of its timestamp, each event id once."""
-    client = authenticate()
-    if not client.signing_secret:
-        raise ApiError("no_signing_secret")
-    if request.content_length is not None and request.content_length > JSON_LIMIT:
-        raise ApiError("payload_too_large")
-    raw = request.get_data(cache=True)
-    problem = signing.problem(client.signing_secret, request.headers.get(signing.TIMESTAMP_HEADER),
-                              request.headers.get(signing.SIGNATURE_HEADER), raw,
-                              now=int(clock.now_utc().timestamp()))
-    if problem:
-        raise ApiError(problem)
-    body = parse_json(raw)
-    validate(body, "InboundEvent")
-    require(client, "orders:write")
+@operation("The platform's signed events (order.created, order.paid, order.delivered, order.confirmed, "
+           "refund.updated); `data` is the body of the matching endpoint with the order's `number`",
+           scope="orders:write", signed=True, body=schemas.INBOUND_EVENT, ok={200: rep.INBOUND_RESULT})
+def inbound_webhook(body: dict):
+    """Signed, within five minutes of its timestamp (checked by the declaration), each event id once."""
     try:
         data = validate(body["data"], intake.INBOUND_SCHEMAS[body["type"]])
     except ApiError as err:            # name the fields as they stand in the event: data.…
         err.fields = [{**f, "field": f"data.{f['field']}"} for f in err.fields]
         raise
+    client = g.api_client
     if idempotency.reserve(client.id, "webhook:" + body["id"]) is not None:
         raise ApiError("replayed_event")
     status, result = intake.INBOUND[body["type"]](data)
-    out = {"received": body["id"], "type": body["type"], "status": status, "result": result}
-    idempotency.record(client.id, "webhook:" + body["id"], hashlib.sha256(raw).hexdigest(), 200, out)
+    out = rep.INBOUND_RESULT.dump({"received": body["id"], "type": body["type"], "status": status, "result": result})
+    idempotency.record(client.id, "webhook:" + body["id"], hashlib.sha256(request.get_data()).hexdigest(), 200, out)
     return _respond(200, out)

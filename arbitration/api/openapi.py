@@ -1,14 +1,24 @@
-"""The OpenAPI 3.1 description of /api/v1, served as JSON and shown as a page. Written by hand next to the views
-it describes; tests check that every API route is in it, that responses match its schemas, and a fuzzer
-(schemathesis) drives every operation from it."""
+"""The OpenAPI 3.1 description of /api/v1, served as JSON and shown as a page. Nothing in it is written twice: the
+paths and path parameters are the app's routes, each operation is the declaration on its view (`operations`), the
+schemas are the declared shapes (`shapes`), the error codes `errors.CODES` and the webhooks `webhooks.EVENT_TYPES`."""
 from __future__ import annotations
 
 import functools
+import re
 
+from flask import Flask, current_app, has_app_context, jsonify, render_template
+from flask_babel import force_locale
+
+from arbitration.api import intake_views  # noqa: F401  (its routes are part of the document)
 from arbitration.api.errors import CODES
-from arbitration.api.schemas import SCHEMAS
+from arbitration.api.operations import Binary, Operation, about_the_api, declared
 from arbitration.api.services import SCOPES
+from arbitration.api.shapes import components
+from arbitration.api.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from arbitration.api.views import bp
+from arbitration.api.webhooks import EVENT_TYPES
 
+SERVER = bp.url_prefix
 DESCRIPTION = """For the commerce platform (the 卡盟 site). Authenticate with `Authorization: Bearer <token>`;
 tokens are issued by the arbitration platform's admins, with scopes. Amounts are integers in fen; times are UTC
 (ISO 8601).
@@ -35,8 +45,6 @@ drop an event id you have seen. Answer 2xx within 10 s; otherwise the delivery i
 bearer token too; an event id is accepted once.
 """
 
-POST_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422, 429)
-READ_ERRORS = (401, 403, 404, 429)
 DESCRIPTIONS = {400: "Unreadable body or bad Idempotency-Key", 401: "No valid token (or bad webhook signature)",
                 403: "Not allowed (scope, or the action's rules)", 404: "Not found",
                 405: "Method not allowed", 409: "Conflicts with the current state, idempotency key reused, or not "
@@ -45,126 +53,125 @@ DESCRIPTIONS = {400: "Unreadable body or bad Idempotency-Key", 401: "No valid to
                 503: "The evidence store is unavailable"}
 IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,200}$"}}
-
-
+SIGNED = [{"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
+          for name in (TIMESTAMP_HEADER, SIGNATURE_HEADER)]
 RATE_HEADERS = {"X-RateLimit-Limit": {"description": "requests a minute allowed to this client",
                                       "schema": {"type": "integer"}, "required": True},
                 "X-RateLimit-Remaining": {"description": "requests left in this minute",
                                           "schema": {"type": "integer"}, "required": True}}
 REPLAYED = {"Idempotent-Replayed": {"description": "present (true) when this is the recorded first response",
                                     "schema": {"const": "true"}}}
+# what a route's converter accepts: the path parameter's schema (ints: the ids a column holds, see views)
+CONVERTERS = {"int": {"type": "integer", "minimum": 1, "maximum": 2_147_483_647}}
+ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
-def _errors(*codes: int) -> dict:
-    out = {str(c): {"description": DESCRIPTIONS[c], "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/Error"}}}} for c in codes}
-    if "429" in out:
-        out["429"]["headers"] = {"Retry-After": {"description": "seconds until the client may send again",
-                                                 "schema": {"type": "integer", "minimum": 1}, "required": True}}
-    return out
+@bp.route("/openapi.json")
+@about_the_api
+def openapi_document():
+    """This document, as JSON."""
+    return jsonify(document())
 
 
-def _ok(schema: str, status: int = 200) -> dict:
-    return {str(status): {"description": "OK", "headers": {**RATE_HEADERS, **REPLAYED}, "content": {
-        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}}
+@bp.route("/docs")
+@about_the_api
+def docs():
+    """This document, as a page."""
+    return render_template("api/docs.html", spec=document())
 
 
-def _path_param(name: str, example: str | None = None, schema: dict | None = None) -> dict:
-    out = {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string"}}
-    if example:
-        out["example"] = example
-    return out
-
-
-def _post(summary: str, scope: str | None, request_schema: str, ok: dict, params=(), errors=POST_ERRORS) -> dict:
-    return {"post": {"summary": summary, "x-scope": scope, "parameters": [*params, IDEMPOTENCY],
-                     "requestBody": {"required": True, "content": {"application/json": {
-                         "schema": {"$ref": f"#/components/schemas/{request_schema}"}}}},
-                     "responses": {**ok, **_errors(*errors)}}}
+def document(app: Flask | None = None) -> dict:
+    """The document of `app` (the current app; outside one, an app holding only the API's blueprint)."""
+    if app is None:
+        app = current_app._get_current_object() if has_app_context() else _blueprint_only()
+    if "api_openapi" not in app.extensions:
+        app.extensions["api_openapi"] = _document(app)
+    return app.extensions["api_openapi"]
 
 
 @functools.lru_cache(maxsize=1)
-def document() -> dict:
-    from flask_babel import force_locale
+def _blueprint_only() -> Flask:
+    app = Flask(__name__)
+    app.register_blueprint(bp)
+    return app
 
-    from arbitration.api.webhooks import EVENT_TYPES
 
+def routes(app: Flask) -> list[tuple[str, str, list[tuple[str, str]], Operation | None]]:
+    """Every route under the API's prefix: (path, method, [(converter, argument)], its declaration or None)."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule != SERVER and not rule.rule.startswith(SERVER + "/"):
+            continue
+        op = declared(app.view_functions[rule.endpoint])
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            out.append((rule.rule, method.lower(), ARGUMENT.findall(rule.rule), op))
+    return out
+
+
+def _document(app: Flask) -> dict:
     with force_locale("en"):
         labels = {kind: str(label) for kind, label in EVENT_TYPES.items()}
-    number = _path_param("number", "KM202609300200000001")
-    case_number = _path_param("number", "ARB-2026-000123")
     description = DESCRIPTION.replace("{codes}", ", ".join(f"`{c}`" for c in CODES)).replace(
         "{events}", ", ".join(f"`{e}`" for e in EVENT_TYPES))
+    paths: dict[str, dict] = {}
+    for rule, method, arguments, op in sorted(routes(app), key=lambda found: found[:2]):
+        if op is None:
+            raise LookupError(f"{method.upper()} {rule} declares no operation (see arbitration.api.operations)")
+        if op.listed:
+            path = ARGUMENT.sub(r"{\2}", rule)[len(SERVER):]
+            paths.setdefault(path, {})[method] = _operation(op, arguments)
     return {
         "openapi": "3.1.0",
         "info": {"title": "卡盟争议仲裁 platform API", "version": "1", "description": description},
-        "servers": [{"url": "/api/v1"}],
+        "servers": [{"url": SERVER}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "scopes: " + ", ".join(SCOPES)}},
-            "schemas": SCHEMAS,
+            **components(),
         },
         "security": [{"bearer": []}],
-        "paths": {
-            "/orders": _post("Create an order (and register its buyer on first sight)", "orders:write",
-                             "OrderCreate", _ok("Order", 201)),
-            "/orders/{number}": {"get": {
-                "summary": "An order, with its requests and refunds", "x-scope": "orders:read",
-                "parameters": [number], "responses": {**_ok("Order"), **_errors(*READ_ERRORS)}}},
-            "/orders/{number}/payment": _post("The buyer paid", "orders:write", "Empty", _ok("Order"), [number]),
-            "/orders/{number}/delivery": _post("The merchant delivered (card codes, or the account topped up)",
-                                               "orders:write", "Delivery", _ok("Order"), [number]),
-            "/orders/{number}/confirmation": _post("The buyer confirmed receipt, having checked the goods",
-                                                   "orders:write", "Confirmation", _ok("Order"), [number]),
-            "/orders/{number}/refunds/{refund_id}": _post(
-                "The payment channel's answer about a refund: done, failed (with the reason), or retried",
-                "orders:write", "RefundOutcome", _ok("Refund"),
-                [number, _path_param("refund_id", schema={"type": "integer", "minimum": 1,
-                                                          "maximum": 2_147_483_647})]),
-            "/orders/{number}/cancellation": _post(
-                "The buyer asks to cancel: unpaid orders are cancelled at once (200), paid ones go to the "
-                "merchant's review, delivered ones need a ground (201)", "orders:write", "CancellationRequest",
-                {**_ok("OrderWithRequest"), **_ok("OrderWithRequest", 201)}, [number]),
-            "/orders/{number}/after-sales": _post("The buyer reports a quality problem", "orders:write",
-                                                  "AfterSalesRequest", _ok("OrderWithRequest", 201), [number]),
-            "/orders/{number}/after-sales/{request_id}/verification": _post(
-                "The buyer's check of reissued goods (within 72 h; silence counts as accepted): they work, or they "
-                "fail too, and the request goes on to a case", "orders:write", "ReissueVerification",
-                _ok("OrderWithRequest"),
-                [number, _path_param("request_id", schema={"type": "integer", "minimum": 1,
-                                                           "maximum": 2_147_483_647})]),
-            "/cases": _post("The buyer opens a case on a refused or unanswered request (within 7 days)",
-                            "cases:write", "CaseCreate", _ok("Case", 201)),
-            "/cases/{number}": {"get": {
-                "summary": "A case: its state, deadlines, events (no message bodies) and rulings",
-                "x-scope": "cases:read", "parameters": [case_number],
-                "responses": {**_ok("Case"), **_errors(*READ_ERRORS)}}},
-            "/cases/{number}/evidence": {"post": {
-                "summary": "Add evidence for a party (multipart; checked by content like the web form)",
-                "x-scope": "evidence:write", "parameters": [case_number, IDEMPOTENCY],
-                "requestBody": {"required": True, "content": {"multipart/form-data": {
-                    "schema": {"$ref": "#/components/schemas/EvidenceForm"}}}},
-                "responses": {**_ok("EvidenceAdded", 201), **_errors(*POST_ERRORS, 503)}}},
-            "/cases/{number}/rulings/{ruling_number}/pdf": {"get": {
-                "summary": "A ruling's PDF (争议处理决定书)", "x-scope": "rulings:read",
-                "parameters": [case_number, _path_param("ruling_number", "ARB-2026-000123-1")],
-                "responses": {"200": {"description": "The PDF/A document", "headers": RATE_HEADERS,
-                                      "content": {"application/pdf": {"schema": {"type": "string",
-                                                                                 "format": "binary"}}}},
-                              **_errors(*READ_ERRORS, 409)}}},
-            "/webhooks/platform": {"post": {
-                "summary": "The platform's signed events (order.created, order.paid, order.delivered, "
-                           "order.confirmed, refund.updated); `data` is the body of the matching endpoint "
-                           "with the order's `number`", "x-scope": "orders:write",
-                "parameters": [{"name": "X-KM-Timestamp", "in": "header", "required": True,
-                                "schema": {"type": "string"}},
-                               {"name": "X-KM-Signature", "in": "header", "required": True,
-                                "schema": {"type": "string"}}],
-                "requestBody": {"required": True, "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/InboundEvent"}}}},
-                "responses": {**_ok("InboundResult"), **_errors(*POST_ERRORS)}}},
-        },
+        "paths": paths,
         "webhooks": {kind: {"post": {"summary": label, "requestBody": {"content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/Webhook"}}}}, "responses": {"200": {"description": "OK"}}}}
             for kind, label in labels.items()},
     }
+
+
+def _operation(op: Operation, arguments: list[tuple[str, str]]) -> dict:
+    parameters = [_path_parameter(op, converter, name) for converter, name in arguments]
+    parameters += [IDEMPOTENCY] if op.idempotent else []
+    parameters += SIGNED if op.signed else []
+    out = {"summary": op.summary, "x-scope": op.scope}
+    if parameters:
+        out["parameters"] = parameters
+    body = op.body or op.form
+    if body is not None:
+        media = "multipart/form-data" if op.form is not None else "application/json"
+        out["requestBody"] = {"required": True, "content": {media: {"schema": body.ref}}}
+    out["responses"] = {**{str(status): _answer(op, shape) for status, shape in op.responses.items()},
+                        **{str(status): _error(status) for status in op.errors}}
+    return out
+
+
+def _path_parameter(op: Operation, converter: str, name: str) -> dict:
+    out = {"name": name, "in": "path", "required": True, "schema": CONVERTERS.get(converter, {"type": "string"})}
+    if name in op.examples:
+        out["example"] = op.examples[name]
+    return out
+
+
+def _answer(op: Operation, shape) -> dict:
+    if isinstance(shape, Binary):
+        return {"description": shape.description, "headers": RATE_HEADERS,
+                "content": {shape.media_type: {"schema": {"type": "string", "format": "binary"}}}}
+    return {"description": "OK", "headers": {**RATE_HEADERS, **(REPLAYED if op.idempotent else {})},
+            "content": {"application/json": {"schema": shape.ref}}}
+
+
+def _error(status: int) -> dict:
+    out = {"description": DESCRIPTIONS[status], "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Error"}}}}
+    if status == 429:
+        out["headers"] = {"Retry-After": {"description": "seconds until the client may send again",
+                                          "schema": {"type": "integer", "minimum": 1}, "required": True}}
+    return out

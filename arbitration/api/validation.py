@@ -1,30 +1,25 @@
-"""Request bodies checked against the schemas of the OpenAPI document (the same schemas the docs show), each bad
+"""Request bodies checked against their declared shapes (the same schemas the OpenAPI document shows), each bad
 field named with its own message in Chinese and English."""
 from __future__ import annotations
 
-import functools
 import re
 
 from flask_babel import gettext as _
-from jsonschema import Draft202012Validator
 
-from arbitration.api import openapi
 from arbitration.api.errors import ApiError, field_error
+from arbitration.api.shapes import Shape, named
 
 
-@functools.lru_cache(maxsize=None)
-def _validator(schema_name: str) -> Draft202012Validator:
-    spec = openapi.document()
-    return Draft202012Validator({**spec["components"]["schemas"][schema_name], "components": spec["components"]})
-
-
-def validate(body, schema_name: str) -> dict:
+def validate(body, shape: Shape | str) -> dict:
+    """`body` itself when it has the shape (or the shape of that name); else 422 with each bad field."""
+    if isinstance(shape, str):
+        shape = named(shape)
     bad_text = list(_unstorable(body, ""))
     if bad_text:
         raise ApiError("validation_failed", fields=[
             field_error(path or "(body)", lambda: _("Contains characters that cannot be stored (NUL or an unpaired "
                                                     "surrogate).")) for path in bad_text])
-    errors = sorted(_validator(schema_name).iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(shape.validator().iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         fields, seen = [], set()
         for err in errors:

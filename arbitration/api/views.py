@@ -1,19 +1,17 @@
 """The platform API, `/api/v1`: JSON, bearer tokens with scopes and a rate limit per client, errors with a stable
-code and the message in Chinese and English. This module holds the blueprint, authentication, the error
-mapping and the reads (an order, a case, a ruling's PDF); `intake_views` the writes; the OpenAPI document and a
-readable page describe both."""
+code and the message in Chinese and English. This module holds the blueprint, the error mapping and the reads (an order,
+a case, a ruling's PDF); `intake_views` the writes. Each view declares its operation (`operations`: it also
+authenticates), from which `openapi` makes the document and its readable page."""
 from __future__ import annotations
 
-import functools
-
-from flask import Blueprint, current_app, g, jsonify, render_template, request
+from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from arbitration.api import openapi, ratelimit, webhooks  # noqa: F401  (webhooks: the outbox hears the event log)
 from arbitration.api import representations as rep
-from arbitration.api import services as api
+from arbitration.api import webhooks  # noqa: F401  (the outbox hears the event log)
 from arbitration.api.errors import ApiError, from_domain
+from arbitration.api.operations import Binary, operation
 from arbitration.api.validation import storable
 from arbitration.cases import services as cases
 from arbitration.db import db, rollback
@@ -95,69 +93,34 @@ def _rate_headers(response):
     return response
 
 
-def authenticate():
-    """The client of the bearer token, counted against its rate limit."""
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-    client = api.authenticate(token)
-    if client is None:
-        raise ApiError("unauthorized")
-    limit = client.rate_limit_per_minute or current_app.config["API_RATE_LIMIT"]
-    g.rate = ratelimit.hit(client.token_sha256[:16], limit)
-    if not g.rate.allowed:
-        raise ApiError("rate_limited", headers={"Retry-After": str(g.rate.retry_after)})
-    g.api_client, g.api_client_id = client, client.id
-    return client
-
-
-def require(client, name: str) -> None:
-    if name not in client.scopes:
-        raise ApiError("forbidden")
-
-
-def scope(name: str | None):
-    """The request needs a valid token (holding `name`, when given) within its rate limit."""
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapped(*args, **kwargs):
-            client = authenticate()
-            if name:
-                require(client, name)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorate
-
-
-@bp.route("/openapi.json")
-def openapi_document():
-    return jsonify(openapi.document())
-
-
-@bp.route("/docs")
-def docs():
-    return render_template("api/docs.html", spec=openapi.document())
+ORDER_NUMBER = {"number": "KM202609300200000001"}       # path parameter examples for the document
+CASE_NUMBER = {"number": "ARB-2026-000123"}
 
 
 @bp.route("/orders/<number>")
-@scope("orders:read")
+@operation("An order, with its requests and refunds", scope="orders:read", ok={200: rep.ORDER},
+           examples=ORDER_NUMBER)
 def order(number: str):
     found = orders.get_order(number)
     if found is None:
         raise ApiError("not_found")
-    return jsonify(rep.order(found))
+    return jsonify(rep.ORDER.dump(found))
 
 
 @bp.route("/cases/<number>")
-@scope("cases:read")
+@operation("A case: its state, deadlines, events (no message bodies) and rulings", scope="cases:read",
+           ok={200: rep.CASE}, examples=CASE_NUMBER)
 def case(number: str):
     found = cases.get_case(number)
     if found is None:
         raise ApiError("not_found")
-    return jsonify(rep.case(found))
+    return jsonify(rep.CASE.dump(found))
 
 
 @bp.route("/cases/<number>/rulings/<ruling_number>/pdf")
-@scope("rulings:read")
+@operation("A ruling's PDF (争议处理决定书)", scope="rulings:read",
+           ok={200: Binary("application/pdf", "The PDF/A document")}, errors=(409,),
+           examples={**CASE_NUMBER, "ruling_number": "ARB-2026-000123-1"})
 def ruling_pdf(number: str, ruling_number: str):
     ruling = rulings.get_ruling(ruling_number)
     found = cases.get_case(number)
@@ -169,4 +132,4 @@ def ruling_pdf(number: str, ruling_number: str):
                        size=ruling.pdf_size)
 
 
-from arbitration.api import intake_views  # noqa: E402,F401  (registers the write routes on `bp`)
+from arbitration.api import intake_views, openapi  # noqa: E402,F401  (they register their routes on `bp`)
