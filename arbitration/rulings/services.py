@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from arbitration import clock
+from arbitration import pdf_fonts, pdf_render
 from arbitration.audit.services import record_event
 from arbitration.auth.models import User
 from arbitration.cases import services as cases
@@ -245,7 +246,9 @@ def make_pdf(ruling: Ruling, now: dt.datetime | None = None) -> Ruling:
     from arbitration.rulings.pdf import ruling_pdf
 
     now = now or clock.now_utc()
+    pdf_fonts.require("ruling")                 # its Chinese font installed and found, or no render at all
     data = ruling_pdf(ruling)
+    pdf_render.check_fonts(data, "ruling")      # and embedded: never a document of boxes, hashed and issued
     stored = evidence.store().put_stream(new_key("rulings", now), data, max_bytes=MAX_PDF_BYTES,
                                          content_type="application/pdf")
     ruling.pdf_key, ruling.pdf_sha256, ruling.pdf_size = stored.key, stored.sha256, stored.size
