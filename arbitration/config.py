@@ -53,8 +53,11 @@ def from_environment() -> dict:
         "DISPLAY_TIMEZONE": _env("TIMEZONE", "Asia/Shanghai"),
         "BABEL_DEFAULT_LOCALE": _env("DEFAULT_LOCALE", "zh"),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(_env("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
+        # login throttle (docs/DECISIONS.md): lock an account for one address, lock an address, slow an account
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS": int(_env("LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS", "5")),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(_env("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": int(_env("LOGIN_MAX_FAILURES_PER_ACCOUNT", "20")),
+        "LOGIN_ACCOUNT_SLOWDOWN_SECONDS": int(_env("LOGIN_ACCOUNT_SLOWDOWN_SECONDS", "30")),
         "LOGIN_THROTTLE_MINUTES": int(_env("LOGIN_THROTTLE_MINUTES", "15")),
         "TESTING_HOOKS": _flag("TESTING_HOOKS", False),
         # proxies in front of the app that set X-Forwarded-For/-Proto (0: the app faces clients directly)

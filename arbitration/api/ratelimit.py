@@ -7,6 +7,7 @@ import math
 import threading
 from dataclasses import dataclass
 
+import redis
 from flask import current_app
 
 from arbitration import clock
@@ -40,8 +41,6 @@ class _Memory:
 
 class _Redis:
     def __init__(self, url: str) -> None:
-        import redis
-
         self.client = redis.Redis.from_url(url)
 
     def incr(self, key: str, window_start: int) -> int:

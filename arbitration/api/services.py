@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from arbitration import clock
 from arbitration.api import netguard
 from arbitration.api.models import ApiClient
+from arbitration.api.webhooks import EVENT_TYPES
 from arbitration.audit.services import record_event
 from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput, NotFound
@@ -94,8 +95,6 @@ def get_client(client_id: int) -> ApiClient:
 def set_webhooks(admin, client: ApiClient, *, url: str, events: list[str], rate_limit: int | None,
                  now: dt.datetime | None = None) -> ApiClient:
     """Where the client's webhooks go, which events, and its own rate limit (None: the default)."""
-    from arbitration.api.webhooks import EVENT_TYPES
-
     url = (url or "").strip()
     if url:
         check_webhook_url(url)

@@ -22,8 +22,12 @@ from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.api import netguard, signing
+from arbitration.api.idempotency import purge
 from arbitration.api.models import ApiClient, WebhookAttempt, WebhookDelivery
 from arbitration.audit import services as audit
+from arbitration.cases import workflow as wf
+from arbitration.cases.models import Case
+from arbitration.cases.workflow import CaseState
 from arbitration.db import commit, db
 from arbitration.errors import NotFound
 from arbitration.jobs.queue import every_minute, job
@@ -58,9 +62,6 @@ FAILURES = {
 
 def announcements(action: str, data: dict, case) -> list[tuple[str, dict]]:
     """The webhook events an appended case event stands for: (type, data)."""
-    from arbitration.cases import workflow as wf
-    from arbitration.cases.workflow import CaseState
-
     base = {"case": case.number, "order": case.order.number, "state": case.state.value}
     out = []
     if action == "case.opened":
@@ -102,8 +103,6 @@ def _on_event(event) -> None:
         session.info["webhook_subscribers"] = (session.get_transaction(), subscribers)
     if not subscribers:
         return
-    from arbitration.cases.models import Case
-
     case = session.get(Case, int(event.subject_id))
     for kind, payload in announcements(event.action, data, case):
         for client in subscribers:
@@ -242,8 +241,6 @@ def send_due(limit: int = 100, now: dt.datetime | None = None) -> int:
 
 @every_minute("send_webhooks")
 def _send_due_every_minute():
-    from arbitration.api.idempotency import purge
-
     purge()
     return send_due()
 

@@ -66,7 +66,7 @@ class User(Base):
 
 
 class LoginAttempt(Base):
-    """Failed logins, per account name and per address, for throttling."""
+    """Failed logins (each one checked against a password hash), per account name and address, for throttling."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -78,3 +78,15 @@ class LoginAttempt(Base):
     username: Mapped[str] = mapped_column(sa.String(40))
     address: Mapped[str] = mapped_column(sa.String(64))
     at: Mapped[dt.datetime]
+
+
+class LoginLock(Base):
+    """One row per account name and per client address, locked by each login (SELECT ... FOR UPDATE; SQLite's
+    BEGIN IMMEDIATE serialises anyway) from before its failures are counted until its transaction ends, so
+    simultaneous guesses at one account or from one address are counted and checked one after another."""
+
+    __tablename__ = "login_locks"
+    __table_args__ = (sa.CheckConstraint("scope IN ('account', 'address')", name="scope"),)
+
+    scope: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)

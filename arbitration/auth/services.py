@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 
 import sqlalchemy as sa
@@ -12,9 +13,9 @@ from flask_babel import gettext as _
 
 from arbitration import clock
 from arbitration.audit.services import record_event
-from arbitration.auth.models import LoginAttempt, Role, User
-from arbitration.auth.rules import ThrottlePolicy, blocked_until, password_problem
-from arbitration.db import db
+from arbitration.auth.models import LoginAttempt, LoginLock, Role, User
+from arbitration.auth.rules import ThrottlePolicy, Wait, login_wait, password_problem
+from arbitration.db import db, insert_ignore
 from arbitration.errors import Conflict, InvalidInput, NotAllowed
 from arbitration.merchants.models import Merchant
 
@@ -37,34 +38,55 @@ def check_password(user: User | None, password: str) -> bool:
 
 def _policy() -> ThrottlePolicy:
     cfg = current_app.config
-    return ThrottlePolicy(cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-                          dt.timedelta(minutes=cfg["LOGIN_THROTTLE_MINUTES"]))
+    return ThrottlePolicy(max_per_pair=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS"],
+                          max_per_address=cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+                          max_per_account=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+                          account_interval=dt.timedelta(seconds=cfg["LOGIN_ACCOUNT_SLOWDOWN_SECONDS"]),
+                          window=dt.timedelta(minutes=cfg["LOGIN_THROTTLE_MINUTES"]))
 
 
-def _wait_message(until: dt.datetime, now: dt.datetime) -> str:
-    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-    return _("Too many failed logins. Try again in %(minutes)d minutes.", minutes=minutes)
+def _wait_message(wait: Wait, now: dt.datetime) -> str:
+    seconds = (wait.until - now).total_seconds()
+    if not wait.locked:
+        return _("This account has had many failed logins: try again in %(seconds)d seconds.",
+                 seconds=max(1, math.ceil(seconds)))
+    return _("Too many failed logins. Try again in %(minutes)d minutes.", minutes=max(1, int(seconds // 60) + 1))
+
+
+def _lock(scope: str, key: str) -> None:
+    """Hold the scope's lock row (created on first use) until the transaction ends."""
+    session = db.session
+    session.execute(insert_ignore(LoginLock.__table__, {"scope": scope, "key": key}))
+    session.execute(sa.select(LoginLock.key).where(LoginLock.scope == scope, LoginLock.key == key)
+                    .with_for_update())
+
+
+def _failures(since: dt.datetime, *where) -> list[dt.datetime]:
+    return list(db.session.scalars(sa.select(LoginAttempt.at).where(*where, LoginAttempt.at > since)))
 
 
 def authenticate(username: str, password: str, address: str, now: dt.datetime | None = None) -> User:
-    """The user, or an InvalidInput/NotAllowed with a message; each failure is recorded for throttling."""
+    """The user, or an InvalidInput/NotAllowed with a message; each failure is recorded for throttling.
+
+    The account's and the address's lock rows are held from before the failures are counted until the
+    request's transaction ends, so simultaneous guesses are decided one after another: no more passwords are
+    checked than the policy allows. Always the account first, then the address: one order, no deadlock."""
     now = now or clock.now_utc()
-    username = (username or "").strip().lower()
+    username = (username or "").strip().lower()[:40]
+    address = (address or "unknown")[:64]
     policy = _policy()
-    since = now - policy.window
     session = db.session
-    by_account = list(session.scalars(sa.select(LoginAttempt.at).where(
-        LoginAttempt.username == username, LoginAttempt.at > since)))
-    by_address = list(session.scalars(sa.select(LoginAttempt.at).where(
-        LoginAttempt.address == address, LoginAttempt.at > since)))
-    until = max(filter(None, [blocked_until(by_account, policy.max_per_account, policy.window, now),
-                              blocked_until(by_address, policy.max_per_address, policy.window, now)]),
-                default=None)
-    if until is not None:
-        raise NotAllowed(_wait_message(until, now))
+    _lock("account", username)
+    _lock("address", address)
+    since = now - policy.window
+    wait = login_wait(pair=_failures(since, LoginAttempt.username == username, LoginAttempt.address == address),
+                      address=_failures(since, LoginAttempt.address == address),
+                      account=_failures(since, LoginAttempt.username == username), policy=policy, now=now)
+    if wait is not None:
+        raise NotAllowed(_wait_message(wait, now))
     user = session.scalar(sa.select(User).where(User.username == username))
     if not check_password(user, password):
-        session.add(LoginAttempt(username=username[:40], address=address[:64], at=now))
+        session.add(LoginAttempt(username=username, address=address, at=now))
         session.flush()
         raise InvalidInput(_("Wrong user name or password."))
     if not user.active:
@@ -72,7 +94,9 @@ def authenticate(username: str, password: str, address: str, now: dt.datetime | 
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
-    session.execute(sa.delete(LoginAttempt).where(LoginAttempt.username == username))
+    # this address knows the password: its own failures go; others' failures at the account stay counted
+    session.execute(sa.delete(LoginAttempt).where(LoginAttempt.username == username,
+                                                  LoginAttempt.address == address))
     record_event("user", user.id, user, "user.logged_in", {"address": address}, now=now)
     return user
 

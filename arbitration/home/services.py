@@ -12,6 +12,9 @@ from arbitration.calendar.models import CalendarYear
 from arbitration.db import db
 from arbitration.deadlines import services as deadlines
 from arbitration.deadlines.models import Deadline
+from arbitration.rulings.models import Ruling
+
+RULINGS_NOT_READY_SHOWN = 20
 
 
 @dataclass
@@ -20,6 +23,7 @@ class Attention:
     figures: dict[str, int] = field(default_factory=dict)
     calendar_next_year_known: bool | None = None
     next_year: int | None = None
+    rulings_not_ready: list = field(default_factory=list)   # issued rulings whose PDF is not ready, with why
 
 
 def attention_for(user: User, now: dt.datetime | None = None) -> Attention:
@@ -40,4 +44,7 @@ def attention_for(user: User, now: dt.datetime | None = None) -> Attention:
             "failed_logins_24h": session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt).where(
                 LoginAttempt.at > now - dt.timedelta(hours=24))),
         }
+        out.rulings_not_ready = list(session.scalars(sa.select(Ruling).where(Ruling.pdf_state != "ready")
+                                                     .order_by(Ruling.issued_at, Ruling.id)
+                                                     .limit(RULINGS_NOT_READY_SHOWN)))
     return out

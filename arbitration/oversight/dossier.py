@@ -64,4 +64,4 @@ def render(case: Case, exporter: Exporter, exported_at: dt.datetime, attach_evid
                     attachments.append(Attached(fh.read(), f.display_name, f"SHA-256 {f.sha256}"))
                 total += f.size
         page = render_template("oversight/dossier.html", **ctx, attached=attach_evidence, skipped=skipped)
-    return html_to_pdf(page, attachments)
+    return html_to_pdf(page, attachments, document="dossier")

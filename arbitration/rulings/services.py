@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from arbitration import clock
+from arbitration import pdf_fonts, pdf_render
 from arbitration.audit.services import record_event
 from arbitration.auth.models import User
 from arbitration.cases import enforcement
@@ -253,7 +254,9 @@ def render_ruling(ruling_id: int) -> None:
 
 def make_pdf(ruling: Ruling, now: dt.datetime | None = None) -> Ruling:
     now = now or clock.now_utc()
+    pdf_fonts.require("ruling")                 # its Chinese font installed and found, or no render at all
     data = ruling_pdf(ruling)
+    pdf_render.check_fonts(data, "ruling")      # and embedded: never a document of boxes, hashed and issued
     stored = app_store().put_stream(new_key("rulings", now), data, max_bytes=MAX_PDF_BYTES,
                                     content_type="application/pdf")
     ruling.pdf_key, ruling.pdf_sha256, ruling.pdf_size = stored.key, stored.sha256, stored.size

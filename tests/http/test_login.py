@@ -48,7 +48,8 @@ def test_a_disabled_account_cannot_log_in(client, session, personas):
     assert client.get("/").status_code == 302
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(client, personas, frozen_clock):
+def test_five_failures_from_one_address_lock_the_account_there_even_for_the_right_password(
+        client, personas, frozen_clock):
     for _ in range(5):
         assert _post_login(client, "buyer", "wrong-password-x").status_code == 400
     response = _post_login(client, "buyer", PASSWORD)
@@ -56,6 +57,27 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, pers
     assert "登录失败次数过多" in response.get_data(as_text=True)
     frozen_clock.freeze(T0 + dt.timedelta(minutes=16))
     assert _post_login(client, "buyer", PASSWORD).status_code == 302
+
+
+def test_failures_from_another_address_do_not_lock_the_owner_out(client, personas):
+    for _ in range(5):
+        _post_login(client, "buyer", "wrong-password-x", environ_base={"REMOTE_ADDR": "10.6.6.6"})
+    assert _post_login(client, "buyer", PASSWORD, environ_base={"REMOTE_ADDR": "10.6.6.6"}).status_code == 403
+    assert _post_login(client, "buyer", PASSWORD, environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 302
+
+
+def test_many_failures_at_one_account_from_many_addresses_slow_it_down_without_locking_it(
+        client, config, session, personas, frozen_clock):
+    config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] = 3
+    for n in range(3):
+        _post_login(client, "buyer", "wrong-password-x", environ_base={"REMOTE_ADDR": f"10.7.0.{n}"})
+    slowed = _post_login(client, "buyer", PASSWORD, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert slowed.status_code == 403 and "30 秒后再试" in slowed.get_data(as_text=True)
+    frozen_clock.freeze(T0 + dt.timedelta(seconds=30))
+    assert _post_login(client, "buyer", PASSWORD, environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 302
+    # the owner's success leaves the failures from the other addresses counted
+    assert session.scalar(sa.select(sa.func.count()).select_from(LoginAttempt)
+                          .where(LoginAttempt.username == "buyer")) == 3
 
 
 def test_many_failures_from_one_address_lock_that_address_for_every_account(app, client, personas):

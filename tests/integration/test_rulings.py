@@ -10,15 +10,18 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from arbitration import pdf_fonts, pdf_render
 from arbitration.audit.services import events_of
 from arbitration.cases import enforcement
 from arbitration.cases import services as cases
 from arbitration.cases.workflow import CaseState
+from arbitration.db import commit
 from arbitration.deadlines.services import sweep
 from arbitration.errors import Conflict, InvalidInput, NotAllowed
 from arbitration.evidence import services as evidence
 from arbitration.law import services as law
 from arbitration.orders.models import Refund
+from arbitration.rulings import pdf as ruling_pdfs
 from arbitration.rulings import services as rulings
 from arbitration.rulings.models import Ruling, RulingIsFinal
 from arbitration.rulings.rules import Remedy
@@ -328,3 +331,37 @@ def test_render_pending_renders_what_is_left_and_never_touches_an_issued_documen
     session.expire_all()
     assert session.get(Ruling, waiting.id).pdf_state == "ready"
     assert session.get(Ruling, ready.id).pdf_sha256 == issued_hash
+
+
+def test_a_ruling_rendered_while_the_chinese_fonts_are_hidden_is_not_issued_and_an_admin_sees_why(
+        session, personas, refused, monkeypatch, tmp_path, login_as):
+    hidden = tmp_path / "no-cjk.conf"     # the fonts a host without fonts-noto-cjk would offer
+    hidden.write_text(pdf_fonts.config_text([pdf_fonts.DEJAVU], tmp_path / "cache"))
+    monkeypatch.setenv("FONTCONFIG_FILE", str(hidden))
+    case = in_review(personas, refused)
+    ruling = rule(case, personas["arbitrator"])
+    commit()          # the rendering job runs after commit (at once in tests) and fails
+    session.refresh(ruling)
+    assert (ruling.pdf_state, ruling.pdf_key, ruling.pdf_sha256) == ("failed", None, None)
+    assert ruling.pdf_error.startswith("FontsMissing:") and "fonts-noto-cjk" in ruling.pdf_error
+    assert "ruling.pdf_ready" not in [e.action for e in events_of("case", case.id)]
+    page = login_as("admin").get("/").get_data(as_text=True)
+    assert "尚未生成的决定书" in page and ruling.number in page and "fonts-noto-cjk" in page
+
+
+def test_a_ruling_pdf_without_its_chinese_font_embedded_is_never_hashed_nor_issued(
+        session, personas, refused, monkeypatch):
+    tofu = pdf_render.html_to_pdf("<p style=\"font-family: 'DejaVu Sans'\">ARB</p>")    # as if the fonts fell back
+    monkeypatch.setattr(ruling_pdfs, "ruling_pdf", lambda ruling: tofu)
+    case = in_review(personas, refused)
+    ruling = rule(case, personas["arbitrator"])
+    commit()
+    session.refresh(ruling)
+    assert (ruling.pdf_state, ruling.pdf_sha256) == ("failed", None)
+    assert "does not embed Noto-Serif-CJK-SC" in ruling.pdf_error
+
+
+def test_a_normal_ruling_pdf_passes_the_embedded_font_check(session, personas, refused):
+    ruling = rulings.make_pdf(rule(in_review(personas, refused), personas["arbitrator"]))
+    assert ruling.pdf_state == "ready"
+    assert "Noto-Serif-CJK-SC" in pdf_render.embedded_fonts(stored_pdf(ruling))
