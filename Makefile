@@ -15,6 +15,7 @@ run: install migrate            ## install everything, create/upgrade the databa
 test: APT_PACKAGES += chromium  # browser tests drive Debian's Chromium with Playwright (never `playwright install`)
 test: install                   ## install test needs and run the whole suite (SQLite; PostgreSQL too if its URL is set)
 	$(BIN)/python -m flake8 arbitration tests bench
+	$(BIN)/lint-imports
 	env -u ARBITRATION_TEST_POSTGRES_URL $(BIN)/python -m pytest
 	@if [ -n "$$ARBITRATION_TEST_POSTGRES_URL" ]; then \
 		echo "== the suite again on PostgreSQL ($$ARBITRATION_TEST_POSTGRES_URL)"; \

@@ -317,7 +317,7 @@ def serve_command(host, port):
     if start_embedded_consumer():
         click.echo("background jobs: embedded consumer (SQLite queue)")
     else:
-        click.echo("background jobs: run `huey_consumer arbitration.jobs.worker.huey` separately")
+        click.echo("background jobs: run `huey_consumer arbitration.worker.huey` separately")
     click.echo(f"serving on http://{host}:{port}")
     serve(current_app._get_current_object(), host=host, port=port, threads=8, ident="arbitration")
 

@@ -6,7 +6,9 @@ import threading
 from zoneinfo import ZoneInfo
 
 UTC = dt.timezone.utc
-CHINA = dt.timezone(dt.timedelta(hours=8))   # China Standard Time (no DST): the platform's calendar dates
+# The business time zone: working days, deadlines in working days, case numbers' years and date filters are
+# China's, whatever ARBITRATION_TIMEZONE says (that setting only changes how times are displayed).
+CHINA = ZoneInfo("Asia/Shanghai")
 _lock = threading.Lock()
 _frozen: dt.datetime | None = None
 _offset = dt.timedelta(0)

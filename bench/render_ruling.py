@@ -44,7 +44,7 @@ def measure_speed(runs: int) -> dict:
     from arbitration.rulings.pdf import ruling_context, ruling_pdf
 
     app = create_app({"EMBEDDED_WORKER": False})
-    settle_heap()                  # as the queue's consumer (jobs/worker.py) and `flask serve` do
+    settle_heap()                  # as the queue's consumer (worker.py) and `flask serve` do
     with app.app_context(), app.test_request_context():
         ruling = _ruling(app)
         with force_locale("zh"):

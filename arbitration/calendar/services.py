@@ -5,7 +5,6 @@ import datetime as dt
 
 import chinese_calendar
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
 from arbitration import clock
@@ -50,7 +49,6 @@ def load_calendar() -> BusinessCalendar:
         known_years=frozenset(session.scalars(sa.select(CalendarYear.year))),
         holidays=frozenset(d for d, k in rows if k == "holiday"),
         workdays=frozenset(d for d, k in rows if k == "workday"),
-        timezone=current_app.config["DISPLAY_TIMEZONE"],
     )
 
 

@@ -21,7 +21,6 @@ from arbitration.orders.models import Order
 from arbitration.orders.queries import like_pattern
 
 OUTCOMES = ("accepted", "settled", "ruled", "default_ruling", "withdrawn", "open")
-CHINA = clock.CHINA
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def parse(args: Mapping) -> CaseFilter:
 
 
 def start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), CHINA).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(), clock.CHINA).astimezone(dt.timezone.utc)
 
 
 def missed_deadline():

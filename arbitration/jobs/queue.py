@@ -1,7 +1,7 @@
 """The job queue. One Huey instance, chosen by ARBITRATION_QUEUE_URL:
 
 - unset: a SQLite file under instance/ and a consumer running inside the web process (embedded default);
-- redis://host:port/db: Redis, with `huey_consumer arbitration.jobs.worker.huey` processes on any host.
+- redis://host:port/db: Redis, with `huey_consumer arbitration.worker.huey` processes on any host.
 
 Every job runs in an app context and is one unit of work (commit at the end, rollback on error).
 """
@@ -78,8 +78,8 @@ def _run_in_app(fn, *args, **kwargs):
 
     if has_app_context():
         return unit()
-    if _app is None:   # a consumer started without building the app (arbitration.jobs.worker builds it)
-        raise RuntimeError("no app: start consumers with `huey_consumer arbitration.jobs.worker.huey`")
+    if _app is None:   # a consumer started without building the app (arbitration.worker builds it)
+        raise RuntimeError("no app: start consumers with `huey_consumer arbitration.worker.huey`")
     with _app.app_context():
         return unit()
 

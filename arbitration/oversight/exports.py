@@ -219,7 +219,7 @@ class _Sink(io.RawIOBase):
 
 
 def _info(name: str, when: dt.datetime, compress: bool) -> zipfile.ZipInfo:
-    local = when.astimezone(filters.CHINA)
+    local = when.astimezone(clock.CHINA)
     info = zipfile.ZipInfo(name, date_time=(local.year, local.month, local.day, local.hour, local.minute,
                                             local.second))
     info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED

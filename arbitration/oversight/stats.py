@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from arbitration import clock
 from arbitration.cases import filters
 from arbitration.cases.filters import CaseFilter
 from arbitration.cases.messages import CATEGORY_LABELS, OUTCOME_LABELS
@@ -71,7 +72,7 @@ def per_month(f: CaseFilter) -> Figure:
     months: Counter = Counter()
     stmt = sa.select(Case.opened_at).where(Case.id.in_(sa.select(ids.c.id))).execution_options(yield_per=2000)
     for (opened,) in db.session.execute(stmt):
-        months[opened.astimezone(filters.CHINA).strftime("%Y-%m")] += 1
+        months[opened.astimezone(clock.CHINA).strftime("%Y-%m")] += 1
     return Figure("per_month", _("Cases opened per month"), [_("Month"), _("Cases")],
                   [[m, months[m]] for m in sorted(months)])
 

@@ -32,7 +32,7 @@ from arbitration.orders.refunds import refunded_so_far
 from arbitration.orders.rules import refundable
 from arbitration.rulings import rules, suggest
 from arbitration.rulings.models import DECISIONS, Ruling, RulingCitation
-from arbitration.rulings.pdf import ruling_pdf
+from arbitration.rulings import pdf as documents
 from arbitration.storage import app_store, new_key
 from arbitration.web_format import format_local
 
@@ -255,7 +255,7 @@ def render_ruling(ruling_id: int) -> None:
 def make_pdf(ruling: Ruling, now: dt.datetime | None = None) -> Ruling:
     now = now or clock.now_utc()
     pdf_fonts.require("ruling")                 # its Chinese font installed and found, or no render at all
-    data = ruling_pdf(ruling)
+    data = documents.ruling_pdf(ruling)
     pdf_render.check_fonts(data, "ruling")      # and embedded: never a document of boxes, hashed and issued
     stored = app_store().put_stream(new_key("rulings", now), data, max_bytes=MAX_PDF_BYTES,
                                     content_type="application/pdf")

@@ -26,6 +26,16 @@ def test_the_loaded_calendar_counts_national_day_and_its_make_up_saturday(sessio
     assert not due.fell_back
 
 
+def test_working_days_are_counted_in_chinas_days_whatever_zone_the_pages_display(session, config):
+    # 01:00 on the make-up Saturday 2026-10-10 in Shanghai is still Friday afternoon in New York: counted in
+    # China's days, one working day later is Monday 2026-10-12 01:00 (not the Saturday, as New York's date says)
+    config["DISPLAY_TIMEZONE"] = "America/New_York"
+    due = calendar.load_calendar().add_working_days(dt.datetime(2026, 10, 10, 1, 0, tzinfo=SH), 1)
+    assert due.at == dt.datetime(2026, 10, 12, 1, 0, tzinfo=SH)
+    config["DISPLAY_TIMEZONE"] = "Asia/Shanghai"
+    assert calendar.load_calendar().add_working_days(dt.datetime(2026, 10, 10, 1, 0, tzinfo=SH), 1) == due
+
+
 def test_an_admin_enters_next_years_schedule_and_deadlines_stop_falling_back(session, personas):
     admin = personas["admin"]
     start = dt.datetime(2027, 2, 5, 10, 0, tzinfo=SH)  # a Friday before the 2027 Spring Festival

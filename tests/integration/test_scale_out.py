@@ -106,7 +106,7 @@ def test_two_workers_two_sweepers_and_four_app_processes_apply_everything_once(s
     started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(seconds=5)   # the DB's clock
 
     log = open(tmp_path / "processes.log", "w")
-    consumer = [os.path.join(bindir, "huey_consumer"), "arbitration.jobs.worker.huey", "-w", "2", "-k", "thread"]
+    consumer = [os.path.join(bindir, "huey_consumer"), "arbitration.worker.huey", "-w", "2", "-k", "thread"]
     sweeper = ["bash", "-c", f"while true; do {bindir}/flask deadlines sweep --batch-size 25; sleep 0.2; done"]
     background = [_start(consumer, env, log), _start(consumer, env, log), _start(sweeper, env, log),
                   _start(sweeper, env, log)]
