@@ -90,7 +90,7 @@ def main() -> None:
     env = {**os.environ, "ARBITRATION_DATABASE_URL": args.url, "ARBITRATION_INSTANCE_PATH": instance,
            "ARBITRATION_QUEUE_URL": os.environ.get("ARBITRATION_QUEUE_URL", "redis://127.0.0.1:6379/9"),
            "ARBITRATION_SECRET_KEY": "bench-only-secret-key", "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "gthread",
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-k", "gthread",
                                "--threads", str(args.threads), "-b", f"127.0.0.1:{args.port}", "--log-level",
                                "warning", "bench.wsgi_bench:app"], env=env, cwd=ROOT, start_new_session=True)
     try:

@@ -164,7 +164,7 @@ def boto3_upload(endpoint: str, bucket: str, path: str) -> float:
 
 
 def serve(env: dict, port: int) -> tuple[subprocess.Popen, int]:
-    process = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", "1", "-k", "gthread", "--threads", "2",
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", "2",
                                 "-b", f"127.0.0.1:{port}", "--timeout", "600", "wsgi:app"], cwd=ROOT,
                                env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_port(port)

@@ -5,7 +5,6 @@ SQLite always; PostgreSQL when ARBITRATION_TEST_POSTGRES_URL is set (the suite t
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 import secrets
 import tempfile
@@ -27,9 +26,8 @@ from arbitration.db import db  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get("ARBITRATION_TEST_POSTGRES_URL")
-from tests.factories import PASSWORD  # noqa: E402
-# 2026-09-30 10:00 in Shanghai: the day before the National Day holiday
-T0 = dt.datetime(2026, 9, 30, 2, 0, tzinfo=dt.timezone.utc)
+from tests.factories import PASSWORD, T0, create_personas, make_refused_order  # noqa: E402
+from tests.factories import personas as load_personas  # noqa: E402
 
 
 def _compile_catalogs() -> None:
@@ -90,8 +88,6 @@ def app():
     with application.app_context():
         upgrade()  # the real migrations, not create_all: the suite runs on the schema production gets
         from arbitration.calendar.services import seed_from_package
-        from tests.factories import create_personas
-
         from arbitration.law.services import load_file
 
         seed_from_package(T0)
@@ -175,9 +171,14 @@ def client(app, session):
 
 @pytest.fixture
 def personas(session):
-    from tests.factories import personas as load
+    return load_personas()
 
-    return load()
+
+@pytest.fixture
+def refused(session, personas):
+    """A paid order of the buyer persona whose cancellation the merchant persona refused at T0: the buyer may
+    open a case on it for 7 days."""
+    return make_refused_order(personas["buyer"], personas["merchant"])
 
 
 def login(client, username: str, password: str = PASSWORD):

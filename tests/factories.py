@@ -1,15 +1,41 @@
-"""Test data builders. Personas are created once per test session, committed; the rest per test."""
+"""Test data builders, through the real services, and what several test modules send (forms, API bodies).
+Personas are created once per test session, committed; the rest per test: `make_order(buyer, state)`,
+`make_refused_order()`, `make_case(state)` with the state names of OrderState and CaseState."""
 from __future__ import annotations
 
+import datetime as dt
+import io
+import re
 import secrets
+from collections.abc import Iterable
 
+import jsonschema
 import sqlalchemy as sa
 
 from arbitration import clock
+from arbitration.api import openapi
+from arbitration.audit.services import record_event
 from arbitration.auth.models import Role, User
 from arbitration.auth.services import hash_password
+from arbitration.calendar.services import load_calendar
+from arbitration.cases import enforcement
+from arbitration.cases import services as cases
+from arbitration.cases.models import Case
+from arbitration.cases.workflow import CaseState
 from arbitration.db import db
+from arbitration.deadlines import registry
+from arbitration.deadlines import services as deadlines
 from arbitration.merchants.models import Merchant, MerchantKind
+from arbitration.orders import requests as order_requests
+from arbitration.orders import services as orders
+from arbitration.orders.models import Order
+from arbitration.orders.rules import Action as OrderAction
+from arbitration.orders.rules import Channel, OrderState, ProductType
+from arbitration.rulings import services as rulings
+from arbitration.rulings.rules import Remedy
+
+# 2026-09-30 10:00 in Shanghai: the day before the National Day holiday (the suite's frozen clock)
+T0 = dt.datetime(2026, 9, 30, 2, 0, tzinfo=dt.timezone.utc)
 
 PASSWORD = "correct-horse-battery"
 
@@ -63,37 +89,194 @@ def personas() -> dict[str, User]:
 # ---- orders ----
 
 def make_order(buyer: User, state: str = "paid", *, merchant_staff: User | None = None, amount_fen: int = 10_000,
-               channel=None, fee_shown: bool = True, locked: bool = False, now=None):
-    """An order brought to `state` through the real services (merchant_staff delivers and answers)."""
-    import datetime as dt
-
-    from arbitration.merchants.models import Merchant
-    from arbitration.orders import requests as order_requests
-    from arbitration.orders import services
-    from arbitration.orders.rules import Channel, ProductType
-
+               channel: Channel | None = None, fee_shown: bool = True, locked: bool = False,
+               now: dt.datetime | None = None) -> Order:
+    """An order brought to `state` (an OrderState name) through the real services (merchant_staff delivers and
+    answers; without one the order is 飞鱼卡盟's)."""
+    target = OrderState(state)
     now = now or clock.now_utc()
     merchant = db.session.get(Merchant, merchant_staff.merchant_id) if merchant_staff else \
         db.session.scalar(sa.select(Merchant).where(Merchant.name == "飞鱼卡盟"))
-    order = services.create_order(buyer=buyer, merchant=merchant, product_type=ProductType.game_card,
-                                  product_name="王者荣耀点券 100元卡", face_value_fen=10_000, amount_fen=amount_fen,
-                                  channel=channel or Channel.alipay, fee_schedule_shown=fee_shown,
-                                  listing_description="面值100元", now=now)
-    if state in ("paid", "delivered", "completed", "refunded"):
-        services.pay_order(order, now=now)
-    if state in ("delivered", "completed"):
-        services.deliver_order(order, merchant_staff, card_codes=["CODE-1234-5678"], now=now)
-    if state == "completed":
-        services.confirm_receipt(order, buyer, goods_checked=True, now=now)
-    if state == "cancelled":
-        services.cancel_unpaid(order, buyer, now=now)
-    if state == "closed":
-        from arbitration.orders.rules import Action
-
-        services.apply_action(order, Action.close_unpaid, None, now=now + dt.timedelta(hours=2))
-    if state == "refunded":
+    order = orders.create_order(buyer=buyer, merchant=merchant, product_type=ProductType.game_card,
+                                product_name="王者荣耀点券 100元卡", face_value_fen=10_000, amount_fen=amount_fen,
+                                channel=channel or Channel.alipay, fee_schedule_shown=fee_shown,
+                                listing_description="面值100元", now=now)
+    if target in (OrderState.paid, OrderState.delivered, OrderState.completed, OrderState.refunded):
+        orders.pay_order(order, now=now)
+    if target in (OrderState.delivered, OrderState.completed):
+        orders.deliver_order(order, merchant_staff, card_codes=["CODE-1234-5678"], now=now)
+    if target == OrderState.completed:
+        orders.confirm_receipt(order, buyer, goods_checked=True, now=now)
+    if target == OrderState.cancelled:
+        orders.cancel_unpaid(order, buyer, now=now)
+    if target == OrderState.closed:
+        orders.apply_action(order, OrderAction.close_unpaid, None, now=now + dt.timedelta(hours=2))
+    if target == OrderState.refunded:
         req = order_requests.request_cancellation(order, buyer, reason="wrong_item", now=now)
         order_requests.review_cancellation(order, req, merchant_staff, approve=True, now=now)
     if locked:
-        services.lock_order(order, None, "manual", now=now)
+        orders.lock_order(order, None, "manual", now=now)
     return order
+
+
+REFUSAL = "卡密已出库，不能取消"          # the merchant's answer to the cancellation
+
+
+def make_refused_order(buyer: User | None = None, merchant_staff: User | None = None, *, amount_fen: int = 10_000,
+                       text: str = REFUSAL, now: dt.datetime | None = None) -> Order:
+    """A paid order whose cancellation the merchant refused at `now`: its buyer may open a case on it for 7 days.
+    `buyer` and `merchant_staff` default to the personas "buyer" and "merchant"."""
+    buyer = buyer or _persona("buyer")
+    merchant_staff = merchant_staff or _persona("merchant")
+    order = make_order(buyer, "paid", merchant_staff=merchant_staff, amount_fen=amount_fen, now=now)
+    req = order_requests.request_cancellation(order, buyer, reason="wrong_item", now=now)
+    order_requests.review_cancellation(order, req, merchant_staff, approve=False, text=text, now=now)
+    return order
+
+
+def _persona(username: str) -> User:
+    return db.session.scalar(sa.select(User).where(User.username == username))
+
+
+# ---- cases ----
+
+STATEMENT = "付款后商家拒绝取消，也一直没有发货。"
+FACTS_FOUND = "买家付款后商家未发货，并拒绝取消订单。"
+RULING_REASONING = "商家收取预付款后未按约定提供商品，应当按照消费者的要求退回预付款。"
+
+
+def make_case(state: str = "negotiation", *, order: Order | None = None, buyer: User | None = None,
+              merchant_staff: User | None = None, arbitrator: User | None = None, category: str = "non_delivery",
+              remedy: str = "full_refund", amount_fen: int | None = None, statement: str = STATEMENT,
+              decision: str = "upheld", found: Iterable[str] = (), now: dt.datetime | None = None,
+              ruled_at: dt.datetime | None = None) -> Case:
+    """A case brought to `state` (a CaseState name) through the real services, each step at `now`:
+
+    negotiation             the buyer opens it on `order` (default: a new make_refused_order)
+    offer_pending           the merchant offers half the price back
+    evidence                the merchant refuses the claim; an arbitrator is assigned (`arbitrator`: checked)
+    supplementary           ... and the arbitrator asks the buyer for more evidence
+    review                  ... both parties have no more evidence
+    reconsideration_window  ... the arbitrator rules (`decision`, findings `found`) at `ruled_at` (default `now`)
+    reconsideration         ... and the buyer asks for a reconsideration, then
+    enforcement             the merchant accepts the claim: a refund task is open
+    closed                  ... and the merchant carries it out
+    withdrawn               the buyer withdraws during negotiation
+
+    `buyer` defaults to the order's buyer (or the persona "buyer"), `merchant_staff` to the persona "merchant".
+    """
+    target, S = CaseState(state), CaseState
+    buyer = buyer or (order.buyer if order is not None else _persona("buyer"))
+    staff = merchant_staff or _persona("merchant")
+    if order is None:
+        order = make_refused_order(buyer, staff, now=now)
+    case = cases.open_case(buyer, order, category=category, remedy=remedy, amount_fen=amount_fen,
+                           statement=statement, now=now)
+    if target == S.offer_pending:
+        cases.make_offer(case, staff, remedy="partial_refund", amount_fen=order.amount_fen // 2, text="退一半",
+                         now=now)
+    elif target in (S.enforcement, S.closed):
+        cases.accept_claim(case, staff, now=now)
+        if target == S.closed:
+            for task in enforcement.tasks_of(case):
+                enforcement.complete_task(case, task, staff, note="已按决定履行", now=now)
+    elif target == S.withdrawn:
+        cases.withdraw(case, buyer, now=now)
+    elif target != S.negotiation:
+        cases.refuse_claim(case, staff, reason="卡密已发出，买家已使用", now=now)
+        assigned = db.session.get(User, case.arbitrator_id)
+        assert arbitrator is None or assigned == arbitrator, f"the case went to {assigned.username}"
+        if target == S.supplementary:
+            cases.request_supplementary(case, assigned, party="buyer", note="请补充付款记录截图", now=now)
+        elif target != S.evidence:
+            cases.no_more_evidence(case, buyer, now=now)
+            cases.no_more_evidence(case, staff, now=now)
+        if target in (S.reconsideration_window, S.reconsideration):
+            ruled_at = ruled_at or now
+            rulings.issue_ruling(case, assigned, decision=decision, facts_found=FACTS_FOUND,
+                                 reasoning=RULING_REASONING,
+                                 remedies=[] if decision == "dismissed" else [Remedy("full_refund")],
+                                 citations=["CRPL-53"], found_tags=list(found), now=ruled_at)
+            if target == S.reconsideration:
+                cases.request_reconsideration(case, buyer, new_facts="商家提供的发货记录与订单号不符。", now=ruled_at)
+    assert case.state == target, f"the case is in {case.state.value}, not {state}"
+    return case
+
+
+# ---- the arbitrator's ruling form, as the page tests fill it in ----
+
+FACTS = "买家付款后，商家既未发货，也拒绝了取消申请。"
+REASONING = "经营者以预收款方式提供商品，未按照约定提供的，应当按照消费者的要求退回预付款。"
+
+
+def the_form(**changes) -> dict:
+    """The ruling form's fields; a change of None leaves the field out."""
+    form = {"decision": "upheld", "facts_found": FACTS, "reasoning": REASONING, "full_refund": "y",
+            "citations": ["CRPL-53", "CC-563"], "other_citations": ""}
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def suggested_codes(page: str) -> list[str]:
+    """The provisions the ruling form suggests, in its order."""
+    return re.findall(r'name="citations" value="([^"]+)"', page)
+
+
+# ---- evidence through the web form ----
+
+def upload(client, req, *uploads, kind="screenshot", description="兑换失败截图"):
+    """Post (name, content) files to an order request's evidence form."""
+    data = {"csrf_token": "", "kind": kind, "description": description,
+            "files": [(io.BytesIO(content), name) for name, content in uploads]}
+    return client.post(f"/orders/{req.order.number}/requests/{req.id}/evidence", data=data,
+                       content_type="multipart/form-data")
+
+
+# ---- signing in without the login form ----
+
+def sign_in(client, user: User) -> None:
+    """Put the user in the test client's session, as a login would (for tests that request every route)."""
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user.get_id()
+        sess["_fresh"] = True
+
+
+# ---- the platform API ----
+
+ALL_SCOPES = ["orders:read", "orders:write", "cases:read", "cases:write", "evidence:write", "rulings:read"]
+
+
+def order_body(personas, **changes) -> dict:
+    """The platform's POST /api/v1/orders body, for the "merchant" persona's shop."""
+    body = {"buyer": {"external_id": "u-10086", "display_name": "小王"},
+            "merchant_id": personas["merchant"].merchant_id, "product_type": "game_card",
+            "product_name": "王者荣耀点券 100元卡", "face_value_fen": 10_000, "amount_fen": 10_000,
+            "channel": "alipay", "listing_description": "面值100元", "fee_schedule_shown": True}
+    body.update(changes)
+    return body
+
+
+def validate(body, schema_name: str) -> None:
+    """Raises unless `body` matches the served OpenAPI document's schema (its "$ref"s resolve inside it)."""
+    spec = openapi.document()
+    jsonschema.Draft202012Validator({**spec["components"]["schemas"][schema_name],
+                                     "components": spec["components"]}).validate(body)
+
+
+# ---- deadlines on a test subject, whose consequence only records that it ran ----
+
+calls: list[int] = []     # the ids of the deadlines whose "test.record" consequence ran
+
+
+@registry.consequence("test.record", lambda: "a test consequence")
+def _record(deadline, now):
+    calls.append(deadline.id)
+    record_event(deadline.subject_type, deadline.subject_id, None, "test.consequence_applied",
+                 {"deadline_id": deadline.id}, now=now)
+
+
+def schedule_test_deadline(subject_id, hours=48, consequence="test.record", subject_type="test", **kw):
+    """A deadline started at T0, due `hours` later on the business calendar."""
+    cal = load_calendar()
+    return deadlines.schedule(subject_type, subject_id, "test.answer", consequence, cal.add_hours(T0, hours),
+                              started_at=T0, **kw)

@@ -28,7 +28,7 @@ from tests.factories import PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
-FLASK = ROOT / ".venv" / "bin" / "flask"
+FLASK = [sys.executable, "-m", "flask"]     # the flask of the interpreter running the tests, in any environment
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 START_TIMEOUT = 60      # seconds for the server to answer /login
 TIMEOUT_MS = 20_000     # Playwright's default per action / navigation
@@ -117,14 +117,14 @@ def server():
     _compile_catalogs()     # the UI is read in Chinese
     instance = tempfile.mkdtemp(prefix="arb-browser-")
     env = _environment(instance)
-    _run([str(FLASK), "db", "upgrade"], env)
+    _run([*FLASK, "db", "upgrade"], env)
     out = _run([sys.executable, "-m", "tests.browser.seed"], env)
     orders = json.loads(out.strip().splitlines()[-1])
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = Path(instance) / "server.log"
     with log.open("wb") as sink:
-        process = subprocess.Popen([str(FLASK), "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
+        process = subprocess.Popen([*FLASK, "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
                                    env=env, stdout=sink, stderr=subprocess.STDOUT)
     try:
         _wait_until_up(url, process, log)

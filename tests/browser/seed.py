@@ -14,8 +14,7 @@ from arbitration.calendar.services import seed_from_package
 from arbitration.cases import conflicts
 from arbitration.db import commit
 from arbitration.law.services import load_file
-from arbitration.orders import requests as order_requests
-from tests.factories import create_personas, create_user, make_order, personas
+from tests.factories import create_personas, create_user, make_order, make_refused_order, personas
 
 # The second arbitrator: a reconsideration goes to a different arbitrator than the one who ruled.
 SECOND_ARBITRATOR = "arbitrator_b"
@@ -23,10 +22,7 @@ SECOND_ARBITRATOR = "arbitrator_b"
 
 def escalated_order(buyer, staff):
     """A paid order whose cancellation the merchant rejected: the buyer may open a case on it for 7 days."""
-    order = make_order(buyer, "paid", merchant_staff=staff)
-    req = order_requests.request_cancellation(order, buyer, reason="wrong_item")
-    order_requests.review_cancellation(order, req, staff, approve=False, text="卡密已备好，正在发货中，不同意取消。")
-    return order
+    return make_refused_order(buyer, staff, text="卡密已备好，正在发货中，不同意取消。")
 
 
 def seed() -> dict[str, str]:

@@ -53,7 +53,7 @@ def test_the_platform_hears_a_dispute_it_started_through_the_api_from_the_live_s
     receiver = Receiver()
     url = receiver.url
     env = _environment(server.log.parent.as_posix())
-    made = subprocess.run([str(FLASK), "api", "create-client", "--name", "卡盟主站", "--webhook-url", url,
+    made = subprocess.run([*FLASK, "api", "create-client", "--name", "卡盟主站", "--webhook-url", url,
                            *[a for s in ("orders:read", "orders:write", "cases:read", "cases:write", "rulings:read")
                              for a in ("--scope", s)],
                            *[a for e in ("case.opened", "case.deadline_missed", "ruling.issued")

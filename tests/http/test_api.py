@@ -6,10 +6,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-import jsonschema
 import sqlalchemy as sa
 
-from arbitration.api import openapi
 from arbitration.api import services as api
 from arbitration.api.models import ApiClient
 from arbitration.cases import services as cases
@@ -17,14 +15,7 @@ from arbitration.cases.messaging import send_message
 from arbitration.rulings import services as rulings
 from arbitration.rulings.rules import Remedy
 from tests.conftest import login
-from tests.integration.test_oversight import refused_order
-
-
-def _validate(body, schema_name: str) -> None:
-    """Against the served document's schema (its "$ref"s resolve inside the same document)."""
-    spec = openapi.document()
-    schema = {**spec["components"]["schemas"][schema_name], "components": spec["components"]}
-    jsonschema.Draft202012Validator(schema).validate(body)
+from tests.factories import make_refused_order, validate
 
 
 def _client(personas, *scopes):
@@ -33,7 +24,7 @@ def _client(personas, *scopes):
 
 def _ruled_case(personas):
     buyer, staff = personas["buyer"], personas["merchant"]
-    case = cases.open_case(buyer, refused_order(personas), category="non_delivery", remedy="full_refund",
+    case = cases.open_case(buyer, make_refused_order(), category="non_delivery", remedy="full_refund",
                            amount_fen=None, statement="商家拒绝取消，也没有发货。")
     send_message(case, buyer, body="只给仲裁员看的内容", audience="arbitrator")
     cases.refuse_claim(case, staff, reason="卡密已发出，买家已使用")
@@ -52,7 +43,7 @@ def test_a_client_with_the_scope_reads_a_case_as_the_document_describes_it(clien
     response = client.get(f"/api/v1/cases/{case.number}", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200 and response.is_json
     body = response.get_json()
-    _validate(body, "Case")
+    validate(body, "Case")
     assert body["state"] == "reconsideration_window" and body["rulings"][0]["number"] == ruling.number
     assert {d["stage"] for d in body["deadlines"]} >= {"negotiation", "evidence", "reconsideration_window"}
     assert "case.message" not in [e["action"] for e in body["events"]]
@@ -70,7 +61,7 @@ def test_errors_have_a_stable_code_and_both_languages(client, session, personas)
         body = response.get_json()
         assert response.status_code == status and body["error"]["code"] == code
         assert re.search(r"[\u4e00-\u9fff]", body["error"]["message"]["zh"]) and body["error"]["message"]["en"]
-        _validate(body, "Error")
+        validate(body, "Error")
     missing = client.get("/api/v1/orders/KM-NOPE", headers={"Authorization": f"Bearer {orders_only}"})
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
 
@@ -89,7 +80,7 @@ def test_the_ruling_pdf_is_served_once_ready_and_matches_its_hash(client, sessio
 
 
 def test_tokens_are_kept_as_hashes_and_a_revoked_one_stops_working(client, session, personas):
-    order = refused_order(personas)
+    order = make_refused_order()
     created, token = _client(personas, "orders:read")
     session.flush()
     stored = session.scalar(sa.select(ApiClient).where(ApiClient.id == created.id))
@@ -97,7 +88,7 @@ def test_tokens_are_kept_as_hashes_and_a_revoked_one_stops_working(client, sessi
     headers = {"Authorization": f"Bearer {token}"}
     response = client.get(f"/api/v1/orders/{order.number}", headers=headers)
     assert response.status_code == 200
-    _validate(response.get_json(), "Order")
+    validate(response.get_json(), "Order")
     api.revoke_client(personas["admin"], created.id)
     session.flush()
     assert client.get(f"/api/v1/orders/{order.number}", headers=headers).status_code == 401

@@ -18,8 +18,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 
 from arbitration.api import openapi
 from arbitration.api import services as api
-from tests.factories import make_order
-from tests.http.test_api_intake import ALL
+from tests.factories import ALL_SCOPES, make_order
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
@@ -29,7 +28,7 @@ EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "60"))   # more locally: API_
 
 @pytest.fixture
 def api_token(session, personas):
-    client, token = api.create_client(personas["admin"], name="fuzzer", scopes=ALL)
+    client, token = api.create_client(personas["admin"], name="fuzzer", scopes=ALL_SCOPES)
     client.rate_limit_per_minute = 100_000        # the fuzzer sends many requests within the frozen minute
     # an order that the documented example number names, so that some requests reach a real object
     make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"]).number = "KM202609300200000001"

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import jsonschema
 import sqlalchemy as sa
 
-from arbitration.api import openapi
 from arbitration.api import services as api
 from arbitration.api.models import IdempotencyKey
 from arbitration.audit.models import Event
@@ -18,31 +16,15 @@ from arbitration.evidence.samples import png
 from arbitration.orders.models import Order
 from arbitration.orders import requests as order_requests
 from arbitration.orders.services import get_order, open_request
-
-ALL = ["orders:read", "orders:write", "cases:read", "cases:write", "evidence:write", "rulings:read"]
-
-
-def validate(body, schema_name: str) -> None:
-    spec = openapi.document()
-    jsonschema.Draft202012Validator({**spec["components"]["schemas"][schema_name],
-                                     "components": spec["components"]}).validate(body)
+from tests.factories import ALL_SCOPES, order_body, validate
 
 
-def token_for(personas, session, scopes=ALL, **settings):
+def token_for(personas, session, scopes=ALL_SCOPES, **settings):
     client, token = api.create_client(personas["admin"], name="卡盟主站", scopes=list(scopes))
     for name, value in settings.items():
         setattr(client, name, value)
     session.flush()
     return client, {"Authorization": f"Bearer {token}"}
-
-
-def order_body(personas, **changes):
-    body = {"buyer": {"external_id": "u-10086", "display_name": "小王"},
-            "merchant_id": personas["merchant"].merchant_id, "product_type": "game_card",
-            "product_name": "王者荣耀点券 100元卡", "face_value_fen": 10_000, "amount_fen": 10_000,
-            "channel": "alipay", "listing_description": "面值100元", "fee_schedule_shown": True}
-    body.update(changes)
-    return body
 
 
 def count(session, model) -> int:

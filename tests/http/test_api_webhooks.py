@@ -22,7 +22,7 @@ from arbitration.orders.services import get_order, open_request
 from arbitration.rulings import services as rulings
 from arbitration.rulings.rules import Remedy
 from tests.conftest import login
-from tests.http.test_api_intake import ALL, order_body, validate
+from tests.factories import ALL_SCOPES, make_case, order_body, validate
 from tests.webhook_receiver import Receiver
 
 
@@ -39,7 +39,7 @@ def receiver():
     r.close()
 
 
-def subscribed(personas, session, url, scopes=ALL, events=tuple(webhooks.EVENT_TYPES)):
+def subscribed(personas, session, url, scopes=ALL_SCOPES, events=tuple(webhooks.EVENT_TYPES)):
     client, token = api.create_client(personas["admin"], name="卡盟主站", scopes=list(scopes))
     api.set_webhooks(personas["admin"], client, url=url, events=list(events), rate_limit=None)
     session.flush()
@@ -98,9 +98,7 @@ def test_the_platform_drives_a_dispute_from_order_to_ruling_and_hears_of_each_st
 
 def test_a_client_hears_only_the_events_it_subscribed_to(client, session, personas, receiver):
     platform, auth = subscribed(personas, session, receiver.url, events=["ruling.issued"])
-    from tests.integration.test_oversight import open_case
-
-    open_case(personas)
+    make_case()
     webhooks.send_due()
     assert receiver.received == []
     assert session.scalar(sa.select(sa.func.count()).select_from(WebhookDelivery)) == 0
@@ -110,10 +108,8 @@ def test_a_failed_delivery_is_retried_with_backoff_then_given_up_and_an_admin_ca
         client, session, personas, receiver, config):
     config["WEBHOOK_MAX_ATTEMPTS"] = 2
     platform, _auth = subscribed(personas, session, receiver.url, events=["case.opened"])
-    from tests.integration.test_oversight import open_case
-
     receiver.statuses = [500, 503]
-    open_case(personas)
+    make_case()
     webhooks.send_due()        # commits: the delivery queued after commit is attempted at once
     delivery = session.scalar(sa.select(WebhookDelivery))
     assert (delivery.state, delivery.attempts, delivery.last_status) == ("pending", 1, 500)
@@ -139,9 +135,7 @@ def test_a_failed_delivery_is_retried_with_backoff_then_given_up_and_an_admin_ca
 def test_an_unreachable_receiver_is_logged_and_retried(session, personas, receiver):
     platform, _auth = subscribed(personas, session, receiver.url, events=["case.opened"])
     receiver.close()
-    from tests.integration.test_oversight import open_case
-
-    open_case(personas)
+    make_case()
     webhooks.send_due()
     delivery = session.scalar(sa.select(WebhookDelivery))
     assert delivery.state == "pending" and delivery.last_status is None and delivery.last_error
@@ -164,7 +158,7 @@ def _signed(secret, body: dict, at: int | None = None) -> tuple[bytes, dict]:
     return raw, {**signing.headers(secret, at, raw), "Content-Type": "application/json"}
 
 
-def _inbound_client(personas, session, scopes=ALL):
+def _inbound_client(personas, session, scopes=ALL_SCOPES):
     platform, token = api.create_client(personas["admin"], name="卡盟主站", scopes=list(scopes))
     session.flush()
     return platform, {"Authorization": f"Bearer {token}"}
@@ -228,9 +222,7 @@ def test_operators_create_clients_send_due_webhooks_and_purge_old_keys_from_the_
     bad = runner.invoke(args=["api", "create-client", "--name", "主站", "--scope", "everything"])
     assert bad.exit_code != 0 and "权限范围" in bad.output
     platform, auth = subscribed(personas, session, receiver.url, events=["case.opened"])
-    from tests.integration.test_oversight import open_case
-
-    open_case(personas)
+    make_case()
     sent = runner.invoke(args=["api", "send-webhooks"])
     assert sent.exit_code == 0 and "deliveries attempted" in sent.output
     assert len(receiver.events(platform.signing_secret)) == 1
@@ -245,9 +237,8 @@ def test_operators_create_clients_send_due_webhooks_and_purge_old_keys_from_the_
 def test_remedies_due_and_the_closing_of_the_case_are_announced(session, personas, receiver):
     platform, _auth = subscribed(personas, session, receiver.url, events=["remedy.due", "case.closed"])
     from arbitration.cases.enforcement import complete_task, tasks_of
-    from tests.integration.test_oversight import open_case
 
-    case = open_case(personas)
+    case = make_case()
     cases.accept_claim(case, personas["merchant"])               # the merchant accepts: enforcement
     webhooks.send_due()
     due = receiver.events(platform.signing_secret)

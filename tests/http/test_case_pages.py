@@ -6,17 +6,8 @@ import sqlalchemy as sa
 
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import CaseState
-from arbitration.orders import requests as order_requests
 from tests.conftest import login
-from tests.factories import make_order
-
-
-@pytest.fixture
-def refused(session, personas):
-    order = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"])
-    req = order_requests.request_cancellation(order, personas["buyer"], reason="wrong_item")
-    order_requests.review_cancellation(order, req, personas["merchant"], approve=False, text="卡密已出库，不能取消")
-    return order
+from tests.factories import make_case
 
 
 def text(response):
@@ -174,23 +165,11 @@ def test_an_arbitrator_only_message_is_hidden_from_the_other_party_and_the_regul
 def test_the_arbitrators_queue_is_ordered_by_deadline_filtered_and_searchable(app, client, session, personas):
     import datetime as dt
 
-    from arbitration.cases import services as cases
     from arbitration.deadlines.services import sweep
     from tests.conftest import T0
 
-    made = []
-    for hours in (0, 5, 2):
-        order = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"],
-                           now=T0 + dt.timedelta(hours=hours))
-        req = order_requests.request_cancellation(order, personas["buyer"], reason="wrong_item",
-                                                  now=T0 + dt.timedelta(hours=hours))
-        order_requests.review_cancellation(order, req, personas["merchant"], approve=False, text="不能取消的理由",
-                                           now=T0 + dt.timedelta(hours=hours))
-        case = cases.open_case(personas["buyer"], order, category="invalid_code" if hours == 5 else "non_delivery",
-                               remedy="full_refund", amount_fen=None, statement="商家拒绝取消，也一直没有发货。",
-                               now=T0 + dt.timedelta(hours=hours))
-        cases.refuse_claim(case, personas["merchant"], reason="卡密已发出并已使用", now=T0 + dt.timedelta(hours=hours))
-        made.append(case)
+    made = [make_case("evidence", category="invalid_code" if hours == 5 else "non_delivery",
+                      now=T0 + dt.timedelta(hours=hours)) for hours in (0, 5, 2)]
     sweep(now=T0)
     login(client, "arbitrator")
     page = text(client.get("/cases"))

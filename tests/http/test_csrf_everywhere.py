@@ -8,10 +8,9 @@ import io
 import sqlalchemy as sa
 from flask import url_for
 
-from tests.factories import ONE_PER_ROLE
+from tests.factories import ONE_PER_ROLE, sign_in
 from tests.files import png
 from tests.http.permission_matrix import MATRIX, TOKEN_ONLY
-from tests.http.test_permission_matrix import _sign_in, context  # noqa: F401  (fixture)
 
 
 def _count(session, table: str) -> int:
@@ -19,7 +18,7 @@ def _count(session, table: str) -> int:
 
 
 def test_every_state_changing_route_refuses_a_post_without_its_csrf_token(
-        app, session, personas, context, isolated, config):  # noqa: F811  (context: the matrix's fixture)
+        app, session, personas, context, isolated, config):
     config["WTF_CSRF_ENABLED"] = True
     wrong = []
     posted = 0
@@ -30,7 +29,7 @@ def test_every_state_changing_route_refuses_a_post_without_its_csrf_token(
         roles = sorted(r for r in allowed if r != "anonymous") or (["admin"] if rule.endpoint in TOKEN_ONLY else [])
         client = app.test_client()
         if roles:
-            _sign_in(client, personas[ONE_PER_ROLE[roles[0]]])
+            sign_in(client, personas[ONE_PER_ROLE[roles[0]]])
         with app.test_request_context():
             url = url_for(rule.endpoint, **(args(context) if args else {}))
         if rule.endpoint in ("evidence.upload", "cases.upload_evidence"):   # multipart: the token is in the stream

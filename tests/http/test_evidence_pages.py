@@ -3,7 +3,6 @@ with a message naming what is accepted, read back only by those allowed."""
 from __future__ import annotations
 
 import hashlib
-import io
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +13,7 @@ from arbitration.evidence.services import store
 from arbitration.orders import requests as order_requests
 from tests import files
 from tests.conftest import login
-from tests.factories import make_order
+from tests.factories import make_order, upload
 
 
 @pytest.fixture
@@ -22,13 +21,6 @@ def request_(session, personas):
     order = make_order(personas["buyer"], "delivered", merchant_staff=personas["merchant"])
     return order_requests.request_after_sales(order, personas["buyer"], problem="invalid_code",
                                               description="卡密兑换时提示已被使用")
-
-
-def upload(client, req, *uploads, kind="screenshot", description="兑换失败截图"):
-    data = {"csrf_token": "", "kind": kind, "description": description,
-            "files": [(io.BytesIO(content), name) for name, content in uploads]}
-    return client.post(f"/orders/{req.order.number}/requests/{req.id}/evidence", data=data,
-                       content_type="multipart/form-data")
 
 
 def rows(session, req):

@@ -13,8 +13,7 @@ from arbitration.orders import requests as order_requests
 from arbitration.storage import open_store
 from tests import files
 from tests.conftest import login
-from tests.factories import make_order
-from tests.http.test_evidence_pages import upload
+from tests.factories import make_order, upload
 from tests.integration.s3server import DUMMY_CREDENTIALS, ThreadServer
 
 

@@ -13,7 +13,7 @@ from arbitration.rulings import rules
 from arbitration.rulings import services as rulings
 from arbitration.rulings.models import Ruling
 from tests.conftest import login
-from tests.http.test_ruling_pages import FACTS, REASONING, in_review, suggested_codes, the_form
+from tests.factories import FACTS, REASONING, make_case, suggested_codes, the_form
 
 CRPL_26_FIRST = "经营者在经营活动中使用格式条款的，应当以显著方式提请消费者注意商品或者服务的数量和质量"
 CRPL_53_V1 = "经营者以预收款方式提供商品或者服务的，应当按照约定提供。"
@@ -150,7 +150,7 @@ def test_a_bad_provision_is_refused_with_the_reason(client, session, changes, me
 # ---- amend ----
 
 def test_an_amendment_adds_a_version_and_an_old_ruling_keeps_the_text_it_cited(app, session, personas):
-    case = in_review(personas)
+    case = make_case("review", arbitrator=personas["arbitrator"])
     old_ruling = rulings.issue_ruling(case, personas["arbitrator"], decision="upheld", facts_found=FACTS,
                                       reasoning=REASONING, remedies=[rules.Remedy("full_refund")],
                                       citations=["CRPL-53"])
@@ -170,7 +170,7 @@ def test_an_amendment_adds_a_version_and_an_old_ruling_keeps_the_text_it_cited(a
     assert "2014-03-15 施行的版本" in ruling_page
 
     # a ruling issued now cites the new version, and the form shows its text
-    other = in_review(personas)
+    other = make_case("review", arbitrator=personas["arbitrator"])
     arbitrator = client_of(app, "arbitrator")
     form = text(arbitrator.get(f"/cases/{other.number}/ruling"))
     assert "CRPL-53" in suggested_codes(form) and CRPL_53_V2 in form
@@ -201,7 +201,7 @@ def test_a_bad_amendment_is_refused_and_adds_no_version(client, session, changes
 # ---- retire ----
 
 def test_a_retired_provision_leaves_search_and_suggestions_and_cannot_be_cited(app, session, personas):
-    case = in_review(personas)
+    case = make_case("review", arbitrator=personas["arbitrator"])
     admin = client_of(app, "admin")
     response = admin.post("/law/CRPL-53/retire", data={"reason": "测试：已被新规定取代"})
     assert response.status_code == 302
@@ -227,7 +227,7 @@ def test_a_retired_provision_leaves_search_and_suggestions_and_cannot_be_cited(a
 
 
 def test_a_ruling_that_cited_a_provision_keeps_showing_it_after_retirement(app, session, personas):
-    case = in_review(personas)
+    case = make_case("review", arbitrator=personas["arbitrator"])
     ruling = rulings.issue_ruling(case, personas["arbitrator"], decision="upheld", facts_found=FACTS,
                                   reasoning=REASONING, remedies=[rules.Remedy("full_refund")], citations=["CRPL-53"])
     assert client_of(app, "admin").post("/law/CRPL-53/retire", data={"reason": "测试：已被新规定取代"}).status_code == 302

@@ -12,14 +12,13 @@ from arbitration.evidence import services as evidence
 from arbitration.rulings import services as rulings
 from arbitration.rulings.rules import Remedy
 from tests.conftest import login
-from tests.factories import create_user
+from tests.factories import create_user, make_refused_order
 from tests.files import png
-from tests.integration.test_oversight import refused_order
 
 
 def _world(personas):
     buyer, staff, arbitrator = personas["buyer"], personas["merchant"], personas["arbitrator"]
-    order = refused_order(personas)
+    order = make_refused_order()
     case = cases.open_case(buyer, order, category="non_delivery", remedy="full_refund", amount_fen=None,
                            statement="商家拒绝取消，也没有发货。")
     send_message(case, buyer, body="只给仲裁员看的说明", audience="arbitrator")

@@ -21,7 +21,6 @@ from arbitration.auth.models import Role
 from arbitration.cases import services as cases
 from arbitration.cases.filters import CaseFilter
 from arbitration.cases.models import Case, CaseMessage
-from arbitration.cases.workflow import CaseState
 from arbitration.deadlines.models import Deadline
 from arbitration.deadlines.services import sweep
 from arbitration.evidence.models import Evidence
@@ -31,10 +30,10 @@ from arbitration.oversight.models import Export
 from arbitration.rulings import services as rulings
 from tests import files
 from tests.conftest import T0, login
-from tests.factories import create_merchant, create_user
-from tests.integration.test_oversight import open_case, refused_order, ruled
+from tests.factories import create_merchant, create_user, make_case
 
 H = dt.timedelta(hours=1)
+RULED = T0 + 5 * H          # the arbitrator rules 5 h after the cases open
 DAY = dt.timedelta(days=1)
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -57,21 +56,6 @@ def buttons(page: str) -> set[str]:
 
 def pdf_text(data: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace("\n", "")
-
-
-def in_evidence(personas, merchant="merchant"):
-    case = open_case(personas, merchant)
-    cases.refuse_claim(case, personas[merchant], reason="卡密已发出，买家已使用")
-    assert case.state == CaseState.evidence
-    return case
-
-
-def in_review(personas):
-    case = in_evidence(personas)
-    cases.no_more_evidence(case, personas["buyer"])
-    cases.no_more_evidence(case, personas["merchant"])
-    assert case.state == CaseState.review
-    return case
 
 
 def snapshot(session, case) -> tuple:
@@ -124,7 +108,7 @@ def in_process(config):
 # ---- 1. the regulator reads but cannot act ----
 
 def test_the_regulator_reads_the_case_its_ruling_and_exports_its_dossier(app, session, personas):
-    case = ruled(personas)
+    case = make_case("reconsideration_window", ruled_at=RULED)
     ruling = rulings.make_pdf(rulings.rulings_of(case)[0])
     regulator = client_of(app, "regulator")
 
@@ -146,7 +130,7 @@ def test_the_regulator_reads_the_case_its_ruling_and_exports_its_dossier(app, se
 
 
 def test_nobody_outside_oversight_can_export_a_dossier(app, session, personas):
-    case = open_case(personas)
+    case = make_case()
     for username in ("buyer", "merchant", "support", "admin"):
         assert client_of(app, username).get(f"/cases/{case.number}/dossier").status_code == 403, username
     session.expire_all()
@@ -155,7 +139,7 @@ def test_nobody_outside_oversight_can_export_a_dossier(app, session, personas):
 
 @pytest.mark.parametrize("stage", ["negotiation", "evidence", "review"])
 def test_every_case_action_is_refused_to_the_regulator_and_changes_nothing(app, session, personas, stage):
-    case = {"negotiation": open_case, "evidence": in_evidence, "review": in_review}[stage](personas)
+    case = make_case(stage)
     n = case.number
     regulator = client_of(app, "regulator")
     before = snapshot(session, case)
@@ -187,7 +171,7 @@ def test_every_case_action_is_refused_to_the_regulator_and_changes_nothing(app, 
 
 
 def test_the_regulator_sees_no_arbitrator_only_message_and_no_action_on_the_case_page(app, client, session, personas):
-    case = in_evidence(personas)
+    case = make_case("evidence")
     login(client, "buyer")
     for body, audience in (("商家私下承认卡密是无效的", "arbitrator"), ("请平台尽快处理", "all")):
         assert client.post(f"/cases/{case.number}/messages", data={"body": body, "audience": audience}) \
@@ -211,7 +195,7 @@ def test_the_regulator_sees_no_arbitrator_only_message_and_no_action_on_the_case
 # ---- 2. filtering the case list ----
 
 def test_an_inverted_date_range_on_the_case_list_is_refused_on_the_page(app, session, personas):
-    open_case(personas)
+    make_case()
     response = client_of(app, "regulator").get("/cases?date_from=2026-10-05&date_to=2026-10-01")
     assert response.status_code == 400
     page = text(response)
@@ -226,8 +210,8 @@ def test_an_unknown_merchant_on_the_case_list_is_refused_on_the_page(app, sessio
 
 
 def test_the_date_outcome_missed_and_merchant_filters_narrow_the_case_list(app, session, personas):
-    early = open_case(personas, now=T0)                            # 30 Sep; its merchant stays silent
-    late = open_case(personas, merchant="merchant_b", now=T0 + 3 * DAY)   # 3 Oct, still open
+    early = make_case(now=T0)                            # 30 Sep; its merchant stays silent
+    late = make_case(merchant_staff=personas["merchant_b"], now=T0 + 3 * DAY)   # 3 Oct, still open
     sweep(now=T0 + 49 * H)
     session.refresh(early)
     assert early.outcome == "default_ruling"
@@ -251,8 +235,8 @@ def test_the_date_outcome_missed_and_merchant_filters_narrow_the_case_list(app, 
 
 
 def test_the_date_filter_counts_days_in_china_time(app, session, personas):
-    evening = open_case(personas, now=dt.datetime(2026, 9, 30, 15, 30, tzinfo=dt.timezone.utc))   # 23:30 in China
-    midnight = open_case(personas, now=dt.datetime(2026, 9, 30, 16, 30, tzinfo=dt.timezone.utc))  # 00:30, 1 Oct
+    evening = make_case(now=dt.datetime(2026, 9, 30, 15, 30, tzinfo=dt.timezone.utc))   # 23:30 in China
+    midnight = make_case(now=dt.datetime(2026, 9, 30, 16, 30, tzinfo=dt.timezone.utc))  # 00:30, 1 Oct
     regulator = client_of(app, "regulator")
     on_30th = text(regulator.get("/cases?date_from=2026-09-30&date_to=2026-09-30"))
     on_1st = text(regulator.get("/cases?date_from=2026-10-01&date_to=2026-10-01"))
@@ -263,9 +247,9 @@ def test_the_date_filter_counts_days_in_china_time(app, session, personas):
 # ---- 3. exports through the pages ----
 
 def _three_cases(personas):
-    a = open_case(personas, category="non_delivery")
-    b = open_case(personas, merchant="merchant_b", category="non_delivery")
-    other = open_case(personas, category="invalid_code")
+    a = make_case(category="non_delivery")
+    b = make_case(merchant_staff=personas["merchant_b"], category="non_delivery")
+    other = make_case(category="invalid_code")
     return a, b, other
 
 
@@ -355,7 +339,7 @@ def test_a_bad_export_filter_is_refused_and_nothing_is_asked(app, session, perso
 
 
 def test_a_queued_export_is_cancelled_from_its_page(app, session, personas):
-    open_case(personas)
+    make_case()
     export = exports.request_export(personas["regulator"], CaseFilter(), enqueue=False)
     regulator = client_of(app, "regulator")
     page = text(regulator.get(f"/exports/{export.id}"))
@@ -373,7 +357,7 @@ def test_a_queued_export_is_cancelled_from_its_page(app, session, personas):
 
 
 def test_an_export_not_built_yet_cannot_be_downloaded_and_says_so_in_chinese(app, session, personas):
-    open_case(personas)
+    make_case()
     export = exports.request_export(personas["regulator"], CaseFilter(), enqueue=False)
     response = client_of(app, "regulator").get(f"/exports/{export.id}/download")
     assert response.status_code == 409
@@ -388,12 +372,12 @@ def test_an_export_not_built_yet_cannot_be_downloaded_and_says_so_in_chinese(app
 
 def _stats_cases(personas):
     """A (官方直营店): upheld with a hidden fee, dismissed, silent (default ruling); B (飞鱼卡盟): accepted, open."""
-    made = [ruled(personas, found=["hidden_fee"]), ruled(personas, decision="dismissed"),
-            open_case(personas, now=T0 + 2 * H)]
+    made = [make_case("reconsideration_window", found=["hidden_fee"], ruled_at=RULED),
+            make_case("reconsideration_window", decision="dismissed", ruled_at=RULED), make_case(now=T0 + 2 * H)]
     sweep(now=T0 + 51 * H)                    # the silent case's merchant missed its deadline
-    accepted = open_case(personas, "merchant_b")
+    accepted = make_case(merchant_staff=personas["merchant_b"])
     cases.accept_claim(accepted, personas["merchant_b"])
-    made += [accepted, open_case(personas, "merchant_b")]
+    made += [accepted, make_case(merchant_staff=personas["merchant_b"])]
     return made
 
 
@@ -461,7 +445,7 @@ def test_the_statistics_csv_files_match_counts_made_from_the_cases(app, session,
 
 
 def test_an_inverted_date_range_on_the_statistics_is_refused_with_its_message(app, session, personas):
-    open_case(personas)
+    make_case()
     regulator = client_of(app, "regulator")
     response = regulator.get("/stats?date_from=2026-10-05&date_to=2026-10-01")
     assert response.status_code == 400
@@ -481,7 +465,7 @@ def test_parties_and_arbitrators_may_not_read_the_statistics(app, session, perso
 
 
 def test_supervisors_and_admins_read_the_statistics(app, session, personas):
-    open_case(personas)
+    make_case()
     for username in ("supervisor", "admin"):
         assert client_of(app, username).get("/stats").status_code == 200, username
 
@@ -493,9 +477,7 @@ def hostile(session, personas):
     """A merchant whose name is markup, and a case against it whose statement is markup."""
     merchant = create_merchant(SCRIPT + "黑店")
     staff = create_user("evil_staff", Role.merchant_staff, merchant)
-    people = {**personas, "evil": staff}
-    case = cases.open_case(personas["buyer"], refused_order(people, "evil"), category="non_delivery",
-                           remedy="full_refund", amount_fen=None, statement=SCRIPT + "付款后商家拒绝取消，也没有发货。")
+    case = make_case(merchant_staff=staff, statement=SCRIPT + "付款后商家拒绝取消，也没有发货。")
     return merchant, case
 
 

@@ -10,41 +10,23 @@ import pytest
 import sqlalchemy as sa
 
 from arbitration.audit.services import events_of
-from arbitration.cases import services as cases
 from arbitration.cases.workflow import CaseState
-from arbitration.orders import requests as order_requests
 from arbitration.rulings import rules
 from arbitration.rulings import services as rulings
 from arbitration.rulings.models import Ruling
 from tests.conftest import login
-from tests.factories import make_order
+from tests.factories import FACTS, REASONING, make_case, suggested_codes, the_form
 
 SCRIPT = "<script>alert(1)</script>"
-FACTS = "买家付款后，商家既未发货，也拒绝了取消申请。"
-REASONING = "经营者以预收款方式提供商品，未按照约定提供的，应当按照消费者的要求退回预付款。"
 
 
 def text(response):
     return response.get_data(as_text=True)
 
 
-def in_review(personas, statement="付款后商家拒绝取消，也一直没有发货。"):
-    """A non-delivery case brought to review through the services; the arbitrator persona is assigned."""
-    order = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"])
-    req = order_requests.request_cancellation(order, personas["buyer"], reason="wrong_item")
-    order_requests.review_cancellation(order, req, personas["merchant"], approve=False, text="卡密已出库，不能取消")
-    case = cases.open_case(personas["buyer"], order, category="non_delivery", remedy="full_refund", amount_fen=None,
-                           statement=statement)
-    cases.refuse_claim(case, personas["merchant"], reason="卡密已发出并已使用")
-    cases.no_more_evidence(case, personas["buyer"])
-    cases.no_more_evidence(case, personas["merchant"])
-    assert case.state == CaseState.review and case.arbitrator_id == personas["arbitrator"].id
-    return case
-
-
 @pytest.fixture
 def case(session, personas):
-    return in_review(personas)
+    return make_case("review", arbitrator=personas["arbitrator"])
 
 
 @pytest.fixture
@@ -63,20 +45,9 @@ def client_of(app, username):
     return client
 
 
-def the_form(**changes):
-    form = {"decision": "upheld", "facts_found": FACTS, "reasoning": REASONING, "full_refund": "y",
-            "citations": ["CRPL-53", "CC-563"], "other_citations": ""}
-    form.update(changes)
-    return {k: v for k, v in form.items() if v is not None}
-
-
 def rulings_on(session, case):
     session.expire_all()
     return session.scalars(sa.select(Ruling).where(Ruling.case_id == case.id)).all()
-
-
-def suggested_codes(page):
-    return re.findall(r'name="citations" value="([^"]+)"', page)
 
 
 def download(client, ruling):
@@ -305,7 +276,7 @@ def test_verifying_without_a_file_asks_for_one(client, session):
 
 def test_script_in_statement_facts_and_reasoning_is_escaped_on_the_page_and_literal_in_the_pdf(
         app, session, personas):
-    case = in_review(personas, statement="付款后商家拒绝取消，也一直没有发货。" + SCRIPT)
+    case = make_case("review", arbitrator=personas["arbitrator"], statement="付款后商家拒绝取消，也一直没有发货。" + SCRIPT)
     arbitrator = client_of(app, "arbitrator")
     response = arbitrator.post(f"/cases/{case.number}/ruling",
                                data=the_form(facts_found=FACTS + SCRIPT, reasoning=REASONING + SCRIPT))

@@ -15,8 +15,8 @@ from arbitration.oversight import dossier
 from arbitration.rulings import services as rulings
 from arbitration.rulings.rules import Remedy
 from tests.conftest import T0, login
+from tests.factories import make_refused_order
 from tests.files import png
-from tests.integration.test_oversight import refused_order
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -27,7 +27,7 @@ def _escaped(page: str) -> bool:
 
 def test_script_payloads_are_escaped_on_every_page_and_plain_text_in_pdfs(app, session, personas):
     buyer, staff, arbitrator = personas["buyer"], personas["merchant"], personas["arbitrator"]
-    case = cases.open_case(buyer, refused_order(personas), category="non_delivery", remedy="full_refund",
+    case = cases.open_case(buyer, make_refused_order(), category="non_delivery", remedy="full_refund",
                            amount_fen=None, statement="商家不发货 " + PAYLOAD)
     send_message(case, buyer, body="留言 " + PAYLOAD, audience="all")
     cases.refuse_claim(case, staff, reason="拒绝理由 " + PAYLOAD)
@@ -38,7 +38,7 @@ def test_script_payloads_are_escaped_on_every_page_and_plain_text_in_pdfs(app, s
     ruling = rulings.issue_ruling(case, arbitrator, decision="upheld", facts_found="查明事实 " + PAYLOAD,
                                   reasoning="理由如下，商家应当退款。" + PAYLOAD, remedies=[Remedy("full_refund")],
                                   citations=["CRPL-53"])
-    offered = cases.open_case(buyer, refused_order(personas), category="non_delivery", remedy="full_refund",
+    offered = cases.open_case(buyer, make_refused_order(), category="non_delivery", remedy="full_refund",
                               amount_fen=None, statement="第二个案件，用于和解方案。")
     cases.make_offer(offered, staff, remedy="partial_refund", amount_fen=5_000, text="方案 " + PAYLOAD)
     session.flush()

@@ -16,7 +16,7 @@ from arbitration.orders.rules import OrderState
 from arbitration.rulings import services as rulings
 from arbitration.rulings.rules import Remedy
 from tests.conftest import T0
-from tests.integration.test_case_negotiation import open_, refused  # noqa: F401  (fixture)
+from tests.factories import make_case
 
 H = dt.timedelta(hours=1)
 
@@ -25,8 +25,8 @@ def refunds(session, order):
     return session.scalars(sa.select(Refund).where(Refund.order_id == order.id)).all()
 
 
-def test_an_accepted_claim_becomes_a_refund_task_that_closes_the_case(session, personas, refused):  # noqa: F811
-    case = open_(personas, refused)
+def test_an_accepted_claim_becomes_a_refund_task_that_closes_the_case(session, personas, refused):
+    case = make_case(order=refused)
     cases.accept_claim(case, personas["merchant"])
     (task,) = enforcement.tasks_of(case)
     assert (task.remedy, task.owner, task.state) == ("full_refund", "merchant", "open")
@@ -38,8 +38,8 @@ def test_an_accepted_claim_becomes_a_refund_task_that_closes_the_case(session, p
     assert refused.state == OrderState.paid  # the refund is recorded on the order; its state is the order's own
 
 
-def test_a_settlement_carries_out_the_accepted_offer(session, personas, refused):  # noqa: F811
-    case = open_(personas, refused)
+def test_a_settlement_carries_out_the_accepted_offer(session, personas, refused):
+    case = make_case(order=refused)
     cases.make_offer(case, personas["merchant"], remedy="partial_refund", amount_fen=4_000)
     cases.answer_offer(case, personas["buyer"], accept=True)
     (task,) = enforcement.tasks_of(case)
@@ -48,8 +48,8 @@ def test_a_settlement_carries_out_the_accepted_offer(session, personas, refused)
     assert [r.amount_fen for r in refunds(session, refused)] == [4_000]
 
 
-def test_a_reissue_task_needs_a_note_of_what_was_done(session, personas, refused):  # noqa: F811
-    case = open_(personas, refused)
+def test_a_reissue_task_needs_a_note_of_what_was_done(session, personas, refused):
+    case = make_case(order=refused)
     cases.make_offer(case, personas["merchant"], remedy="reissue", amount_fen=None)
     cases.answer_offer(case, personas["buyer"], accept=True)
     (task,) = enforcement.tasks_of(case)
@@ -60,8 +60,8 @@ def test_a_reissue_task_needs_a_note_of_what_was_done(session, personas, refused
         enforcement.complete_task(case, task, personas["merchant"], note="再做一次")
 
 
-def test_a_default_ruling_becomes_final_after_7_days_and_is_enforced(session, personas, refused):  # noqa: F811
-    case = open_(personas, refused)
+def test_a_default_ruling_becomes_final_after_7_days_and_is_enforced(session, personas, refused):
+    case = make_case(order=refused)
     sweep(now=T0 + 49 * H)                          # merchant silent: default ruling
     sweep(now=T0 + 49 * H + 7 * 24 * H + H)         # nobody asked for reconsideration: final
     session.refresh(case)
@@ -69,8 +69,8 @@ def test_a_default_ruling_becomes_final_after_7_days_and_is_enforced(session, pe
     assert [t.remedy for t in enforcement.tasks_of(case)] == ["full_refund"]
 
 
-def test_a_missed_enforcement_deadline_escalates(session, personas, refused):  # noqa: F811
-    case = open_(personas, refused)
+def test_a_missed_enforcement_deadline_escalates(session, personas, refused):
+    case = make_case(order=refused)
     cases.accept_claim(case, personas["merchant"])   # Wed 30 Sep: 1 working day is Thu 8 Oct
     sweep(now=dt.datetime(2026, 10, 7, 12, 0, tzinfo=dt.timezone.utc))
     session.refresh(case)
@@ -80,12 +80,12 @@ def test_a_missed_enforcement_deadline_escalates(session, personas, refused):  #
     assert case.escalated and case.state == CaseState.enforcement
 
 
-def test_reconsideration_once_per_party_by_a_different_arbitrator(session, personas, refused):  # noqa: F811
+def test_reconsideration_once_per_party_by_a_different_arbitrator(session, personas, refused):
     from arbitration.auth.models import Role
     from tests.factories import create_user
 
     create_user("arb_two", Role.arbitrator)
-    case = open_(personas, refused)
+    case = make_case(order=refused)
     cases.refuse_claim(case, personas["merchant"], reason="卡密已经发出，买家已使用")
     first = case.arbitrator_id
     sweep(now=T0 + 49 * H)  # (the negotiation deadline was met: nothing happens)

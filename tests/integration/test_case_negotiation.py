@@ -14,24 +14,9 @@ from arbitration.deadlines.services import sweep
 from arbitration.errors import Conflict, InvalidInput, NotAllowed
 from arbitration.orders import requests as order_requests
 from tests.conftest import T0
-from tests.factories import make_order
+from tests.factories import make_case, make_refused_order
 
 H = dt.timedelta(hours=1)
-
-
-@pytest.fixture
-def refused(session, personas):
-    """A paid order whose cancellation the merchant rejected at T0: eligible for a case for 7 days."""
-    order = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"])
-    req = order_requests.request_cancellation(order, personas["buyer"], reason="wrong_item")
-    order_requests.review_cancellation(order, req, personas["merchant"], approve=False, text="卡密已出库，不能取消")
-    return order
-
-
-def open_(personas, order, now=None, **kw):
-    args = {"category": "non_delivery", "remedy": "full_refund", "amount_fen": None,
-            "statement": "付款后商家拒绝取消，也一直没有发货。", **kw}
-    return cases.open_case(personas["buyer"], order, now=now, **args)
 
 
 def state(session, case):
@@ -40,7 +25,7 @@ def state(session, case):
 
 
 def test_a_buyer_opens_a_case_with_a_number_and_the_snapshots(session, personas, refused):
-    case = open_(personas, refused)
+    case = make_case(order=refused)
     assert re.fullmatch(r"ARB-2026-\d{6}", case.number)
     assert case.state == CaseState.negotiation and case.origin == "cancellation_rejected"
     assert case.order_snapshot["order"]["number"] == refused.number
@@ -49,23 +34,20 @@ def test_a_buyer_opens_a_case_with_a_number_and_the_snapshots(session, personas,
 
 
 def test_case_numbers_follow_each_other(session, personas, refused):
-    first = open_(personas, refused)
-    other = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"])
-    req = order_requests.request_cancellation(other, personas["buyer"], reason="wrong_item")
-    order_requests.review_cancellation(other, req, personas["merchant"], approve=False, text="不能取消的理由")
-    second = open_(personas, other)
+    first = make_case(order=refused)
+    second = make_case(order=make_refused_order())
     assert int(second.number[-6:]) == int(first.number[-6:]) + 1
 
 
 def test_a_second_case_on_the_same_order_is_refused(session, personas, refused):
-    open_(personas, refused)
+    make_case(order=refused)
     with pytest.raises(Conflict):
-        open_(personas, refused)
+        make_case(order=refused)
 
 
 def test_a_case_cannot_be_opened_after_the_7_day_window(session, personas, refused):
     with pytest.raises(Conflict, match="7"):
-        open_(personas, refused, now=T0 + dt.timedelta(days=7, hours=1))
+        make_case(order=refused, now=T0 + dt.timedelta(days=7, hours=1))
 
 
 def test_only_the_orders_buyer_opens_a_case(session, personas, refused):
@@ -78,24 +60,24 @@ def test_only_the_orders_buyer_opens_a_case(session, personas, refused):
                                 {"remedy": "partial_refund", "amount_fen": 1_000_000}])
 def test_bad_case_input_is_refused_and_nothing_is_created(session, personas, refused, kw):
     with pytest.raises(InvalidInput):
-        open_(personas, refused, **kw)
+        make_case(order=refused, **kw)
     assert cases.open_case_on(refused.id) is None
 
 
 def test_an_open_case_holds_the_order(session, personas, refused):
-    open_(personas, refused)
+    make_case(order=refused)
     with pytest.raises(Conflict):
         order_requests.request_cancellation(refused, personas["buyer"], reason="not_needed")
 
 
 def test_the_merchant_accepting_moves_the_case_to_enforcement(session, personas, refused):
-    case = open_(personas, refused)
+    case = make_case(order=refused)
     cases.accept_claim(case, personas["merchant"])
     assert case.state == CaseState.enforcement and case.outcome == "accepted"
 
 
 def test_an_offer_the_buyer_accepts_is_a_settlement(session, personas, refused):
-    case = open_(personas, refused)
+    case = make_case(order=refused)
     with pytest.raises(InvalidInput):
         cases.make_offer(case, personas["merchant"], remedy="partial_refund", amount_fen=999_999)
     cases.make_offer(case, personas["merchant"], remedy="partial_refund", amount_fen=5_000, text="退一半")
@@ -107,14 +89,14 @@ def test_an_offer_the_buyer_accepts_is_a_settlement(session, personas, refused):
 
 
 def test_a_refusal_goes_to_evidence_with_the_least_loaded_arbitrator(session, personas, refused):
-    case = open_(personas, refused)
+    case = make_case(order=refused)
     cases.refuse_claim(case, personas["merchant"], reason="卡密已经发出，买家已使用")
     assert case.state == CaseState.evidence
     assert case.arbitrator_id is not None
 
 
 def test_merchant_silence_for_48h_upholds_the_claim_by_default(session, personas, refused):
-    case = open_(personas, refused)
+    case = make_case(order=refused)
     sweep(now=T0 + 47 * H)
     assert state(session, case) == CaseState.negotiation
     sweep(now=T0 + 49 * H)
@@ -124,7 +106,7 @@ def test_merchant_silence_for_48h_upholds_the_claim_by_default(session, personas
 
 
 def test_an_unanswered_offer_lapses_after_72h_and_goes_to_arbitration(session, personas, refused):
-    case = open_(personas, refused)
+    case = make_case(order=refused)
     cases.make_offer(case, personas["merchant"], remedy="reissue", amount_fen=None, now=T0 + H)
     sweep(now=T0 + 72 * H)
     assert state(session, case) == CaseState.offer_pending
@@ -136,7 +118,7 @@ def test_the_evidence_window_closes_after_3_days_and_review_runs_5_working_days_
         session, personas, refused):
     from arbitration.deadlines.models import Deadline
 
-    case = open_(personas, refused)
+    case = make_case(order=refused)
     cases.refuse_claim(case, personas["merchant"], reason="卡密已经发出，买家已使用")
     sweep(now=T0 + 73 * H)
     assert state(session, case) == CaseState.review
@@ -148,7 +130,7 @@ def test_the_evidence_window_closes_after_3_days_and_review_runs_5_working_days_
 
 
 def test_the_buyer_may_withdraw_before_a_ruling(session, personas, refused):
-    case = open_(personas, refused)
+    case = make_case(order=refused)
     with pytest.raises(NotAllowed):
         cases.withdraw(case, personas["merchant"])
     cases.withdraw(case, personas["buyer"])
@@ -159,9 +141,7 @@ def test_the_buyer_may_withdraw_before_a_ruling(session, personas, refused):
 
 @pytest.fixture
 def in_evidence(session, personas, refused):
-    case = open_(personas, refused)
-    cases.refuse_claim(case, personas["merchant"], reason="卡密已经发出，买家已使用")
-    return case
+    return make_case("evidence", order=refused)
 
 
 def test_supplementary_evidence_reopens_one_partys_window_for_48h(session, personas, in_evidence):

@@ -10,19 +10,10 @@ from arbitration.cases import queries
 from arbitration.cases import services as cases
 from arbitration.cases.models import NOTHING_RUNNING, Case
 from arbitration.deadlines.services import sweep
-from arbitration.orders import requests as order_requests
 from tests.conftest import T0
-from tests.factories import make_order
+from tests.factories import make_case
 
 H = dt.timedelta(hours=1)
-
-
-def opened(personas, now=T0):
-    order = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"])
-    req = order_requests.request_cancellation(order, personas["buyer"], reason="wrong_item")
-    order_requests.review_cancellation(order, req, personas["merchant"], approve=False, text="卡密已出库，不能取消")
-    return cases.open_case(personas["buyer"], order, category="non_delivery", remedy="full_refund", amount_fen=None,
-                           statement="付款后商家拒绝取消，也一直没有发货。", now=now)
 
 
 def key(session, case) -> dt.datetime:
@@ -30,7 +21,7 @@ def key(session, case) -> dt.datetime:
 
 
 def test_the_sort_key_is_the_running_deadline_through_the_whole_case(session, personas):
-    case = opened(personas)
+    case = make_case()
     assert key(session, case) == cases.running_deadline(case).due_at == T0 + 48 * H
     cases.refuse_claim(case, personas["merchant"], reason="卡密已发出", now=T0 + H)
     assert key(session, case) == cases.running_deadline(case).due_at          # the evidence window
@@ -44,14 +35,14 @@ def test_the_sort_key_is_the_running_deadline_through_the_whole_case(session, pe
 
 
 def test_a_case_with_nothing_running_sorts_last(session, personas):
-    case = opened(personas)
+    case = make_case()
     cases.withdraw(case, personas["buyer"], now=T0 + H)
     assert cases.running_deadline(case) is None and key(session, case) == NOTHING_RUNNING
 
 
 def test_pages_follow_each_other_in_deadline_order_without_gaps_or_repeats(session, personas, monkeypatch):
     monkeypatch.setattr(queries, "PAGE_SIZE", 3)
-    made = [opened(personas, now=T0 + i * H) for i in range(8)]
+    made = [make_case(now=T0 + i * H) for i in range(8)]
     cases.withdraw(made[2], personas["buyer"], now=T0 + 9 * H)
     supervisor = personas["supervisor"]
     seen, cursor = [], None

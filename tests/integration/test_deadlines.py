@@ -16,16 +16,9 @@ from arbitration.deadlines import registry
 from arbitration.deadlines import services as deadlines
 from arbitration.deadlines.models import Deadline
 from tests.conftest import POSTGRES_URL, T0
+from tests.factories import calls, schedule_test_deadline
 
 HOUR = dt.timedelta(hours=1)
-calls: list[int] = []
-
-
-@registry.consequence("test.record", lambda: "a test consequence")
-def _record(deadline, now):
-    calls.append(deadline.id)
-    record_event(deadline.subject_type, deadline.subject_id, None, "test.consequence_applied",
-                 {"deadline_id": deadline.id}, now=now)
 
 
 @registry.consequence("test.explode", lambda: "always fails")
@@ -49,32 +42,26 @@ def _reset_calls():
     reminded.clear()
 
 
-def _schedule(subject_id, hours=48, consequence="test.record", subject_type="test", **kw):
-    cal = load_calendar()
-    return deadlines.schedule(subject_type, subject_id, "test.answer", consequence, cal.add_hours(T0, hours),
-                              started_at=T0, **kw)
-
-
 def _applied_events(subject_type="test") -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Event).where(
         Event.subject_type == subject_type, Event.action == "test.consequence_applied"))
 
 
 def test_a_deadline_is_stored_with_its_due_time_and_who_must_act(session, personas):
-    row = _schedule(1, hours=48, actor_merchant_id=personas["merchant"].merchant_id)
+    row = schedule_test_deadline(1, hours=48, actor_merchant_id=personas["merchant"].merchant_id)
     assert row.state == "pending"
     assert row.due_at == T0 + 48 * HOUR
     assert row.actor_merchant_id == personas["merchant"].merchant_id
 
 
 def test_nothing_happens_before_the_deadline(session):
-    _schedule(1, hours=48)
+    schedule_test_deadline(1, hours=48)
     result = deadlines.sweep(now=T0 + 47 * HOUR)
     assert result.applied == 0 and calls == []
 
 
 def test_a_passed_deadline_is_applied_once_even_when_swept_twice(session):
-    row = _schedule(1, hours=48)
+    row = schedule_test_deadline(1, hours=48)
     first = deadlines.sweep(now=T0 + 49 * HOUR)
     second = deadlines.sweep(now=T0 + 50 * HOUR)
     assert (first.applied, second.applied) == (1, 0)
@@ -87,28 +74,28 @@ def test_a_passed_deadline_is_applied_once_even_when_swept_twice(session):
 
 
 def test_a_met_deadline_never_fires(session):
-    _schedule(1, hours=48)
+    schedule_test_deadline(1, hours=48)
     assert deadlines.meet("test", 1) == 1
     assert deadlines.sweep(now=T0 + 100 * HOUR).applied == 0
     assert calls == []
 
 
 def test_a_cancelled_deadline_never_fires(session):
-    _schedule(1, hours=48)
+    schedule_test_deadline(1, hours=48)
     deadlines.cancel("test", 1)
     assert deadlines.sweep(now=T0 + 100 * HOUR).applied == 0
 
 
 def test_the_sweep_works_in_batches(session):
-    rows = [_schedule(i, hours=1) for i in range(7)]
+    rows = [schedule_test_deadline(i, hours=1) for i in range(7)]
     result = deadlines.sweep(now=T0 + 2 * HOUR, batch_size=3)
     assert result.applied == 7
     assert sorted(calls) == sorted(r.id for r in rows)
 
 
 def test_a_failing_consequence_leaves_nothing_half_done_and_does_not_stop_the_others(session):
-    bad = _schedule(1, hours=1, consequence="test.explode")
-    good = _schedule(2, hours=1)
+    bad = schedule_test_deadline(1, hours=1, consequence="test.explode")
+    good = schedule_test_deadline(2, hours=1)
     result = deadlines.sweep(now=T0 + 2 * HOUR)
     assert (result.applied, result.failed) == (1, 1)
     assert calls == [good.id]
@@ -119,7 +106,7 @@ def test_a_failing_consequence_leaves_nothing_half_done_and_does_not_stop_the_ot
 
 
 def test_a_consequence_that_keeps_failing_is_marked_failed_after_five_tries(session):
-    bad = _schedule(1, hours=1, consequence="test.explode")
+    bad = schedule_test_deadline(1, hours=1, consequence="test.explode")
     for i in range(5):
         deadlines.sweep(now=T0 + (2 + i) * HOUR)
     session.refresh(bad)
@@ -128,11 +115,11 @@ def test_a_consequence_that_keeps_failing_is_marked_failed_after_five_tries(sess
 
 def test_an_unknown_consequence_is_refused_when_scheduling(session):
     with pytest.raises(LookupError):
-        _schedule(1, consequence="no.such.thing")
+        schedule_test_deadline(1, consequence="no.such.thing")
 
 
 def test_a_reminder_goes_out_once_when_its_time_comes(session):
-    row = _schedule(1, hours=48, remind_at=T0 + 24 * HOUR)
+    row = schedule_test_deadline(1, hours=48, remind_at=T0 + 24 * HOUR)
     assert deadlines.send_reminders(now=T0 + 23 * HOUR) == 0
     assert deadlines.send_reminders(now=T0 + 25 * HOUR) == 1
     assert deadlines.send_reminders(now=T0 + 26 * HOUR) == 0
@@ -141,9 +128,9 @@ def test_a_reminder_goes_out_once_when_its_time_comes(session):
 
 def test_awaiting_lists_what_a_person_must_act_on(session, personas):
     merchant = personas["merchant"]
-    mine = _schedule(1, actor_merchant_id=merchant.merchant_id)
-    _schedule(2, actor_merchant_id=personas["merchant_b"].merchant_id)
-    by_role = _schedule(3, actor_role="arbitrator")
+    mine = schedule_test_deadline(1, actor_merchant_id=merchant.merchant_id)
+    schedule_test_deadline(2, actor_merchant_id=personas["merchant_b"].merchant_id)
+    by_role = schedule_test_deadline(3, actor_role="arbitrator")
     assert [d.id for d in deadlines.awaiting(merchant)] == [mine.id]
     assert [d.id for d in deadlines.awaiting(personas["arbitrator"])] == [by_role.id]
 
@@ -157,7 +144,7 @@ def test_a_deadline_in_working_days_into_an_unknown_year_is_flagged(session):
 
 
 def test_the_sweep_command_applies_due_deadlines(app, session):
-    _schedule(1, hours=1)
+    schedule_test_deadline(1, hours=1)
     clock.freeze(T0 + 2 * HOUR)
     result = app.test_cli_runner().invoke(args=["deadlines", "sweep"])
     assert result.exit_code == 0, result.output
@@ -185,7 +172,7 @@ def test_two_sweeps_at_once_apply_each_deadline_exactly_once(app, committed):
     n = 120
     with app.app_context():
         for i in range(n):
-            _schedule(i, hours=1, subject_type="test-concurrent")
+            schedule_test_deadline(i, hours=1, subject_type="test-concurrent")
         db.session.commit()
     barrier = threading.Barrier(2)
     results, errors = [], []

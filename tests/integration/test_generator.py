@@ -39,6 +39,6 @@ def test_the_generator_makes_a_consistent_history(tmp_path):
         numbers = conn.execute(sa.text("SELECT count(DISTINCT number), count(*) FROM cases")).one()
         assert numbers[0] == numbers[1]
     engine.dispose()
-    verify = subprocess.run([os.path.join(os.path.dirname(sys.executable), "flask"), "audit", "verify"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    verify = subprocess.run([sys.executable, "-m", "flask", "audit", "verify"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
     assert verify.returncode == 0 and "intact" in verify.stdout, verify.stdout[-1000:] + verify.stderr[-1000:]

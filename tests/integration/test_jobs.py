@@ -12,6 +12,7 @@ from arbitration.deadlines import services as deadlines
 from arbitration.deadlines.services import sweep_deadlines
 from arbitration.jobs.queue import huey, job
 from tests.conftest import T0
+from tests.factories import calls, schedule_test_deadline
 
 ran: list[str] = []
 
@@ -40,13 +41,11 @@ def test_a_job_asked_for_in_a_rolled_back_transaction_never_runs(session):
 
 
 def test_the_periodic_sweep_job_is_scheduled_every_minute_and_applies_due_deadlines(session, frozen_clock):
-    from tests.integration.test_deadlines import _schedule, calls
-
     for minute in (0, 1, 37):
         due = huey.read_periodic(dt.datetime(2026, 9, 30, 10, minute))
         assert "sweep_deadlines" in {task.name for task in due}
     calls.clear()
-    _schedule(77, hours=1)
+    schedule_test_deadline(77, hours=1)
     frozen_clock.freeze(T0 + dt.timedelta(hours=2))
     sweep_deadlines()
     assert len(calls) == 1

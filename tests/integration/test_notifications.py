@@ -15,7 +15,7 @@ from arbitration.deadlines.services import send_reminders
 from arbitration.notifications.models import Notification
 from arbitration.notifications.services import text_of
 from tests.conftest import T0
-from tests.integration.test_case_negotiation import open_, refused  # noqa: F401  (fixture)
+from tests.factories import make_case
 
 H = dt.timedelta(hours=1)
 
@@ -25,8 +25,8 @@ def inbox_of(session, user):
                            .order_by(Notification.id)).all()
 
 
-def test_the_merchant_hears_of_a_new_case_and_that_it_must_answer(session, personas, refused):  # noqa: F811
-    case = open_(personas, refused)
+def test_the_merchant_hears_of_a_new_case_and_that_it_must_answer(session, personas, refused):
+    case = make_case(order=refused)
     kinds = [n.kind for n in inbox_of(session, personas["merchant"])]
     assert kinds == ["case_opened", "your_turn"]
     texts = [text_of(n) for n in inbox_of(session, personas["merchant"])]
@@ -34,8 +34,8 @@ def test_the_merchant_hears_of_a_new_case_and_that_it_must_answer(session, perso
     assert inbox_of(session, personas["merchant_b"]) == []
 
 
-def test_a_reminder_goes_out_once_24h_before_the_merchants_deadline(session, personas, refused):  # noqa: F811
-    case = open_(personas, refused)
+def test_a_reminder_goes_out_once_24h_before_the_merchants_deadline(session, personas, refused):
+    case = make_case(order=refused)
     before = len(inbox_of(session, personas["merchant"]))
     assert send_reminders(now=T0 + 23 * H) == 0
     assert send_reminders(now=T0 + 25 * H) >= 1
@@ -45,8 +45,8 @@ def test_a_reminder_goes_out_once_24h_before_the_merchants_deadline(session, per
     assert case.number in text_of(reminders[0])
 
 
-def test_both_parties_hear_the_outcome(session, personas, refused):  # noqa: F811
-    case = open_(personas, refused)
+def test_both_parties_hear_the_outcome(session, personas, refused):
+    case = make_case(order=refused)
     cases.accept_claim(case, personas["merchant"])
     assert any(n.kind == "outcome" for n in inbox_of(session, personas["buyer"]))
 
@@ -103,10 +103,10 @@ def smtp(config):
     sink.sock.close()
 
 
-def test_e_mail_goes_out_after_the_commit_only(session, personas, refused, smtp):  # noqa: F811
+def test_e_mail_goes_out_after_the_commit_only(session, personas, refused, smtp):
     personas["merchant"].email = "shop@example.test"
     session.flush()
-    open_(personas, refused)
+    make_case(order=refused)
     assert smtp.messages == []          # nothing before the commit
     commit()
     assert any("shop@example.test" in m and "Subject:" in m for m in smtp.messages)

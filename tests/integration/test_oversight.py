@@ -25,41 +25,12 @@ from arbitration.oversight.models import Export
 from arbitration.rulings import services as rulings
 from arbitration.rulings.rules import Remedy
 from tests.conftest import T0
-from tests.factories import make_order
+from tests.factories import make_case
 from tests.files import pdf, png
 
 H = dt.timedelta(hours=1)
+RULED = T0 + 5 * H          # the arbitrator rules 5 h after the cases open
 EXPORTER = dossier.Exporter("王监管", "监管人员")
-
-
-def refused_order(personas, merchant="merchant", now=None, amount_fen=10_000):
-    from arbitration.orders import requests as order_requests
-
-    order = make_order(personas["buyer"], "paid", merchant_staff=personas[merchant], amount_fen=amount_fen, now=now)
-    req = order_requests.request_cancellation(order, personas["buyer"], reason="wrong_item", now=now)
-    order_requests.review_cancellation(order, req, personas[merchant], approve=False, text="卡密已出库，不能取消", now=now)
-    return order
-
-
-def open_case(personas, merchant="merchant", now=None, category="non_delivery"):
-    return cases.open_case(personas["buyer"], refused_order(personas, merchant, now), category=category,
-                           remedy="full_refund", amount_fen=None, statement="付款后商家拒绝取消，也一直没有发货。",
-                           now=now)
-
-
-def ruled(personas, merchant="merchant", *, found=(), decision="upheld", now=None):
-    now = now or T0
-    case = open_case(personas, merchant, now)
-    staff = personas[merchant]
-    cases.refuse_claim(case, staff, reason="卡密已发出，买家已使用", now=now)
-    cases.no_more_evidence(case, personas["buyer"], now=now)
-    cases.no_more_evidence(case, staff, now=now)
-    arbitrator = cases.db.session.get(cases.User, case.arbitrator_id)
-    rulings.issue_ruling(case, arbitrator, decision=decision, facts_found="买家付款后商家未发货，并拒绝取消订单。",
-                         reasoning="商家收取预付款后未按约定提供商品，应当按照消费者的要求退回预付款。",
-                         remedies=[] if decision == "dismissed" else [Remedy("full_refund")], citations=["CRPL-53"],
-                         found_tags=list(found), now=now + 5 * H)
-    return case
 
 
 def pdf_text(data: bytes) -> str:
@@ -84,8 +55,8 @@ def test_a_bad_filter_is_refused_with_the_field_it_concerns(session, args, field
 
 
 def test_the_filter_selects_by_date_merchant_outcome_and_missed_deadline(session, personas):
-    early = open_case(personas, now=T0)
-    late = open_case(personas, merchant="merchant_b", now=T0 + 3 * 24 * H)
+    early = make_case(now=T0)
+    late = make_case(merchant_staff=personas["merchant_b"], now=T0 + 3 * 24 * H)
     sweep(now=T0 + 49 * H)                       # `early`'s merchant stays silent: default ruling
     ids = lambda **a: set(exports.matching_ids(filters.parse(a)))    # noqa: E731
     assert ids(date_to="2026-09-30") == {early.id}
@@ -100,7 +71,7 @@ def test_the_filter_selects_by_date_merchant_outcome_and_missed_deadline(session
 # ---- the dossier ----
 
 def test_the_dossier_holds_the_timeline_deadlines_evidence_rulings_and_the_chain_status(session, personas):
-    case = open_case(personas)
+    case = make_case()
     cases.refuse_claim(case, personas["merchant"], reason="卡密已发出，买家已使用")
     shot = evidence.add_file(personas["buyer"], cases.evidence_subject(case), filename="付款截图.png", chunks=[png()],
                              kind="payment_record")
@@ -126,7 +97,7 @@ def test_the_dossier_holds_the_timeline_deadlines_evidence_rulings_and_the_chain
 
 
 def test_a_missed_deadline_shows_as_missed_and_the_files_can_be_attached_inside(session, personas):
-    case = open_case(personas)
+    case = make_case()
     shot = evidence.add_file(personas["buyer"], cases.evidence_subject(case), filename="聊天记录.png", chunks=[png()],
                              kind="screenshot")
     sweep(now=T0 + 49 * H)
@@ -140,10 +111,14 @@ def test_a_missed_deadline_shows_as_missed_and_the_files_can_be_attached_inside(
 # ---- statistics ----
 
 def test_the_statistics_match_counts_made_directly(session, personas):
-    a = [ruled(personas, found=["hidden_fee"]), ruled(personas), ruled(personas, decision="dismissed")]
-    b = [ruled(personas, "merchant_b", found=["hidden_fee"]), open_case(personas, "merchant_b")]
+    a = [make_case("reconsideration_window", found=["hidden_fee"], ruled_at=RULED),
+         make_case("reconsideration_window", ruled_at=RULED),
+         make_case("reconsideration_window", decision="dismissed", ruled_at=RULED)]
+    b = [make_case("reconsideration_window", merchant_staff=personas["merchant_b"], found=["hidden_fee"],
+                   ruled_at=RULED),
+         make_case(merchant_staff=personas["merchant_b"])]
     cases.make_offer(b[1], personas["merchant_b"], remedy="partial_refund", amount_fen=5_000)   # answered in time
-    silent = open_case(personas, now=T0 + 2 * H)
+    silent = make_case(now=T0 + 2 * H)
     sweep(now=T0 + 51 * H)     # `silent`'s merchant missed its deadline
     everything = filters.CaseFilter()
     name_a, name_b = "官方直营店", "飞鱼卡盟"
@@ -175,7 +150,8 @@ def zip_of(export):
 
 
 def test_an_export_writes_one_dossier_per_case_and_a_manifest_that_matches(session, personas):
-    made = [ruled(personas), open_case(personas), open_case(personas, "merchant_b")]
+    made = [make_case("reconsideration_window", ruled_at=RULED), make_case(),
+            make_case(merchant_staff=personas["merchant_b"])]
     export = exports.request_export(personas["regulator"], filters.CaseFilter(), with_evidence=False, enqueue=False)
     assert (export.state, export.total) == ("queued", 3)
     export = build_here(export.id)
@@ -194,7 +170,7 @@ def test_an_export_writes_one_dossier_per_case_and_a_manifest_that_matches(sessi
 
 
 def test_an_export_can_carry_the_evidence_files(session, personas):
-    case = open_case(personas)
+    case = make_case()
     shot = evidence.add_file(personas["buyer"], cases.evidence_subject(case), filename="截图.png", chunks=[png()],
                              kind="screenshot")
     export = exports.request_export(personas["regulator"], filters.CaseFilter(), with_evidence=True, enqueue=False)
@@ -206,7 +182,7 @@ def test_an_export_can_carry_the_evidence_files(session, personas):
 
 def test_a_cancelled_export_stops_and_leaves_nothing_stored(session, personas, monkeypatch):
     for _ in range(3):
-        open_case(personas)
+        make_case()
     export = exports.request_export(personas["regulator"], filters.CaseFilter(), enqueue=False)
     monkeypatch.setattr(exports, "PROGRESS_EVERY", 1)
     keys_before = set(evidence.store().iter_keys("exports"))
@@ -223,7 +199,7 @@ def test_an_empty_export_is_refused_and_a_finished_one_cannot_be_cancelled(sessi
     with pytest.raises(InvalidInput):
         exports.request_export(personas["regulator"], filters.parse({"category": "fraud"}))
     assert session.scalar(sa.select(sa.func.count()).select_from(Export)) == 0
-    open_case(personas)
+    make_case()
     export = exports.request_export(personas["regulator"], filters.CaseFilter(), enqueue=False)
     with pytest.raises(Conflict):
         exports.check_download(export)               # not built yet
@@ -236,7 +212,7 @@ def test_an_empty_export_is_refused_and_a_finished_one_cannot_be_cancelled(sessi
 
 
 def test_counts_in_the_filter_are_the_cases_the_regulator_sees(session, personas):
-    open_case(personas)
+    make_case()
     assert session.scalar(sa.select(sa.func.count()).select_from(Case)) == len(
         exports.matching_ids(filters.CaseFilter()))
 
@@ -249,8 +225,8 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused(value, shown):
 
 def test_the_export_command_writes_a_zip_of_the_filtered_cases_and_refuses_bad_filters(app, session, personas,
                                                                                        tmp_path):
-    open_case(personas)
-    wanted = open_case(personas, "merchant_b")
+    make_case()
+    wanted = make_case(merchant_staff=personas["merchant_b"])
     out = tmp_path / "dossiers.zip"
     runner = app.test_cli_runner()
     result = runner.invoke(args=["export", "dossiers", "--processes", "1", "--merchant",

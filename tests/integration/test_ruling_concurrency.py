@@ -19,7 +19,6 @@ from arbitration.rulings import services as rulings
 from arbitration.rulings.models import Ruling
 from arbitration.rulings.rules import Remedy
 from tests.conftest import POSTGRES_URL
-from tests.integration.test_case_concurrency import committed_case  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(not POSTGRES_URL, reason="ARBITRATION_TEST_POSTGRES_URL not set")]
@@ -57,7 +56,7 @@ def _race(app, actions: dict) -> dict[str, str]:
 
 
 @pytest.fixture
-def rulings_removed(app, committed_case):  # noqa: F811
+def rulings_removed(app, committed_case):
     """The rulings a test issued on the committed case, deleted before the case itself is."""
     yield committed_case
     with app.app_context():

@@ -26,30 +26,9 @@ from arbitration.rulings import services as rulings
 from arbitration.rulings.models import Ruling, RulingIsFinal
 from arbitration.rulings.rules import Remedy
 from tests.conftest import T0
-from tests.factories import make_order
-from tests.integration.test_case_negotiation import open_
+from tests.factories import make_case, make_refused_order
 
 H = dt.timedelta(hours=1)
-
-
-@pytest.fixture
-def refused(session, personas):
-    """A paid order whose cancellation the merchant rejected at T0."""
-    from arbitration.orders import requests as order_requests
-
-    order = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"])
-    req = order_requests.request_cancellation(order, personas["buyer"], reason="wrong_item")
-    order_requests.review_cancellation(order, req, personas["merchant"], approve=False, text="卡密已出库，不能取消")
-    return order
-
-
-def in_review(personas, order, **kw):
-    case = open_(personas, order, **kw)
-    cases.refuse_claim(case, personas["merchant"], reason="卡密已发出，买家已使用")
-    cases.no_more_evidence(case, personas["buyer"])
-    cases.no_more_evidence(case, personas["merchant"])
-    assert case.state == CaseState.review
-    return case
 
 
 def rule(case, arbitrator, **kw):
@@ -69,7 +48,7 @@ def stored_pdf(ruling) -> bytes:
 
 
 def test_a_ruling_moves_the_case_to_the_reconsideration_window_and_cites_exact_versions(session, personas, refused):
-    case = in_review(personas, refused)
+    case = make_case("review", order=refused)
     ruling = rule(case, personas["arbitrator"])
     assert case.state == CaseState.reconsideration_window and case.outcome == "ruled"
     assert ruling.number == f"{case.number}-1" and ruling.round == 1 and ruling.pdf_state == "pending"
@@ -95,7 +74,7 @@ def test_a_ruling_moves_the_case_to_the_reconsideration_window_and_cites_exact_v
     ({"found_tags": ["made_up"]}, "found_tags"),
 ])
 def test_a_bad_ruling_is_refused_whole_and_changes_nothing(session, personas, refused, change, field):
-    case = in_review(personas, refused)
+    case = make_case("review", order=refused)
     with pytest.raises(InvalidInput) as err:
         rule(case, personas["arbitrator"], **change)
     assert err.value.field == field
@@ -105,7 +84,7 @@ def test_a_bad_ruling_is_refused_whole_and_changes_nothing(session, personas, re
 
 def test_punitive_compensation_needs_the_fraud_provision_and_stays_within_three_times_at_least_500(
         session, personas, refused):
-    case = in_review(personas, refused, category="fraud")
+    case = make_case("review", order=refused, category="fraud")
     with pytest.raises(InvalidInput):
         rule(case, personas["arbitrator"], remedies=[Remedy("compensation", 50_001)], citations=["CRPL-55"])
     ruling = rule(case, personas["arbitrator"], remedies=[Remedy("full_refund"), Remedy("compensation", 50_000)],
@@ -114,7 +93,7 @@ def test_punitive_compensation_needs_the_fraud_provision_and_stays_within_three_
 
 
 def test_only_the_assigned_arbitrator_rules_and_only_once(session, personas, refused):
-    case = in_review(personas, refused)
+    case = make_case("review", order=refused)
     for someone in ("buyer", "merchant", "supervisor", "regulator"):
         with pytest.raises(NotAllowed):
             rule(case, personas[someone])
@@ -124,7 +103,7 @@ def test_only_the_assigned_arbitrator_rules_and_only_once(session, personas, ref
 
 
 def test_an_issued_ruling_is_never_edited(session, personas, refused):
-    ruling = rule(in_review(personas, refused), personas["arbitrator"])
+    ruling = rule(make_case("review", order=refused), personas["arbitrator"])
     session.flush()
     ruling.reasoning = "改写后的理由，这不应被允许保存。"
     with pytest.raises(RulingIsFinal):
@@ -133,7 +112,7 @@ def test_an_issued_ruling_is_never_edited(session, personas, refused):
 
 
 def test_the_pdf_is_an_archival_chinese_document_with_everything_a_party_needs(session, personas, refused):
-    case = in_review(personas, refused)
+    case = make_case("review", order=refused)
     ruling = rule(case, personas["arbitrator"])
     rulings.make_pdf(ruling)
     assert ruling.pdf_state == "ready"
@@ -160,7 +139,7 @@ def test_the_pdf_is_an_archival_chinese_document_with_everything_a_party_needs(s
 def test_the_pdf_lists_the_evidence_considered_with_hashes(session, personas, refused):
     from tests.files import pdf, png
 
-    case = open_(personas, refused)
+    case = make_case(order=refused)
     cases.refuse_claim(case, personas["merchant"], reason="卡密已发出，买家已使用")
     buyer_file = evidence.add_file(personas["buyer"], cases.evidence_subject(case), filename="付款截图.png",
                                    chunks=[png()], kind="payment_record")
@@ -175,7 +154,7 @@ def test_the_pdf_lists_the_evidence_considered_with_hashes(session, personas, re
 
 
 def test_a_silent_merchant_gets_a_default_ruling_saying_which_deadline_was_missed(session, personas, refused):
-    case = open_(personas, refused)
+    case = make_case(order=refused)
     sweep(now=T0 + 49 * H)
     session.refresh(case)
     (ruling,) = rulings.rulings_of(case)
@@ -195,7 +174,7 @@ def test_a_reconsideration_ruling_supersedes_the_first_and_its_remedies_are_enfo
     from tests.factories import create_user
 
     second = create_user("arb_second", Role.arbitrator)
-    case = in_review(personas, refused)
+    case = make_case("review", order=refused)
     first = rule(case, personas["arbitrator"])
     cases.request_reconsideration(case, personas["merchant"], new_facts="游戏日志显示买家已经使用了该卡密")
     assert case.state == CaseState.reconsideration and case.arbitrator_id == second.id
@@ -212,7 +191,7 @@ def test_a_reconsideration_ruling_supersedes_the_first_and_its_remedies_are_enfo
 
 
 def test_a_dismissed_claim_closes_the_case_once_final(session, personas, refused):
-    case = in_review(personas, refused)
+    case = make_case("review", order=refused)
     rule(case, personas["arbitrator"], decision="dismissed", remedies=[])
     sweep(now=T0 + 8 * 24 * H)
     session.refresh(case)
@@ -220,7 +199,7 @@ def test_a_dismissed_claim_closes_the_case_once_final(session, personas, refused
 
 
 def test_fraud_compensation_above_the_price_is_paid_after_the_refund(session, personas, refused):
-    case = in_review(personas, refused, category="fraud")
+    case = make_case("review", order=refused, category="fraud")
     rule(case, personas["arbitrator"], remedies=[Remedy("full_refund"), Remedy("compensation", 50_000)],
          citations=["CRPL-55"])
     sweep(now=T0 + 8 * 24 * H)
@@ -236,7 +215,7 @@ def test_fraud_compensation_above_the_price_is_paid_after_the_refund(session, pe
 
 
 def test_a_pdf_is_found_by_its_hash_and_an_altered_copy_is_not(session, personas, refused):
-    ruling = rule(in_review(personas, refused), personas["arbitrator"])
+    ruling = rule(make_case("review", order=refused), personas["arbitrator"])
     rulings.make_pdf(ruling)
     data = stored_pdf(ruling)
     assert rulings.find_by_pdf([data[:1000], data[1000:]]) == (ruling.pdf_sha256, ruling)
@@ -246,7 +225,7 @@ def test_a_pdf_is_found_by_its_hash_and_an_altered_copy_is_not(session, personas
 
 
 def test_the_verify_command_names_the_ruling_and_fails_for_other_files(app, session, personas, refused, tmp_path):
-    ruling = rule(in_review(personas, refused), personas["arbitrator"])
+    ruling = rule(make_case("review", order=refused), personas["arbitrator"])
     rulings.make_pdf(ruling)
     good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
     good.write_bytes(stored_pdf(ruling))
@@ -266,7 +245,7 @@ def test_an_arbitrator_tied_to_the_merchant_is_never_assigned_nor_given_the_case
     other = create_user("arb_free", Role.arbitrator)
     conflicts.declare(personas["admin"], arbitrator_id=personas["arbitrator"].id,
                       merchant_id=personas["merchant"].merchant_id, reason="曾在该商家任职客服主管")
-    case = open_(personas, refused)
+    case = make_case(order=refused)
     cases.refuse_claim(case, personas["merchant"], reason="卡密已发出，买家已使用")
     assert case.arbitrator_id == other.id
     with pytest.raises(InvalidInput) as err:
@@ -276,7 +255,7 @@ def test_an_arbitrator_tied_to_the_merchant_is_never_assigned_nor_given_the_case
 
 
 def test_an_old_ruling_keeps_the_text_it_cited_after_an_amendment(session, personas, refused):
-    ruling = rule(in_review(personas, refused), personas["arbitrator"])
+    ruling = rule(make_case("review", order=refused), personas["arbitrator"])
     old_text = ruling.citations[0].provision.text_zh
     law.amend(personas["admin"], "CRPL-53", text_zh="（修订后的条文文本，用于测试）", effective=dt.date(2026, 9, 1),
               change_note="测试：新版本生效")
@@ -294,7 +273,7 @@ def test_a_store_outage_leaves_the_ruling_being_prepared_until_a_retry_succeeds(
         def put_stream(self, *a, **kw):
             raise StorageError("the object store is unavailable")
 
-    case = in_review(personas, refused)
+    case = make_case("review", order=refused)
     ruling = rule(case, personas["arbitrator"])
     working = evidence.store()
     monkeypatch.setitem(app.extensions, "store", Down())
@@ -314,15 +293,10 @@ def test_render_pending_renders_what_is_left_and_never_touches_an_issued_documen
                                                                                   refused):
     from arbitration.db import commit
 
-    ready = rule(in_review(personas, refused), personas["arbitrator"])
+    ready = rule(make_case("review", order=refused), personas["arbitrator"])
     rulings.make_pdf(ready)
     issued_hash = ready.pdf_sha256
-    other = make_order(personas["buyer"], "paid", merchant_staff=personas["merchant"])
-    from arbitration.orders import requests as order_requests
-
-    req = order_requests.request_cancellation(other, personas["buyer"], reason="wrong_item")
-    order_requests.review_cancellation(other, req, personas["merchant"], approve=False, text="卡密已出库，不能取消")
-    waiting = rule(in_review(personas, other), personas["arbitrator"])
+    waiting = rule(make_case("review", order=make_refused_order()), personas["arbitrator"])
     session.flush()
     session.info.pop("after_commit", None)          # as if the queue had not rendered it yet
     commit()
@@ -338,7 +312,7 @@ def test_a_ruling_rendered_while_the_chinese_fonts_are_hidden_is_not_issued_and_
     hidden = tmp_path / "no-cjk.conf"     # the fonts a host without fonts-noto-cjk would offer
     hidden.write_text(pdf_fonts.config_text([pdf_fonts.DEJAVU], tmp_path / "cache"))
     monkeypatch.setenv("FONTCONFIG_FILE", str(hidden))
-    case = in_review(personas, refused)
+    case = make_case("review", order=refused)
     ruling = rule(case, personas["arbitrator"])
     commit()          # the rendering job runs after commit (at once in tests) and fails
     session.refresh(ruling)
@@ -353,7 +327,7 @@ def test_a_ruling_pdf_without_its_chinese_font_embedded_is_never_hashed_nor_issu
         session, personas, refused, monkeypatch):
     tofu = pdf_render.html_to_pdf("<p style=\"font-family: 'DejaVu Sans'\">ARB</p>")    # as if the fonts fell back
     monkeypatch.setattr(ruling_pdfs, "ruling_pdf", lambda ruling: tofu)
-    case = in_review(personas, refused)
+    case = make_case("review", order=refused)
     ruling = rule(case, personas["arbitrator"])
     commit()
     session.refresh(ruling)
@@ -362,6 +336,6 @@ def test_a_ruling_pdf_without_its_chinese_font_embedded_is_never_hashed_nor_issu
 
 
 def test_a_normal_ruling_pdf_passes_the_embedded_font_check(session, personas, refused):
-    ruling = rulings.make_pdf(rule(in_review(personas, refused), personas["arbitrator"]))
+    ruling = rulings.make_pdf(rule(make_case("review", order=refused), personas["arbitrator"]))
     assert ruling.pdf_state == "ready"
     assert "Noto-Serif-CJK-SC" in pdf_render.embedded_fonts(stored_pdf(ruling))

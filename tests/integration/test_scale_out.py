@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -69,7 +70,6 @@ def _stop(procs):
 def test_two_workers_two_sweepers_and_four_app_processes_apply_everything_once(scale_db, tmp_path):
     import redis
 
-    bindir = os.path.dirname(sys.executable)
     env = _env(scale_db, tmp_path)
     history_ends = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30)   # every running deadline is due
     t_gen = time.monotonic()
@@ -106,8 +106,10 @@ def test_two_workers_two_sweepers_and_four_app_processes_apply_everything_once(s
     started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(seconds=5)   # the DB's clock
 
     log = open(tmp_path / "processes.log", "w")
-    consumer = [os.path.join(bindir, "huey_consumer"), "arbitration.worker.huey", "-w", "2", "-k", "thread"]
-    sweeper = ["bash", "-c", f"while true; do {bindir}/flask deadlines sweep --batch-size 25; sleep 0.2; done"]
+    consumer = [sys.executable, "-m", "huey.bin.huey_consumer", "arbitration.worker.huey", "-w", "2",
+                "-k", "thread"]
+    flask = f"{shlex.quote(sys.executable)} -m flask"
+    sweeper = ["bash", "-c", f"while true; do {flask} deadlines sweep --batch-size 25; sleep 0.2; done"]
     background = [_start(consumer, env, log), _start(consumer, env, log), _start(sweeper, env, log),
                   _start(sweeper, env, log)]
     t0 = time.monotonic()
@@ -181,6 +183,6 @@ def test_two_workers_two_sweepers_and_four_app_processes_apply_everything_once(s
     # the contested evidence windows closed once each, whoever closed them (a party or the sweep)
     assert target_states == {"review"} and all(closings[n] == 1 for n in numbers), (target_states, closings)
     assert dup_seq == 0
-    verify = subprocess.run([os.path.join(bindir, "flask"), "audit", "verify"], cwd=ROOT, env=env,
+    verify = subprocess.run([sys.executable, "-m", "flask", "audit", "verify"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert verify.returncode == 0 and "intact" in verify.stdout, verify.stdout[-2000:] + verify.stderr[-2000:]
