@@ -21,7 +21,7 @@ def unit_of_work(fn):
             return result
         except DomainError as err:
             rollback()
-            raise click.ClickException(err.message) from err
+            raise click.ClickException(str(err)) from err
         except Exception:
             rollback()
             raise
@@ -103,7 +103,7 @@ def export_dossiers_command(date_from, date_to, merchant_id, category, outcome, 
         f = parse({"date_from": date_from or "", "date_to": date_to or "", "merchant_id": merchant_id or "",
                    "category": category, "outcome": outcome, "stage": stage, "missed": "1" if missed else ""})
     except DomainError as err:
-        raise click.BadParameter(err.message, param_hint=f"--{err.field.replace('_id', '')}" if err.field
+        raise click.BadParameter(str(err), param_hint=f"--{err.field.replace('_id', '')}" if err.field
                                  else None) from err
     ids = exports.matching_ids(f)
     if not ids:

@@ -11,6 +11,7 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from arbitration import clock
+from arbitration.audit import events as event_types
 from arbitration.calendar.rules import split_duration, time_left
 from arbitration.db import commit, db, rollback
 from arbitration.deadlines import registry
@@ -97,7 +98,7 @@ def install(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(err: DomainError):
         rollback()
-        return error_response(err.status, err.message)
+        return error_response(err.status, str(err))
 
     @app.errorhandler(CSRFError)
     def _csrf_error(err):
@@ -158,6 +159,7 @@ def install(app: Flask) -> None:
         return format_local(value, fmt) if value else ""
 
     app.add_template_filter(yuan, "yuan")
+    app.add_template_filter(lambda action: str(event_types.label(action)), "event_label")
     app.add_template_filter(lambda text: dt.datetime.fromisoformat(text) if text else None, "fromiso")
     app.add_template_filter(human_size, "filesize")
 
@@ -203,6 +205,6 @@ def refuse(err: DomainError, form=None) -> None:
     rollback()
     field = getattr(form, err.field, None) if (form is not None and err.field) else None
     if field is not None:
-        field.errors = list(field.errors) + [err.message]
+        field.errors = list(field.errors) + [str(err)]
     else:
-        flash(err.message, "error")
+        flash(str(err), "error")

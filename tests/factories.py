@@ -11,9 +11,11 @@ from collections.abc import Iterable
 
 import jsonschema
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.api import openapi
+from arbitration.audit import events
 from arbitration.audit.services import record_event
 from arbitration.auth.models import Role, User
 from arbitration.auth.services import hash_password
@@ -53,6 +55,12 @@ PERSONAS = {
 }
 ONE_PER_ROLE = {"buyer": "buyer", "merchant_staff": "merchant", "support": "support", "arbitrator": "arbitrator",
                 "supervisor": "supervisor", "regulator": "regulator", "admin": "admin"}
+
+
+# event types the tests record on their own subjects (the app declares its own; audit.events refuses others)
+events.declare({name: _l("A test step") for name in (
+    "test.consequence_applied", "test.half_done", "test.job_ran", "half.written", "a", "b", "case.step0",
+    "case.step1", "case.step2")})
 
 
 def create_merchant(name: str, kind: MerchantKind = MerchantKind.agent) -> Merchant:

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.api import representations as rep
@@ -28,7 +28,7 @@ from arbitration.orders.rules import Channel, ProductType
 def _order(number: str):
     found = orders.get_order(number)
     if found is None:
-        raise NotFound(_("No order %(number)s.", number=number))
+        raise NotFound(_l("No order %(number)s.", number=number))
     return found
 
 
@@ -38,7 +38,7 @@ def buyer_for(external_id: str, display_name: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.external_id == external_id))
     if user is not None:
         if user.role != Role.buyer:
-            raise InvalidInput(_("This external id belongs to an account that is not a buyer."),
+            raise InvalidInput(_l("This external id belongs to an account that is not a buyer."),
                                field="buyer.external_id")
         return user
     now = clock.now_utc()
@@ -56,7 +56,7 @@ def buyer_for(external_id: str, display_name: str) -> User:
 def create_order(body: dict) -> tuple[int, dict]:
     merchant = db.session.get(Merchant, body["merchant_id"])
     if merchant is None or not merchant.active:
-        raise InvalidInput(_("No active merchant with this id."), field="merchant_id")
+        raise InvalidInput(_l("No active merchant with this id."), field="merchant_id")
     buyer = buyer_for(body["buyer"]["external_id"], body["buyer"]["display_name"])
     order = orders.create_order(
         buyer=buyer, merchant=merchant, product_type=ProductType(body["product_type"]),
@@ -110,7 +110,7 @@ def verify_reissue(number: str, request_id: int, body: dict) -> tuple[int, dict]
     order = _order(number)
     req = db.session.get(OrderRequest, request_id)
     if req is None or req.order_id != order.id:
-        raise NotFound(_("No such request on this order."))
+        raise NotFound(_l("No such request on this order."))
     order_requests.verify_reissue(order, req, order.buyer, works=body["works"], note=body.get("note", ""))
     return 200, {"order": rep.order(order), "request": rep.request(req)}
 
@@ -123,9 +123,9 @@ def evidence_uploader(case, party: str, staff_username: str) -> User:
         staff = db.session.scalar(sa.select(User).where(User.username == (staff_username or "").strip().lower()))
         if staff is None or not staff.active or staff.role != Role.merchant_staff \
                 or staff.merchant_id != case.merchant_id:
-            raise InvalidInput(_("Name an active staff account of the case's merchant."), field="staff_username")
+            raise InvalidInput(_l("Name an active staff account of the case's merchant."), field="staff_username")
         return staff
-    raise InvalidInput(_("Say whose evidence this is: buyer or merchant."), field="party")
+    raise InvalidInput(_l("Say whose evidence this is: buyer or merchant."), field="party")
 
 
 def open_case(body: dict) -> tuple[int, dict]:

@@ -8,7 +8,7 @@ import hashlib
 import json
 
 from flask import g, jsonify, request
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration.api import idempotency, intake, schemas
 from arbitration.api import representations as rep
@@ -160,7 +160,7 @@ def add_evidence(number: str):
     for part in parts(request.stream, boundary):
         if not isinstance(part, FilePart):
             if not storable(part[1]):
-                raise InvalidInput(_("Contains characters that cannot be stored (NUL or an unpaired surrogate)."),
+                raise InvalidInput(_l("Contains characters that cannot be stored (NUL or an unpaired surrogate)."),
                                    field=part[0])
             fields[part[0]] = part[1]
             continue
@@ -168,7 +168,7 @@ def add_evidence(number: str):
             actor = intake.evidence_uploader(case, fields.get("party", ""), fields.get("staff_username", ""))
             evidence.check_kind(fields.get("kind", ""))
         if len(rows) >= lim.files_per_submission:
-            raise InvalidInput(_("At most %(n)d files at a time.", n=lim.files_per_submission), field="file")
+            raise InvalidInput(_l("At most %(n)d files at a time.", n=lim.files_per_submission), field="file")
         digest = hashlib.sha256()
         row = evidence.add_file(actor, subject, filename=part.filename, chunks=_hashed(part.chunks, digest),
                                 kind=fields.get("kind", ""), description=fields.get("description", ""),
@@ -179,7 +179,7 @@ def add_evidence(number: str):
     if not rows:
         intake.evidence_uploader(case, fields.get("party", ""), fields.get("staff_username", ""))
         evidence.check_kind(fields.get("kind", ""))
-        raise InvalidInput(_("Choose a file to upload."), field="file")
+        raise InvalidInput(_l("Choose a file to upload."), field="file")
     body = rep.EVIDENCE_ADDED.dump({"case": case, "evidence": rows})
     if key is not None:
         idempotency.record(g.api_client.id, key, _multipart_fingerprint(fields, files), 201, body)

@@ -7,7 +7,7 @@ from flask_babel import force_locale
 
 from arbitration.api.shapes import Field, Shape, date, enum_value, field, many, one, time
 from arbitration.audit.services import events_of
-from arbitration.cases.timeline import EVENT_LABELS
+from arbitration.audit import events as event_types
 from arbitration.db import db
 from arbitration.deadlines.services import all_for
 from arbitration.orders.queries import requests_of
@@ -63,7 +63,7 @@ DEADLINE = returned(None, {
     "started_at": time(), "due_at": time()})
 EVENT = returned(None, {
     "seq": field(INTEGER), "at": time("created_at"), "actor_role": field(STRING), "action": field(STRING),
-    "label_zh": field(STRING, lambda e: _in_chinese(EVENT_LABELS.get(e.action, e.action)))})
+    "label_zh": field(STRING, lambda e: _in_chinese(event_types.label(e.action)))})
 CASE = returned("Case", {
     "number": field({**STRING, "examples": ["ARB-2026-000123"]}),
     "order": field(STRING, "order.number"), "state": enum_value(STRING), "origin": field(STRING),

@@ -8,13 +8,13 @@ import secrets
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.api import netguard
 from arbitration.api.models import ApiClient
 from arbitration.api.webhooks import EVENT_TYPES
+from arbitration.audit import events
 from arbitration.audit.services import record_event
 from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput, NotFound
@@ -42,6 +42,14 @@ ADDRESS_KINDS = {
 }
 
 
+events.declare({
+    "api_client.created": _l("An API client was created"),
+    "api_client.revoked": _l("An API client's token was revoked"),
+    "api_client.webhooks_set": _l("An API client's webhook settings changed"),
+    "api_client.secret_rotated": _l("An API client's signing secret was replaced"),
+})
+
+
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -52,10 +60,10 @@ def create_client(admin, *, name: str, scopes: list[str], now: dt.datetime | Non
     now = now or clock.now_utc()
     name = (name or "").strip()
     if not 2 <= len(name) <= 80:
-        raise InvalidInput(_("Give the client a name (2 to 80 characters)."), field="name")
+        raise InvalidInput(_l("Give the client a name (2 to 80 characters)."), field="name")
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
-        raise InvalidInput(_("Choose at least one scope from the list."), field="scopes")
+        raise InvalidInput(_l("Choose at least one scope from the list."), field="scopes")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     client = ApiClient(name=name, token_prefix=token[:12], token_sha256=digest(token),
                        scopes_json=json.dumps(sorted(set(scopes))), created_at=now,
@@ -72,9 +80,9 @@ def revoke_client(admin, client_id: int, now: dt.datetime | None = None) -> ApiC
     now = now or clock.now_utc()
     client = db.session.get(ApiClient, client_id)
     if client is None:
-        raise NotFound(_("No such API client."))
+        raise NotFound(_l("No such API client."))
     if client.revoked_at is not None:
-        raise Conflict(_("This client's token is revoked already."))
+        raise Conflict(_l("This client's token is revoked already."))
     client.revoked_at = now
     record_event("api_client", client.id, admin, "api_client.revoked", {}, now=now)
     db.session.flush()
@@ -88,7 +96,7 @@ def new_secret() -> str:
 def get_client(client_id: int) -> ApiClient:
     client = db.session.get(ApiClient, client_id)
     if client is None:
-        raise NotFound(_("No such API client."))
+        raise NotFound(_l("No such API client."))
     return client
 
 
@@ -100,11 +108,11 @@ def set_webhooks(admin, client: ApiClient, *, url: str, events: list[str], rate_
         check_webhook_url(url)
     unknown = sorted(set(events) - set(EVENT_TYPES))
     if unknown:
-        raise InvalidInput(_("Choose the events from the list."), field="events")
+        raise InvalidInput(_l("Choose the events from the list."), field="events")
     if url and not events:
-        raise InvalidInput(_("Choose at least one event to send to this address."), field="events")
+        raise InvalidInput(_l("Choose at least one event to send to this address."), field="events")
     if rate_limit is not None and not 1 <= rate_limit <= 100_000:
-        raise InvalidInput(_("The rate limit is 1 to 100000 requests a minute."), field="rate_limit")
+        raise InvalidInput(_l("The rate limit is 1 to 100000 requests a minute."), field="rate_limit")
     client.webhook_url = url or None
     client.webhook_events_json = json.dumps(sorted(set(events)))
     client.rate_limit_per_minute = rate_limit
@@ -122,14 +130,14 @@ def check_webhook_url(url: str) -> None:
         netguard.check_url(url, policy)
     except netguard.Refused as refused:
         if refused.reason == "https_required" or (refused.reason == "bad_url" and not policy.allow_http):
-            message = _("Give the webhook address as an https:// URL.")
+            message = _l("Give the webhook address as an https:// URL.")
         elif refused.reason == "bad_url":
-            message = _("Give the webhook address as an http(s):// URL.")
+            message = _l("Give the webhook address as an http(s):// URL.")
         elif refused.reason == "host_not_found":
-            message = _("No host named %(host)s could be found: check the address.", host=refused.host)
+            message = _l("No host named %(host)s could be found: check the address.", host=refused.host)
         else:
-            message = _("%(host)s leads to %(kind)s: webhooks go only to public internet addresses.",
-                        host=refused.host, kind=ADDRESS_KINDS[refused.reason])
+            message = _l("%(host)s leads to %(kind)s: webhooks go only to public internet addresses.",
+                         host=refused.host, kind=ADDRESS_KINDS[refused.reason])
         raise InvalidInput(message, field="webhook_url") from None
 
 

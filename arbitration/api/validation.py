@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration.api.errors import ApiError, field_error
 from arbitration.api.shapes import Shape, named
@@ -17,8 +17,8 @@ def validate(body, shape: Shape | str) -> dict:
     bad_text = list(_unstorable(body, ""))
     if bad_text:
         raise ApiError("validation_failed", fields=[
-            field_error(path or "(body)", lambda: _("Contains characters that cannot be stored (NUL or an unpaired "
-                                                    "surrogate).")) for path in bad_text])
+            field_error(path or "(body)", _l("Contains characters that cannot be stored (NUL or an unpaired "
+                                             "surrogate).")) for path in bad_text])
     errors = sorted(shape.validator().iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         fields, seen = [], set()
@@ -67,26 +67,26 @@ def _describe(err) -> list[dict]:
     kind, value = err.validator, err.validator_value
     if kind == "required":
         name = re.match(r"'(.+)' is a required property", err.message)
-        return [field_error(_path(err, name.group(1) if name else None), lambda: _("This field is required."))]
+        return [field_error(_path(err, name.group(1) if name else None), _l("This field is required."))]
     if kind == "additionalProperties":
         known = set(err.schema.get("properties", {}))
         extra = sorted(k for k in err.instance if k not in known) if isinstance(err.instance, dict) else []
-        return [field_error(_path(err, k), lambda: _("This field is not known.")) for k in extra]
+        return [field_error(_path(err, k), _l("This field is not known.")) for k in extra]
     if kind == "type":
         names = value if isinstance(value, list) else [value]
-        return [field_error(_path(err), lambda: _("Must be of JSON type %(type)s.", type=" / ".join(names)))]
+        return [field_error(_path(err), _l("Must be of JSON type %(type)s.", type=" / ".join(names)))]
     if kind == "enum":
-        return [field_error(_path(err), lambda: _("Must be one of: %(values)s.",
-                                                  values=", ".join(str(v) for v in value)))]
+        return [field_error(_path(err), _l("Must be one of: %(values)s.",
+                                           values=", ".join(str(v) for v in value)))]
     messages = {
-        "minimum": lambda: _("Must be at least %(n)s.", n=value),
-        "exclusiveMinimum": lambda: _("Must be more than %(n)s.", n=value),
-        "maximum": lambda: _("Must be at most %(n)s.", n=value),
-        "minLength": lambda: _("Must be at least %(n)s characters.", n=value),
-        "maxLength": lambda: _("Must be at most %(n)s characters.", n=value),
-        "minItems": lambda: _("Give at least %(n)s items.", n=value),
-        "maxItems": lambda: _("Give at most %(n)s items.", n=value),
-        "pattern": lambda: _("Has the wrong form."),
-        "minProperties": lambda: _("Give at least %(n)s fields.", n=value),
+        "minimum": _l("Must be at least %(n)s.", n=value),
+        "exclusiveMinimum": _l("Must be more than %(n)s.", n=value),
+        "maximum": _l("Must be at most %(n)s.", n=value),
+        "minLength": _l("Must be at least %(n)s characters.", n=value),
+        "maxLength": _l("Must be at most %(n)s characters.", n=value),
+        "minItems": _l("Give at least %(n)s items.", n=value),
+        "maxItems": _l("Give at most %(n)s items.", n=value),
+        "pattern": _l("Has the wrong form."),
+        "minProperties": _l("Give at least %(n)s fields.", n=value),
     }
-    return [field_error(_path(err), messages.get(kind, lambda: _("Has a wrong value.")))]
+    return [field_error(_path(err), messages.get(kind, _l("Has a wrong value.")))]

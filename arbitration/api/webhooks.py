@@ -17,10 +17,10 @@ import time
 import httpx
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
+from arbitration.audit import events
 from arbitration.api import netguard, signing
 from arbitration.api.idempotency import purge
 from arbitration.api.models import ApiClient, WebhookAttempt, WebhookDelivery
@@ -59,6 +59,11 @@ FAILURES = {
 
 
 # ---- from the event log to the outbox ----
+
+events.declare({
+    "webhook.replayed": _l("An admin sent a webhook delivery again"),
+})
+
 
 def announcements(action: str, data: dict, case) -> list[tuple[str, dict]]:
     """The webhook events an appended case event stands for: (type, data)."""
@@ -248,7 +253,7 @@ def _send_due_every_minute():
 def get_delivery(client_id: int, delivery_id: int) -> WebhookDelivery:
     row = db.session.get(WebhookDelivery, delivery_id)
     if row is None or row.client_id != client_id:
-        raise NotFound(_("No such delivery."))
+        raise NotFound(_l("No such delivery."))
     return row
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from arbitration import clock
+from arbitration.audit import events
 from arbitration.audit.chain import GENESIS, Problem, canonical_json, event_hash, verify_chain
 from arbitration.audit.models import ChainHead, Event
 from arbitration.db import db, insert_ignore
@@ -22,6 +23,8 @@ def record_event(subject_type: str, subject_id, actor, action: str, data: dict |
                  now: dt.datetime | None = None) -> Event:
     """Append an event to the subject's chain. `actor` is a User or None (the system). An event written while
     an API client's request runs says which client (the platform acting on a buyer's behalf)."""
+    if not events.is_declared(action):
+        raise LookupError(f"event type {action!r} is not declared: declare it with its label (audit.events)")
     now = now or clock.now_utc()
     if has_request_context() and g.get("api_client_id"):
         data = {**(data or {}), "via_api_client": g.api_client_id}

@@ -1,6 +1,7 @@
 """Translated names of the roles."""
 from flask_babel import lazy_gettext as _l
 
+from arbitration.audit import events
 from arbitration.auth.models import Role
 
 ROLE_LABELS = {
@@ -12,3 +13,10 @@ ROLE_LABELS = {
     Role.regulator: _l("Regulator"),
     Role.admin: _l("Administrator"),
 }
+
+events.declare({
+    "user.created": _l("An account was created"),
+    "user.updated": _l("An account was changed"),
+    "user.logged_in": _l("The user signed in"),
+    "user.logged_out": _l("The user signed out"),
+})

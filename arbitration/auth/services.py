@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.audit.services import record_event
+from arbitration.auth import labels  # noqa: F401  (declares the event types recorded here)
 from arbitration.auth.models import LoginAttempt, LoginLock, Role, User
 from arbitration.auth.rules import ThrottlePolicy, Wait, login_wait, password_problem
 from arbitration.db import db, insert_ignore
@@ -45,12 +46,12 @@ def _policy() -> ThrottlePolicy:
                           window=dt.timedelta(minutes=cfg["LOGIN_THROTTLE_MINUTES"]))
 
 
-def _wait_message(wait: Wait, now: dt.datetime) -> str:
+def _wait_message(wait: Wait, now: dt.datetime):
     seconds = (wait.until - now).total_seconds()
     if not wait.locked:
-        return _("This account has had many failed logins: try again in %(seconds)d seconds.",
-                 seconds=max(1, math.ceil(seconds)))
-    return _("Too many failed logins. Try again in %(minutes)d minutes.", minutes=max(1, int(seconds // 60) + 1))
+        return _l("This account has had many failed logins: try again in %(seconds)d seconds.",
+                  seconds=max(1, math.ceil(seconds)))
+    return _l("Too many failed logins. Try again in %(minutes)d minutes.", minutes=max(1, int(seconds // 60) + 1))
 
 
 def _lock(scope: str, key: str) -> None:
@@ -88,9 +89,9 @@ def authenticate(username: str, password: str, address: str, now: dt.datetime | 
     if not check_password(user, password):
         session.add(LoginAttempt(username=username, address=address, at=now))
         session.flush()
-        raise InvalidInput(_("Wrong user name or password."))
+        raise InvalidInput(_l("Wrong user name or password."))
     if not user.active:
-        raise NotAllowed(_("This account is disabled. Contact the platform's administrator."))
+        raise NotAllowed(_l("This account is disabled. Contact the platform's administrator."))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
@@ -120,21 +121,21 @@ def load_user(user_id_and_nonce: str) -> User | None:
 def _check_password_strength(password: str, username: str) -> None:
     problem = password_problem(password, username)
     if problem == "too_short":
-        raise InvalidInput(_("The password needs at least 10 characters."), field="password")
+        raise InvalidInput(_l("The password needs at least 10 characters."), field="password")
     if problem == "contains_username":
-        raise InvalidInput(_("The password must not contain the user name."), field="password")
+        raise InvalidInput(_l("The password must not contain the user name."), field="password")
     if problem:
-        raise InvalidInput(_("The password is too simple: use more different characters."), field="password")
+        raise InvalidInput(_l("The password is too simple: use more different characters."), field="password")
 
 
 def _check_merchant(role: Role, merchant_id: int | None) -> Merchant | None:
     if role == Role.merchant_staff:
         merchant = db.session.get(Merchant, merchant_id) if merchant_id else None
         if merchant is None:
-            raise InvalidInput(_("Merchant staff must belong to a merchant."), field="merchant_id")
+            raise InvalidInput(_l("Merchant staff must belong to a merchant."), field="merchant_id")
         return merchant
     if merchant_id:
-        raise InvalidInput(_("Only merchant staff belong to a merchant."), field="merchant_id")
+        raise InvalidInput(_l("Only merchant staff belong to a merchant."), field="merchant_id")
     return None
 
 
@@ -143,7 +144,7 @@ def create_user(actor: User | None, *, username: str, display_name: str, role: R
     now = now or clock.now_utc()
     username = username.strip().lower()
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
-        raise Conflict(_("The user name %(name)s is taken.", name=username), field="username")
+        raise Conflict(_l("The user name %(name)s is taken.", name=username), field="username")
     _check_password_strength(password, username)
     _check_merchant(role, merchant_id)
     user = User(username=username, display_name=display_name.strip(), email=(email or None), role=role,
@@ -160,7 +161,7 @@ def update_user(actor: User, user: User, *, display_name: str, role: Role, email
                 merchant_id: int | None, active: bool, password: str | None = None,
                 now: dt.datetime | None = None) -> User:
     if user.id == actor.id and (not active or role != user.role):
-        raise NotAllowed(_("You cannot disable yourself or change your own role."))
+        raise NotAllowed(_l("You cannot disable yourself or change your own role."))
     _check_merchant(role, merchant_id)
     changes = {}
     for field, value in (("display_name", display_name.strip()), ("role", role), ("email", email or None),
@@ -182,6 +183,6 @@ def update_user(actor: User, user: User, *, display_name: str, role: Role, email
 
 def set_locale(user: User, locale: str) -> None:
     if locale not in current_app.config["LANGUAGES"]:
-        raise InvalidInput(_("Unknown language."))
+        raise InvalidInput(_l("Unknown language."))
     user.locale = locale
     db.session.flush()

@@ -40,7 +40,7 @@ def login():
             user = services.authenticate(form.username.data, form.password.data, request.remote_addr or "unknown")
         except DomainError as err:
             commit()  # failed attempts are kept for throttling although the response is an error
-            flash(err.message, "error")
+            flash(str(err), "error")
             return render_template("auth/login.html", form=form), err.status
         lang = session.get("lang")
         session.clear()  # a fresh session at login: nothing carried over from before (fixation)

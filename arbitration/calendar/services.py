@@ -5,14 +5,22 @@ import datetime as dt
 
 import chinese_calendar
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
+from arbitration.audit import events
 from arbitration.audit.services import record_event
 from arbitration.calendar.models import CalendarDay, CalendarYear
 from arbitration.calendar.rules import BusinessCalendar
 from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput
+
+
+events.declare({
+    "calendar.day_added": _l("A holiday or make-up working day was added"),
+    "calendar.day_removed": _l("A day was removed from the calendar"),
+    "calendar.year_known": _l("A year's schedule was marked complete"),
+})
 
 
 def package_years() -> range:
@@ -56,15 +64,15 @@ def add_day(actor, day: dt.date, kind: str, name: str, now: dt.datetime | None =
     """An admin enters a holiday or make-up working day (e.g. next year's schedule)."""
     now = now or clock.now_utc()
     if kind not in ("holiday", "workday"):
-        raise InvalidInput(_("Choose a holiday or a make-up working day."), field="kind")
+        raise InvalidInput(_l("Choose a holiday or a make-up working day."), field="kind")
     if kind == "holiday" and day.weekday() >= 5:
-        raise InvalidInput(_("%(day)s is a weekend day already; only weekdays can be holidays.", day=day),
+        raise InvalidInput(_l("%(day)s is a weekend day already; only weekdays can be holidays.", day=day),
                            field="day")
     if kind == "workday" and day.weekday() < 5:
-        raise InvalidInput(_("%(day)s is a weekday already; only weekend days can be make-up working days.",
-                             day=day), field="day")
+        raise InvalidInput(_l("%(day)s is a weekday already; only weekend days can be make-up working days.",
+                              day=day), field="day")
     if db.session.get(CalendarDay, day) is not None:
-        raise Conflict(_("%(day)s is already in the calendar.", day=day), field="day")
+        raise Conflict(_l("%(day)s is already in the calendar.", day=day), field="day")
     row = CalendarDay(day=day, kind=kind, name=name.strip(), source="admin", created_at=now)
     db.session.add(row)
     db.session.flush()
@@ -76,9 +84,9 @@ def add_day(actor, day: dt.date, kind: str, name: str, now: dt.datetime | None =
 def remove_day(actor, day: dt.date, now: dt.datetime | None = None) -> None:
     row = db.session.get(CalendarDay, day)
     if row is None:
-        raise InvalidInput(_("%(day)s is not in the calendar.", day=day))
+        raise InvalidInput(_l("%(day)s is not in the calendar.", day=day))
     if row.source != "admin":
-        raise Conflict(_("Days from the official schedule cannot be removed."))
+        raise Conflict(_l("Days from the official schedule cannot be removed."))
     db.session.delete(row)
     db.session.flush()
     record_event("calendar", day.year, actor, "calendar.day_removed", {"day": day.isoformat()}, now=now)
@@ -88,9 +96,9 @@ def mark_year_known(actor, year: int, now: dt.datetime | None = None) -> None:
     """Declare a year's schedule complete: from then on it is used instead of the weekend fallback."""
     now = now or clock.now_utc()
     if not 2000 <= year <= 2100:
-        raise InvalidInput(_("Enter a year between 2000 and 2100."), field="year")
+        raise InvalidInput(_l("Enter a year between 2000 and 2100."), field="year")
     if db.session.get(CalendarYear, year) is not None:
-        raise Conflict(_("The schedule of %(year)s is already known.", year=year), field="year")
+        raise Conflict(_l("The schedule of %(year)s is already known.", year=year), field="year")
     db.session.add(CalendarYear(year=year, source="admin", created_at=now))
     db.session.flush()
     record_event("calendar", year, actor, "calendar.year_known", {"year": year}, now=now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.audit.services import record_event
@@ -25,15 +25,15 @@ def declare(admin: User, *, arbitrator_id: int, merchant_id: int, reason: str,
     now = now or clock.now_utc()
     arbitrator = db.session.get(User, arbitrator_id or 0)
     if arbitrator is None or arbitrator.role != Role.arbitrator:
-        raise InvalidInput(_("Choose an arbitrator."), field="arbitrator_id")
+        raise InvalidInput(_l("Choose an arbitrator."), field="arbitrator_id")
     if db.session.get(Merchant, merchant_id or 0) is None:
-        raise InvalidInput(_("Choose a merchant."), field="merchant_id")
+        raise InvalidInput(_l("Choose a merchant."), field="merchant_id")
     if len((reason or "").strip()) < 5:
-        raise InvalidInput(_("Say what ties the arbitrator to the merchant (at least 5 characters)."),
+        raise InvalidInput(_l("Say what ties the arbitrator to the merchant (at least 5 characters)."),
                            field="reason")
     if db.session.scalar(sa.select(ArbitratorConflict).where(ArbitratorConflict.arbitrator_id == arbitrator_id,
                                                              ArbitratorConflict.merchant_id == merchant_id)):
-        raise Conflict(_("This conflict is recorded already."))
+        raise Conflict(_l("This conflict is recorded already."))
     conflict = ArbitratorConflict(arbitrator_id=arbitrator_id, merchant_id=merchant_id, reason=reason.strip(),
                                   declared_at=now, declared_by_id=admin.id)
     db.session.add(conflict)
@@ -46,7 +46,7 @@ def declare(admin: User, *, arbitrator_id: int, merchant_id: int, reason: str,
 def remove(admin: User, conflict_id: int, now: dt.datetime | None = None) -> None:
     conflict = db.session.get(ArbitratorConflict, conflict_id)
     if conflict is None:
-        raise NotFound(_("No such conflict."))
+        raise NotFound(_l("No such conflict."))
     record_event("user", conflict.arbitrator_id, admin, "user.conflict_removed",
                  {"merchant_id": conflict.merchant_id}, now=now)
     db.session.delete(conflict)

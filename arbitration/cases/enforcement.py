@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.audit.services import record_event
@@ -75,15 +75,15 @@ def complete_task(case: Case, task: RemedyTask, actor: User, *, note: str = "",
     """The merchant (or support, for the platform's own tasks) carries out one remedy."""
     now = now or clock.now_utc()
     if task.case_id != case.id:
-        raise InvalidInput(_("No such task on this case."))
+        raise InvalidInput(_l("No such task on this case."))
     if task.state != "open":
-        raise Conflict(_("This task is done already."))
+        raise Conflict(_l("This task is done already."))
     if task.owner == "platform" and actor is not None and actor.role != Role.support:
-        raise Conflict(_("The platform carries out this remedy."))
+        raise Conflict(_l("The platform carries out this remedy."))
     ensure_allowed(case, Action.do_task, actor)
     open_tasks = [t for t in tasks_of(case) if t.state == "open"]
     if task.remedy == "compensation" and any(t.remedy in REFUNDS_FIRST for t in open_tasks):
-        raise Conflict(_("Carry out the refund first, then the compensation."))
+        raise Conflict(_l("Carry out the refund first, then the compensation."))
     order = case.order
     if task.remedy in ("full_refund", "partial_refund", "compensation"):
         amount = refundable(order.amount_fen, refunded_so_far(order)) if task.remedy == "full_refund" \
@@ -94,7 +94,7 @@ def complete_task(case: Case, task: RemedyTask, actor: User, *, note: str = "",
                          actor=actor, now=now, capped=not (task.remedy == "compensation" and case.outcome in
                                                            ("ruled", "default_ruling")))
     elif len((note or "").strip()) < 2:
-        raise InvalidInput(_("Say what was done (e.g. the reissued card code was sent)."), field="note")
+        raise InvalidInput(_l("Say what was done (e.g. the reissued card code was sent)."), field="note")
     task.state, task.done_at, task.done_by_id, task.note = "done", now, getattr(actor, "id", None), note.strip()
     db.session.flush()
     record_event(SUBJECT, case.id, actor, "case.task_done", {"task_id": task.id, "remedy": task.remedy}, now=now)

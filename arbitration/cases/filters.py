@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 
@@ -56,25 +56,25 @@ def _date(args: Mapping, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(_("Dates look like 2026-10-01."), field=name) from None
+        raise InvalidInput(_l("Dates look like 2026-10-01."), field=name) from None
 
 
 def parse(args: Mapping) -> CaseFilter:
     """From request args; InvalidInput names the bad field. Unknown values are refused, never ignored."""
     date_from, date_to = _date(args, "date_from"), _date(args, "date_to")
     if date_from and date_to and date_from > date_to:
-        raise InvalidInput(_("The date range is inverted: the start (%(start)s) is after the end (%(end)s).",
-                             start=date_from.isoformat(), end=date_to.isoformat()), field="date_from")
+        raise InvalidInput(_l("The date range is inverted: the start (%(start)s) is after the end (%(end)s).",
+                              start=date_from.isoformat(), end=date_to.isoformat()), field="date_from")
     merchant_id = None
     raw = (args.get("merchant_id") or args.get("merchant") or "").strip()
     if raw:
         if not raw.isdigit() or db.session.get(Merchant, int(raw)) is None:
-            raise InvalidInput(_("No such merchant."), field="merchant_id")
+            raise InvalidInput(_l("No such merchant."), field="merchant_id")
         merchant_id = int(raw)
     values = {}
-    for name, allowed, message in (("category", CATEGORIES, _("Unknown category.")),
-                                   ("outcome", OUTCOMES, _("Unknown outcome.")),
-                                   ("stage", tuple(CaseState.__members__), _("Unknown stage."))):
+    for name, allowed, message in (("category", CATEGORIES, _l("Unknown category.")),
+                                   ("outcome", OUTCOMES, _l("Unknown outcome.")),
+                                   ("stage", tuple(CaseState.__members__), _l("Unknown stage."))):
         value = (args.get(name) or "").strip()
         if value and value not in allowed:
             raise InvalidInput(message, field=name)

@@ -1,6 +1,7 @@
-"""Translated words for cases: states, categories, remedies, origins."""
+"""Translated words for cases: states, categories, remedies, origins, and the event types cases record."""
 from flask_babel import lazy_gettext as _l
 
+from arbitration.audit import events
 from arbitration.cases.workflow import CaseState
 
 STATE_LABELS = {
@@ -30,3 +31,37 @@ OUTCOME_LABELS = {
     "accepted": _l("The merchant accepted"), "settled": _l("Settled"), "ruled": _l("Ruled"),
     "default_ruling": _l("Default ruling"), "withdrawn": _l("Withdrawn by the buyer"), "open": _l("Not decided yet"),
 }
+
+events.declare({
+    "case.opened": _l("The buyer opened the case"),
+    "case.accept_claim": _l("The merchant accepted the claim"),
+    "case.make_offer": _l("The merchant made an offer"),
+    "case.refuse_claim": _l("The merchant refused the claim"),
+    "case.accept_offer": _l("The buyer accepted the offer (settlement)"),
+    "case.reject_offer": _l("The buyer rejected the offer"),
+    "case.add_evidence": _l("Evidence was added"),
+    "case.assigned": _l("An arbitrator was assigned"),
+    "case.reassign": _l("A supervisor reassigned the case"),
+    "case.no_more_evidence": _l("A party declared it has no more evidence"),
+    "case.evidence_closed": _l("The evidence stage ended"),
+    "case.request_supplementary": _l("The arbitrator asked for supplementary evidence"),
+    "case.extend_deadline": _l("The arbitrator extended a deadline"),
+    "case.issue_ruling": _l("A ruling was issued"),
+    "case.default_ruling": _l("The merchant missed the deadline: default ruling"),
+    "case.request_reconsideration": _l("A party asked for reconsideration"),
+    "case.ruling_final": _l("The ruling became final"),
+    "case.settle": _l("The parties settled"),
+    "case.withdraw": _l("The buyer withdrew the case"),
+    "case.offer_lapsed": _l("The offer lapsed"),
+    "case.escalate": _l("A deadline passed: escalated to the supervisors"),
+    "case.escalated": _l("A deadline passed: escalated to the supervisors"),
+    "case.tasks_created": _l("Remedy tasks were created"),
+    "case.task_done": _l("A remedy task was carried out"),
+    "case.do_task": _l("A remedy task was carried out"),
+    "case.complete_task": _l("Every remedy is carried out: the case is closed"),
+    "case.message": _l("A message was sent"),
+    "case.send_message": _l("A message was sent"),
+    "order.case_opened": _l("A dispute case was opened on the order"),
+    "user.conflict_declared": _l("A conflict of the arbitrator with a merchant was declared"),
+    "user.conflict_removed": _l("A conflict of the arbitrator with a merchant was removed"),
+})

@@ -5,7 +5,7 @@ import datetime as dt
 import hashlib
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.audit.services import record_event
@@ -24,12 +24,12 @@ def send_message(case: Case, sender: User, *, body: str, audience: str, now: dt.
     now = now or clock.now_utc()
     role = ensure_allowed(case, Action.send_message, sender)
     if audience not in ("all", "arbitrator"):
-        raise InvalidInput(_("Choose who may read the message."), field="audience")
+        raise InvalidInput(_l("Choose who may read the message."), field="audience")
     body = (body or "").strip()
     if not body:
-        raise InvalidInput(_("Write a message."), field="body")
+        raise InvalidInput(_l("Write a message."), field="body")
     if len(body) > MAX_CHARS:
-        raise InvalidInput(_("A message has at most %(n)d characters.", n=MAX_CHARS), field="body")
+        raise InvalidInput(_l("A message has at most %(n)d characters.", n=MAX_CHARS), field="body")
     message = CaseMessage(case_id=case.id, sender_id=sender.id, sender_role=role.value, audience=audience, body=body,
                           created_at=now)
     db.session.add(message)

@@ -6,12 +6,13 @@ import datetime as dt
 import json
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.audit.services import record_event
 from arbitration.auth.models import Role, User
 from arbitration.calendar.services import load_calendar
+from arbitration.cases import messages as labels  # noqa: F401  (declares the event types recorded here)
 from arbitration.cases import workflow as wf
 from arbitration.cases.models import CATEGORIES, REMEDIES, ArbitratorConflict, Case, CaseNumberCounter, RemedyTask
 from arbitration.cases.permissions import case_role
@@ -48,11 +49,11 @@ def facts_of(case: Case, role: CaseRole | None) -> CaseFacts:
 
 
 REFUSALS = {
-    "role": lambda: _("You may not do this on this case."),
-    "reconsideration_used": lambda: _("Each party may ask for reconsideration only once."),
-    "already_extended": lambda: _("A deadline of this case was extended already."),
-    "tasks_left": lambda: _("Other remedy tasks are still open."),
-    "evidence_closed": lambda: _("Your evidence window is closed already."),
+    "role": _l("You may not do this on this case."),
+    "reconsideration_used": _l("Each party may ask for reconsideration only once."),
+    "already_extended": _l("A deadline of this case was extended already."),
+    "tasks_left": _l("Other remedy tasks are still open."),
+    "evidence_closed": _l("Your evidence window is closed already."),
 }
 
 
@@ -95,12 +96,12 @@ def ensure_allowed(case: Case, action: Action, actor: User | None) -> CaseRole:
     lock_case(case)
     role = case_role(actor, case)
     if role is None:
-        raise NotAllowed(_("You may not do this on this case."))
+        raise NotAllowed(_l("You may not do this on this case."))
     problem = wf.check(action, role, facts_of(case, role))
     if problem == "state":
-        raise Conflict(_("This case has moved on: this action is no longer possible. Reload the page."))
+        raise Conflict(_l("This case has moved on: this action is no longer possible. Reload the page."))
     if problem:
-        raise (NotAllowed if problem == "role" else Conflict)(REFUSALS[problem]())
+        raise (NotAllowed if problem == "role" else Conflict)(REFUSALS[problem])
     return role
 
 
@@ -170,22 +171,22 @@ def open_case(buyer: User, order: Order, *, category: str, remedy: str, amount_f
     """The buyer asks the platform to intervene, within 7 days of a refusal (the order's escalation)."""
     now = now or clock.now_utc()
     if buyer.role != Role.buyer or order.buyer_id != buyer.id:
-        raise NotAllowed(_("Only the order's buyer can open a case on it."))
+        raise NotAllowed(_l("Only the order's buyer can open a case on it."))
     if open_case_on(order.id) is not None:
-        raise Conflict(_("A case is already open on this order."))
+        raise Conflict(_l("A case is already open on this order."))
     escalation = open_escalation(order, now)
     if escalation is None:
-        raise Conflict(_("No case can be opened on this order now: a case may be opened within 7 days after a "
-                         "refused or unanswered request."))
+        raise Conflict(_l("No case can be opened on this order now: a case may be opened within 7 days after a "
+                          "refused or unanswered request."))
     if category not in CATEGORIES:
-        raise InvalidInput(_("Choose what the dispute is about."), field="category")
+        raise InvalidInput(_l("Choose what the dispute is about."), field="category")
     if remedy not in REMEDIES:
-        raise InvalidInput(_("Choose the remedy you ask for."), field="remedy")
+        raise InvalidInput(_l("Choose the remedy you ask for."), field="remedy")
     if remedy in ("partial_refund", "compensation"):
         check_amount(order, amount_fen)
     statement = (statement or "").strip()
     if len(statement) < 10:
-        raise InvalidInput(_("Describe what happened (at least %(n)d characters).", n=10), field="statement")
+        raise InvalidInput(_l("Describe what happened (at least %(n)d characters).", n=10), field="statement")
     facts = escalation.facts
     case = Case(number=_next_number(now), order_id=order.id, escalation_id=escalation.id, origin=escalation.origin,
                 category=category, state=CaseState.negotiation, buyer_id=buyer.id, merchant_id=order.merchant_id,
@@ -225,7 +226,7 @@ def make_offer(case: Case, merchant: User, *, remedy: str, amount_fen: int | Non
                now: dt.datetime | None = None) -> Case:
     ensure_allowed(case, Action.make_offer, merchant)
     if remedy not in ("partial_refund", "reissue", "compensation"):
-        raise InvalidInput(_("An offer is a partial refund, a reissue, or compensation and continue."),
+        raise InvalidInput(_l("An offer is a partial refund, a reissue, or compensation and continue."),
                            field="remedy")
     if remedy != "reissue":
         check_amount(case.order, amount_fen)
@@ -237,7 +238,7 @@ def make_offer(case: Case, merchant: User, *, remedy: str, amount_fen: int | Non
 def refuse_claim(case: Case, merchant: User, *, reason: str, now: dt.datetime | None = None) -> Case:
     ensure_allowed(case, Action.refuse_claim, merchant)
     if len((reason or "").strip()) < 5:
-        raise InvalidInput(_("A refusal needs a reason the buyer can understand (at least 5 characters)."),
+        raise InvalidInput(_l("A refusal needs a reason the buyer can understand (at least 5 characters)."),
                            field="reason")
     apply_action(case, Action.refuse_claim, merchant, now=now)
     case.refusal_reason = reason.strip()
@@ -284,7 +285,7 @@ def request_reconsideration(case: Case, party_user: User, *, new_facts: str, now
     role = ensure_allowed(case, Action.request_reconsideration, party_user)
     new_facts = (new_facts or "").strip()
     if len(new_facts) < 10:
-        raise InvalidInput(_("State the new facts (at least %(n)d characters).", n=10), field="new_facts")
+        raise InvalidInput(_l("State the new facts (at least %(n)d characters).", n=10), field="new_facts")
     first_round = case.arbitrator_id
     apply_action(case, Action.request_reconsideration, party_user, data={"party": role.value, "new_facts": new_facts},
                  now=now)
@@ -302,9 +303,9 @@ def request_supplementary(case: Case, arbitrator: User, *, party: str, note: str
     """Ask one party for more evidence: its window opens again for 48 h."""
     ensure_allowed(case, Action.request_supplementary, arbitrator)
     if party not in ("buyer", "merchant"):
-        raise InvalidInput(_("Choose the party to ask."), field="party")
+        raise InvalidInput(_l("Choose the party to ask."), field="party")
     if len((note or "").strip()) < 5:
-        raise InvalidInput(_("Say what evidence is needed (at least 5 characters)."), field="note")
+        raise InvalidInput(_l("Say what evidence is needed (at least 5 characters)."), field="note")
     case.supplementary_party = party
     if party == "buyer":
         case.buyer_evidence_closed = False
@@ -325,12 +326,12 @@ def extend_deadline(case: Case, arbitrator: User, *, hours: int, reason: str,
     now = now or clock.now_utc()
     ensure_allowed(case, Action.extend_deadline, arbitrator)
     if not isinstance(hours, int) or not 1 <= hours <= MAX_EXTENSION_HOURS:
-        raise InvalidInput(_("Extend by 1 to %(n)d hours.", n=MAX_EXTENSION_HOURS), field="hours")
+        raise InvalidInput(_l("Extend by 1 to %(n)d hours.", n=MAX_EXTENSION_HOURS), field="hours")
     if len((reason or "").strip()) < 5:
-        raise InvalidInput(_("An extension needs a written reason (at least 5 characters)."), field="reason")
+        raise InvalidInput(_l("An extension needs a written reason (at least 5 characters)."), field="reason")
     running = running_deadline(case)
     if running is None:
-        raise Conflict(_("No deadline is running on this case."))
+        raise Conflict(_l("No deadline is running on this case."))
     old_due = running.due_at
     running.due_at = old_due + dt.timedelta(hours=hours)
     case.deadline_extended = True
@@ -347,14 +348,14 @@ def reassign(case: Case, supervisor: User, *, arbitrator_id: int, reason: str,
     ensure_allowed(case, Action.reassign, supervisor)
     target = db.session.get(User, arbitrator_id)
     if target is None or target.role != Role.arbitrator or not target.active:
-        raise InvalidInput(_("Choose an active arbitrator."), field="arbitrator_id")
+        raise InvalidInput(_l("Choose an active arbitrator."), field="arbitrator_id")
     if target.id == case.arbitrator_id:
-        raise InvalidInput(_("The case is already with this arbitrator."), field="arbitrator_id")
+        raise InvalidInput(_l("The case is already with this arbitrator."), field="arbitrator_id")
     if target.id in conflicted_arbitrators(case):
-        raise InvalidInput(_("This arbitrator has a conflict on this case (tied to the merchant, or ruled on it "
-                             "before)."), field="arbitrator_id")
+        raise InvalidInput(_l("This arbitrator has a conflict on this case (tied to the merchant, or ruled on it "
+                              "before)."), field="arbitrator_id")
     if len((reason or "").strip()) < 5:
-        raise InvalidInput(_("A reassignment needs a reason (at least 5 characters)."), field="reason")
+        raise InvalidInput(_l("A reassignment needs a reason (at least 5 characters)."), field="reason")
     previous = case.arbitrator_id
     case.arbitrator_id, case.escalated = target.id, False
     record_event(SUBJECT, case.id, supervisor, "case.reassign",

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 
+from flask_babel import lazy_gettext as _l
+
 from arbitration import clock
 from arbitration.audit.chain import canonical_json
+from arbitration.audit import events
 from arbitration.audit.services import record_event
 from arbitration.calendar.rules import Due
 from arbitration.db import commit, db
@@ -20,6 +23,11 @@ from arbitration.jobs.queue import every_minute
 log = logging.getLogger(__name__)
 # inlined, not bound: the sweep's partial indexes (state = 'pending') must match a prepared statement's plan too
 PENDING = sa.literal("pending", literal_execute=True)
+
+
+events.declare({
+    "deadline.passed": _l("A deadline passed: its published outcome applies"),
+})
 
 
 def touched(subject_type: str, subject_id) -> None:

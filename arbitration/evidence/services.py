@@ -9,8 +9,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
+from arbitration.audit import events
 from arbitration.audit.services import record_event
 from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput, NotAllowed
@@ -25,6 +28,12 @@ from arbitration.storage import app_store as store
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
 KEEP_FOR = dt.timedelta(days=3 * 366)   # kept 3 years after the matter closes; extended when a case closes
+
+
+events.declare({
+    "evidence.added": _l("Evidence was added"),
+    "evidence.downloaded": _l("A file of the evidence was downloaded"),
+})
 
 
 @dataclass(frozen=True)
@@ -43,8 +52,8 @@ def accepted_types_text() -> str:
     return ", ".join(_(t.label) for t in ACCEPTED)
 
 
-def refused_type_message() -> str:
-    return _("This file type is not accepted. Accepted: %(types)s.", types=accepted_types_text())
+def refused_type_message():
+    return _l("This file type is not accepted. Accepted: %(types)s.", types=LazyString(accepted_types_text))
 
 
 def used_bytes(subject_type: str, subject_id) -> int:
@@ -83,16 +92,16 @@ def check_can_add(actor, subject: Subject, now: dt.datetime) -> tuple[str, bool]
     """The uploader's party and whether the upload is late; refuses strangers and closed subjects."""
     party = party_of(actor, subject.order)
     if party is None:
-        raise NotAllowed(_("Only the buyer and the merchant of this order can add evidence."))
+        raise NotAllowed(_l("Only the buyer and the merchant of this order can add evidence."))
     accepted, late = subject.window(party, now)
     if not accepted:
-        raise Conflict(_("Evidence can no longer be added here."))
+        raise Conflict(_l("Evidence can no longer be added here."))
     return party, late
 
 
 def check_kind(kind: str) -> str:
     if kind not in KINDS:
-        raise InvalidInput(_("Choose what the file shows."), field="kind")
+        raise InvalidInput(_l("Choose what the file shows."), field="kind")
     return kind
 
 
@@ -109,8 +118,8 @@ def add_file(actor, subject, *, filename: str, chunks: Iterable[bytes] | Iterato
     lim = limits()
     room = lim.per_subject - used_bytes(subject.type, subject.id) - pending_bytes
     if room <= 0:
-        raise InvalidInput(_("This case already holds the maximum of %(mb)d MB of evidence.",
-                             mb=lim.per_subject // MB))
+        raise InvalidInput(_l("This case already holds the maximum of %(mb)d MB of evidence.",
+                              mb=lim.per_subject // MB))
     max_bytes = min(lim.per_file, room)
     inspector = ContentInspector()
     backend = store()
@@ -123,12 +132,12 @@ def add_file(actor, subject, *, filename: str, chunks: Iterable[bytes] | Iterato
         raise InvalidInput(refused_type_message(), field="files") from exc
     except TooLarge as exc:
         if max_bytes < lim.per_file:
-            raise InvalidInput(_("This file would pass the limit of %(mb)d MB of evidence for this case.",
-                                 mb=lim.per_subject // MB), field="files") from exc
-        raise InvalidInput(_("The file is larger than %(mb)d MB. Shorten the recording or split the file.",
-                             mb=lim.per_file // MB), field="files") from exc
+            raise InvalidInput(_l("This file would pass the limit of %(mb)d MB of evidence for this case.",
+                                  mb=lim.per_subject // MB), field="files") from exc
+        raise InvalidInput(_l("The file is larger than %(mb)d MB. Shorten the recording or split the file.",
+                              mb=lim.per_file // MB), field="files") from exc
     if stored.size == 0:
-        raise InvalidInput(_("The file is empty."), field="files")
+        raise InvalidInput(_l("The file is empty."), field="files")
     sniffed = inspector.result
     row = Evidence(subject_type=subject.type, subject_id=str(subject.id), order_id=subject.order.id, party=party,
                    uploader_id=actor.id, kind=kind, description=(description or "").strip()[:2000],

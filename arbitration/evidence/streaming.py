@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData, Preamble
 
 from arbitration.errors import InvalidInput
@@ -16,7 +16,7 @@ MAX_FIELD_BYTES = 64 * 1024
 
 class Interrupted(InvalidInput):
     def __init__(self) -> None:
-        super().__init__(_("The upload was interrupted before the end. Nothing was saved; please upload again."))
+        super().__init__(_l("The upload was interrupted before the end. Nothing was saved; please upload again."))
 
 
 @dataclass
@@ -64,7 +64,7 @@ def parts(stream, boundary: bytes, max_parts: int = 50) -> Iterator[tuple[str, s
             for data in stream_events:
                 value += data.data
                 if len(value) > MAX_FIELD_BYTES:
-                    raise InvalidInput(_("A form field is too long."))
+                    raise InvalidInput(_l("A form field is too long."))
                 if not data.more_data:
                     break
             yield event.name, value.decode("utf-8", "replace")

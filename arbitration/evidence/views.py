@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
@@ -67,20 +68,20 @@ def streamed_upload(subject, back: str):
             if not part.filename and stored == 0:
                 continue
             if stored >= lim.files_per_submission:
-                raise InvalidInput(_("At most %(n)d files at a time.", n=lim.files_per_submission))
+                raise InvalidInput(_l("At most %(n)d files at a time.", n=lim.files_per_submission))
             row = services.add_file(current_user, subject, filename=part.filename, chunks=part.chunks,
                                     kind=fields.get("kind", ""), description=fields.get("description", ""),
                                     pending_bytes=pending)
             stored, pending = stored + 1, pending + row.size
         if stored == 0:
             _check_fields(fields)
-            raise InvalidInput(_("Choose a file to upload."))
+            raise InvalidInput(_l("Choose a file to upload."))
     except (CSRFError, ValidationError) as err:
         rollback()
         raise CSRFError(str(err)) from None      # the same 400 page as every other form without its token
     except DomainError as err:
         rollback()
-        flash(err.message, "error")
+        flash(str(err), "error")
         return redirect(back), 303
     flash(_("%(n)d file(s) added as evidence.", n=stored), "success")
     return redirect(back)

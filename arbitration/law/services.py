@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
+from arbitration.audit import events
 from arbitration.audit.services import record_event
 from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput, NotFound
@@ -22,6 +23,14 @@ SUBJECT = "law"
 CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 TAG = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 TEXT_FIELDS = ("law", "law_en", "article", "text_zh", "gloss_en", "source", "note")
+
+
+events.declare({
+    "law.loaded": _l("The law library was loaded"),
+    "law.added": _l("A provision was added to the law library"),
+    "law.amended": _l("A provision was amended (a new version)"),
+    "law.retired": _l("A provision was retired"),
+})
 
 
 def _latest_versions():
@@ -126,7 +135,7 @@ def entry_from(data: dict) -> Entry:
     """Checks one provision's fields; InvalidInput names the first bad field."""
     code = str(data.get("id") or data.get("code") or "").strip().upper()
     if not CODE.match(code) or len(code) > 30:
-        raise InvalidInput(_("A provision code looks like CRPL-26 (capital letters, digits and dashes)."),
+        raise InvalidInput(_l("A provision code looks like CRPL-26 (capital letters, digits and dashes)."),
                            field="code")
     values = {}
     for name, required, limit in (("law", True, 120), ("article", True, 40), ("text_zh", True, 20000),
@@ -134,18 +143,18 @@ def entry_from(data: dict) -> Entry:
                                   ("note", False, 5000)):
         value = data.get(name) or ""
         if not isinstance(value, str):
-            raise InvalidInput(_("%(field)s of %(code)s must be text.", field=name, code=code), field=name)
+            raise InvalidInput(_l("%(field)s of %(code)s must be text.", field=name, code=code), field=name)
         value = value.strip() if name != "text_zh" else value.strip("\n ")
         if required and not value:
-            raise InvalidInput(_("%(code)s: %(field)s is required.", code=code, field=name), field=name)
+            raise InvalidInput(_l("%(code)s: %(field)s is required.", code=code, field=name), field=name)
         if len(value) > limit:
-            raise InvalidInput(_("%(code)s: %(field)s is too long.", code=code, field=name), field=name)
+            raise InvalidInput(_l("%(code)s: %(field)s is too long.", code=code, field=name), field=name)
         values[name] = value
     try:
         effective = data["effective"] if isinstance(data.get("effective"), dt.date) else \
             dt.date.fromisoformat(str(data.get("effective") or ""))
     except ValueError:
-        raise InvalidInput(_("%(code)s: the effective date must be a date like 2014-03-15.", code=code),
+        raise InvalidInput(_l("%(code)s: the effective date must be a date like 2014-03-15.", code=code),
                            field="effective") from None
     numbers = {}
     for name in ("article_no", "paragraph"):
@@ -155,15 +164,15 @@ def entry_from(data: dict) -> Entry:
         elif isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10000:
             numbers[name] = value
         else:
-            raise InvalidInput(_("%(code)s: %(field)s must be a whole number.", code=code, field=name), field=name)
+            raise InvalidInput(_l("%(code)s: %(field)s must be a whole number.", code=code, field=name), field=name)
     if numbers["article_no"] is None:
         numbers["article_no"] = article_number(values["article"])
     tags = data.get("applies_when") or []
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.replace("，", ",").split(",") if t.strip()]
     if not isinstance(tags, list) or not all(isinstance(t, str) and TAG.match(t) for t in tags):
-        raise InvalidInput(_("%(code)s: fact tags are lower-case words like hidden_fee, separated by commas.",
-                             code=code), field="applies_when")
+        raise InvalidInput(_l("%(code)s: fact tags are lower-case words like hidden_fee, separated by commas.",
+                              code=code), field="applies_when")
     return Entry(code=code, effective=effective, applies_when=tuple(dict.fromkeys(tags)),
                  verified=bool(data.get("verified")), **values, **numbers)
 
@@ -194,15 +203,15 @@ def load_file(path: str | Path = DATA_FILE, actor=None, now: dt.datetime | None 
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise InvalidInput(_("The law library file cannot be read: %(error)s", error=str(err))) from None
+        raise InvalidInput(_l("The law library file cannot be read: %(error)s", error=str(err))) from None
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
-        raise InvalidInput(_("The law library file must be a JSON list of provisions."))
+        raise InvalidInput(_l("The law library file must be a JSON list of provisions."))
     entries = [entry_from(item) for item in raw]
     for entry in entries:
         _in_force_already(entry, now)
     codes = [e.code for e in entries]
     if len(set(codes)) != len(codes):
-        raise InvalidInput(_("The file lists a provision code twice."))
+        raise InvalidInput(_l("The file lists a provision code twice."))
     result = LoadResult()
     existing = {p.code: p for p in db.session.scalars(_latest_stmt(include_retired=True))}
     for entry in entries:
@@ -226,8 +235,8 @@ def _in_force_already(entry: Entry, now: dt.datetime) -> None:
     so that rulings never cite a text that does not apply yet."""
     today = now.astimezone(clock.CHINA).date()
     if entry.effective > today:
-        raise InvalidInput(_("This text takes effect on %(date)s: add it on or after that day.",
-                             date=entry.effective.isoformat()), field="effective")
+        raise InvalidInput(_l("This text takes effect on %(date)s: add it on or after that day.",
+                              date=entry.effective.isoformat()), field="effective")
 
 
 def add(actor, data: dict, now: dt.datetime | None = None) -> Provision:
@@ -235,7 +244,7 @@ def add(actor, data: dict, now: dt.datetime | None = None) -> Provision:
     entry = entry_from(data)
     _in_force_already(entry, now)
     if latest(entry.code) is not None:
-        raise Conflict(_("%(code)s is in the library already: amend it instead.", code=entry.code))
+        raise Conflict(_l("%(code)s is in the library already: amend it instead.", code=entry.code))
     row = _row(entry, 1, actor, now, change_note="added")
     record_event(SUBJECT, entry.code, actor, "law.added", {"version": 1, "effective": entry.effective.isoformat()},
                  now=now)
@@ -248,20 +257,20 @@ def amend(actor, code: str, *, text_zh: str, effective, change_note: str, gloss_
     now = now or clock.now_utc()
     old = current(code)
     if old is None:
-        raise NotFound(_("No provision %(code)s in force.", code=code))
+        raise NotFound(_l("No provision %(code)s in force.", code=code))
     entry = entry_from({"id": code, "law": old.law, "law_en": old.law_en, "article": old.article,
                         "article_no": old.article_no, "paragraph": old.paragraph, "effective": effective,
                         "text_zh": text_zh, "gloss_en": old.gloss_en if gloss_en is None else gloss_en,
                         "applies_when": old.applies_when, "source": old.source, "note": old.note,
                         "verified": False})
     if entry.effective < old.effective:
-        raise InvalidInput(_("A new version cannot take effect before the current one (%(date)s).",
-                             date=old.effective.isoformat()), field="effective")
+        raise InvalidInput(_l("A new version cannot take effect before the current one (%(date)s).",
+                              date=old.effective.isoformat()), field="effective")
     _in_force_already(entry, now)
     if not entry.differs_from(old):
-        raise InvalidInput(_("Nothing changed: give the new text or the new effective date."), field="text_zh")
+        raise InvalidInput(_l("Nothing changed: give the new text or the new effective date."), field="text_zh")
     if len((change_note or "").strip()) < 5:
-        raise InvalidInput(_("Say what changed and where the new text comes from (at least 5 characters)."),
+        raise InvalidInput(_l("Say what changed and where the new text comes from (at least 5 characters)."),
                            field="change_note")
     row = _row(entry, old.version + 1, actor, now, change_note=change_note.strip())
     record_event(SUBJECT, code, actor, "law.amended", {"version": row.version, "effective": entry.effective.isoformat(),
@@ -274,9 +283,9 @@ def retire(actor, code: str, *, reason: str, now: dt.datetime | None = None) -> 
     now = now or clock.now_utc()
     row = current(code)
     if row is None:
-        raise NotFound(_("No provision %(code)s in force.", code=code))
+        raise NotFound(_l("No provision %(code)s in force.", code=code))
     if len((reason or "").strip()) < 5:
-        raise InvalidInput(_("Say why the provision is retired (at least 5 characters)."), field="reason")
+        raise InvalidInput(_l("Say why the provision is retired (at least 5 characters)."), field="reason")
     row.retired_at, row.retired_reason = now, reason.strip()
     record_event(SUBJECT, code, actor, "law.retired", {"version": row.version, "reason": reason.strip()}, now=now)
     db.session.flush()

@@ -4,25 +4,32 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
+from arbitration.audit import events
 from arbitration.audit.services import record_event
 from arbitration.db import db
 from arbitration.errors import InvalidInput
 from arbitration.merchants.models import FeeSchedule, Merchant
 
 
+events.declare({
+    "merchant.policy_changed": _l("The merchant's timing policy changed"),
+    "merchant.fee_schedule_added": _l("A new fee schedule version is in force"),
+})
+
+
 def update_policy(actor, merchant: Merchant, values: dict[str, int], now: dt.datetime | None = None) -> Merchant:
     """New values apply to orders and requests from now on; running deadlines keep theirs."""
     if values["review_target_minutes"] > values["review_limit_minutes"]:
-        raise InvalidInput(_("The review target cannot be later than the review limit."),
+        raise InvalidInput(_l("The review target cannot be later than the review limit."),
                            field="review_target_minutes")
     changes = {}
     for field in Merchant.POLICY_FIELDS:
         value = int(values[field])
         if value <= 0:
-            raise InvalidInput(_("Every window must be positive."), field=field)
+            raise InvalidInput(_l("Every window must be positive."), field=field)
         if getattr(merchant, field) != value:
             changes[field] = {"from": getattr(merchant, field), "to": value}
             setattr(merchant, field, value)
@@ -38,7 +45,7 @@ def add_fee_schedule(actor, merchant: Merchant, *, paid_rate_bp: int, delivered_
     now = now or clock.now_utc()
     for rate in (paid_rate_bp, delivered_rate_bp):
         if not 0 <= rate <= 10_000:
-            raise InvalidInput(_("A fee is between 0 and 100 percent."))
+            raise InvalidInput(_l("A fee is between 0 and 100 percent."))
     latest = db.session.scalar(sa.select(sa.func.max(FeeSchedule.version)).where(
         FeeSchedule.merchant_id == merchant.id)) or 0
     row = FeeSchedule(merchant_id=merchant.id, version=latest + 1, paid_rate_bp=paid_rate_bp,

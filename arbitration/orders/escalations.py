@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from arbitration import clock
 from arbitration.audit.services import events_of, record_event
 from arbitration.db import db
+from arbitration.orders import messages as labels  # noqa: F401  (declares the event types recorded here)
 from arbitration.orders.models import Escalation, Order, OrderRequest
 
 SUBJECT = "order"

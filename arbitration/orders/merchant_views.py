@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from arbitration.auth.permissions import require
@@ -70,5 +71,5 @@ def _amount(form) -> int | None:
         return None
     fen = form.amount.fen()
     if fen is None:
-        raise InvalidInput(_("Enter the amount in yuan, with at most two decimals, e.g. 12.50."), field="amount")
+        raise InvalidInput(_l("Enter the amount in yuan, with at most two decimals, e.g. 12.50."), field="amount")
     return fen

@@ -1,9 +1,9 @@
 """Translated words for the order feature: state and reason labels, refusal messages."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from arbitration.audit import events
 from arbitration.orders.rules import Action, OrderState
 
 STATE_LABELS = {
@@ -83,24 +83,24 @@ LOCK_REASONS = {"many_orders": _l("Many orders in a short time"), "account_switc
                 "manual": _l("Locked by support")}
 
 
-def refusal(reason: str, action: Action, state: OrderState) -> str:
+def refusal(reason: str, action: Action, state: OrderState):
     """Why an action is refused, for the person who tried it."""
     if reason == "locked":
-        return _("This order is locked by risk control. Contact support to verify your identity; "
-                 "after that it can be unlocked.")
+        return _l("This order is locked by risk control. Contact support to verify your identity; "
+                  "after that it can be unlocked.")
     if reason == "request_open":
-        return _("There is already an open request or case on this order. Wait for its answer.")
+        return _l("There is already an open request or case on this order. Wait for its answer.")
     if reason in ("no_cancellation", "no_after_sales", "no_reissue"):
-        return _("There is no open request to answer on this order.")
+        return _l("There is no open request to answer on this order.")
     if reason == "not_locked":
-        return _("This order is not locked.")
+        return _l("This order is not locked.")
     if reason == "role":
-        return _("You may not do this on this order.")
+        return _l("You may not do this on this order.")
     if action in (Action.cancel, Action.request_cancellation) and state == OrderState.completed:
-        return _("A completed order cannot be cancelled. If the goods have a quality problem, request "
-                 "after-sales service; if that is refused, you can open a dispute case.")
-    return _("This order is %(state)s: you cannot %(action)s now.", state=STATE_LABELS[state],
-             action=ACTION_LABELS[action])
+        return _l("A completed order cannot be cancelled. If the goods have a quality problem, request "
+                  "after-sales service; if that is refused, you can open a dispute case.")
+    return _l("This order is %(state)s: you cannot %(action)s now.", state=STATE_LABELS[state],
+              action=ACTION_LABELS[action])
 
 
 AFTER_SALES_PROBLEMS_CHOICES = list(PROBLEM_LABELS.items())
@@ -122,3 +122,30 @@ EVIDENCE_KIND_LABELS = {
     "other": _l("Other"),
 }
 PARTY_LABELS = {"buyer": _l("Buyer"), "merchant": _l("Merchant"), "platform": _l("Platform")}
+
+events.declare({
+    "order.created": _l("The order was placed"),
+    "order.pay": _l("The buyer paid"),
+    "order.deliver": _l("The goods were delivered"),
+    "order.close_unpaid": _l("The unpaid order closed"),
+    "order.cancel": _l("The buyer cancelled the unpaid order"),
+    "order.request_cancellation": _l("The buyer asked to cancel"),
+    "order.review_cancellation": _l("The merchant decided on the cancellation"),
+    "order.respond_cancellation": _l("The merchant answered the cancellation request"),
+    "order.approve_cancellation_by_default": _l("The merchant did not decide in time: cancellation approved"),
+    "order.confirm_receipt": _l("The buyer confirmed receipt"),
+    "order.auto_confirm": _l("Receipt was confirmed automatically"),
+    "order.request_after_sales": _l("The buyer asked for after-sales service"),
+    "order.respond_after_sales": _l("The merchant answered the after-sales request"),
+    "order.verify_reissue": _l("The buyer checked the reissued goods"),
+    "order.report_platform_fault": _l("A platform fault was reported"),
+    "order.lock": _l("Risk control locked the order"),
+    "order.unlock": _l("Support unlocked the order after checking the buyer's identity"),
+    "order.request_filed": _l("A request was filed"),
+    "order.merchant_missed_deadline": _l("The merchant did not answer in time"),
+    "order.case_eligible": _l("The order may go to a dispute case"),
+    "order.refund_issued": _l("A refund was issued"),
+    "order.refund_done": _l("The refund arrived"),
+    "order.refund_failed": _l("The refund failed"),
+    "order.refund_retry": _l("The failed refund was sent again"),
+})

@@ -5,7 +5,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.audit.services import record_event
@@ -29,13 +29,13 @@ def refunded_so_far(order: Order) -> int:
 def check_amount(order: Order, amount_fen, fee_fen: int = 0) -> int:
     """A refund amount: a positive whole number of fen within what is still refundable."""
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
-        raise InvalidInput(_("Amounts are whole numbers of fen."), field="amount")
+        raise InvalidInput(_l("Amounts are whole numbers of fen."), field="amount")
     if amount_fen <= 0:
-        raise InvalidInput(_("The amount must be more than zero."), field="amount")
+        raise InvalidInput(_l("The amount must be more than zero."), field="amount")
     left = rules.refundable(order.amount_fen, refunded_so_far(order))
     if amount_fen + fee_fen > left:
-        raise InvalidInput(_("At most %(left)s can still be refunded on this order (paid: %(paid)s).",
-                             left=yuan(left), paid=yuan(order.amount_fen)), field="amount")
+        raise InvalidInput(_l("At most %(left)s can still be refunded on this order (paid: %(paid)s).",
+                              left=yuan(left), paid=yuan(order.amount_fen)), field="amount")
     return amount_fen
 
 
@@ -71,7 +71,7 @@ def issue_refund(order: Order, amount_fen: int, *, fee_fen: int = 0, kind: str =
 def _get(order: Order, refund_id: int) -> Refund:
     refund = db.session.get(Refund, refund_id)
     if refund is None or refund.order_id != order.id:
-        raise InvalidInput(_("No such refund on this order."))
+        raise InvalidInput(_l("No such refund on this order."))
     return refund
 
 
@@ -89,14 +89,14 @@ def mark_refund(order: Order, refund_id: int, outcome: str, actor, *, reason: st
     now = now or clock.now_utc()
     refund = _get(order, refund_id)
     if outcome not in OUTCOMES:
-        raise InvalidInput(_("Unknown refund outcome."))
+        raise InvalidInput(_l("Unknown refund outcome."))
     if refund.state not in OUTCOMES[outcome]:
-        raise Conflict(_("This refund was already recorded as %(state)s.", state=REFUND_STATE_LABELS[refund.state]))
+        raise Conflict(_l("This refund was already recorded as %(state)s.", state=REFUND_STATE_LABELS[refund.state]))
     if outcome == "done":
         refund.state, refund.completed_at = "done", now
     elif outcome == "failed":
         if not reason.strip():
-            raise InvalidInput(_("Say why the refund failed."), field="reason")
+            raise InvalidInput(_l("Say why the refund failed."), field="reason")
         refund.state, refund.failure_reason = "failed", reason.strip()[:200]
     else:
         check_amount(order, refund.amount_fen, refund.fee_fen)  # still within what was paid

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.audit.services import record_event
@@ -66,14 +66,14 @@ def _before_due(req: OrderRequest, now: dt.datetime, due: dt.datetime | None = N
     """An answer after its deadline is refused: the published default applies instead."""
     due = due or req.due_at
     if due is not None and now > due:
-        raise Conflict(_("The deadline for this answer passed at %(time)s; the published default applies.",
-                         time=format_local(due)))
+        raise Conflict(_l("The deadline for this answer passed at %(time)s; the published default applies.",
+                          time=format_local(due)))
 
 
 def _description(text: str) -> str:
     text = (text or "").strip()
     if len(text) < rules.MIN_DESCRIPTION_CHARS:
-        raise InvalidInput(_("Describe what happened (at least %(n)d characters).", n=rules.MIN_DESCRIPTION_CHARS),
+        raise InvalidInput(_l("Describe what happened (at least %(n)d characters).", n=rules.MIN_DESCRIPTION_CHARS),
                            field="description")
     return text
 
@@ -97,17 +97,17 @@ def request_cancellation(order: Order, buyer: User, *, reason: str = "", reason_
     policy = order.merchant.policy()
     if order.state == OrderState.delivered:
         if ground not in rules.DELIVERED_GROUNDS:
-            raise InvalidInput(_("A delivered order can be cancelled only on a stated ground: not as described, "
-                                 "delivered later than promised, or a security risk."), field="ground")
+            raise InvalidInput(_l("A delivered order can be cancelled only on a stated ground: not as described, "
+                                  "delivered later than promised, or a security risk."), field="ground")
         reason, text = ground, _description(description)
     else:
         problem = rules.reason_problem(reason, reason_text)
         if problem == "unknown":
-            raise InvalidInput(_("Choose a reason from the list."), field="reason")
+            raise InvalidInput(_l("Choose a reason from the list."), field="reason")
         if problem == "vague":
-            raise InvalidInput(_("“%(text)s” does not say why. Choose the reason from the list (ordered the wrong "
-                                 "item, no longer needed, duplicate order, not as described, delivery overdue), or "
-                                 "describe the specific reason.", text=(reason_text or "").strip()),
+            raise InvalidInput(_l("“%(text)s” does not say why. Choose the reason from the list (ordered the wrong "
+                                  "item, no longer needed, duplicate order, not as described, delivery overdue), or "
+                                  "describe the specific reason.", text=(reason_text or "").strip()),
                                field="reason_text")
         text = (description or "").strip()
     apply_action(order, Action.request_cancellation, buyer, data={"reason": reason}, now=now)
@@ -155,16 +155,16 @@ def _set_request_state(req: OrderRequest, state: str, now: dt.datetime) -> None:
 def _reasoned(text: str) -> str:
     text = (text or "").strip()
     if len(text) < 5:
-        raise InvalidInput(_("A refusal needs a reason the buyer can understand (at least 5 characters)."),
+        raise InvalidInput(_l("A refusal needs a reason the buyer can understand (at least 5 characters)."),
                            field="text")
     return text
 
 
 def _require_open(order: Order, req: OrderRequest, kind: tuple[str, ...]) -> None:
     if req.order_id != order.id or req.kind not in kind:
-        raise InvalidInput(_("No such request on this order."))
+        raise InvalidInput(_l("No such request on this order."))
     if open_request(order) is None or open_request(order).id != req.id:
-        raise Conflict(_("This request has been answered already."))
+        raise Conflict(_l("This request has been answered already."))
 
 
 def review_cancellation(order: Order, req: OrderRequest, merchant: User, *, approve: bool, text: str = "",
@@ -205,7 +205,7 @@ def respond_cancellation(order: Order, req: OrderRequest, merchant: User, *, res
     _require_open(order, req, ("cancellation",))
     _before_due(req, now)
     if response not in rules.DELIVERED_RESPONSES:
-        raise InvalidInput(_("Choose an answer."), field="response")
+        raise InvalidInput(_l("Choose an answer."), field="response")
     if response == "refuse":
         text = _reasoned(text)
     if response in ("partial_refund", "compensation"):
@@ -241,7 +241,7 @@ def request_after_sales(order: Order, buyer: User, *, problem: str, description:
     now = now or clock.now_utc()
     ensure_allowed(order, Action.request_after_sales, buyer)
     if problem not in rules.AFTER_SALES_PROBLEMS:
-        raise InvalidInput(_("Choose the problem from the list."), field="problem")
+        raise InvalidInput(_l("Choose the problem from the list."), field="problem")
     text = _description(description)
     apply_action(order, Action.request_after_sales, buyer, data={"problem": problem}, now=now)
     policy = order.merchant.policy()
@@ -266,10 +266,10 @@ def respond_after_sales(order: Order, req: OrderRequest, merchant: User, *, resp
     _require_open(order, req, ("after_sales",))
     _before_due(req, now)
     if response not in rules.AFTER_SALES_RESPONSES:
-        raise InvalidInput(_("Choose an answer."), field="response")
+        raise InvalidInput(_l("Choose an answer."), field="response")
     codes = [c.strip() for c in (codes or []) if c and c.strip()]
     if response == "reissue" and not codes:
-        raise InvalidInput(_("Enter the new card codes."), field="codes")
+        raise InvalidInput(_l("Enter the new card codes."), field="codes")
     if response == "refuse":
         text = _reasoned(text)
     if response == "partial_refund":
@@ -303,7 +303,7 @@ def verify_reissue(order: Order, req: OrderRequest, actor: User | None, *, works
     ensure_allowed(order, Action.verify_reissue, actor)
     _require_open(order, req, ("after_sales",))
     if req.state != "reissued":
-        raise Conflict(_("This request is not waiting for your check."))
+        raise Conflict(_l("This request is not waiting for your check."))
     if actor is not None:
         _before_due(req, now, req.verify_due_at)
     if not works:
@@ -324,7 +324,7 @@ def report_platform_fault(order: Order, actor: User, *, fault: str, description:
     now = now or clock.now_utc()
     ensure_allowed(order, Action.report_platform_fault, actor)
     if fault not in rules.PLATFORM_FAULTS:
-        raise InvalidInput(_("Choose the fault from the list."), field="fault")
+        raise InvalidInput(_l("Choose the fault from the list."), field="fault")
     text = _description(description)
     apply_action(order, Action.report_platform_fault, actor, data={"fault": fault}, now=now)
     req = _new_request(order, order.buyer_id, "platform_fault", fault, now, description=text)

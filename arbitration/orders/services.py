@@ -7,7 +7,7 @@ import secrets
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.audit.services import record_event
@@ -57,7 +57,7 @@ def ensure_allowed(order: Order, action: Action, actor: User | None) -> None:
     Services call it before validating input: a stranger learns nothing from validation messages."""
     role = order_role(actor, order)
     if role is None:
-        raise NotAllowed(_("You may not do this on this order."))
+        raise NotAllowed(_l("You may not do this on this order."))
     if order not in db.session.dirty:
         # lock the row (PostgreSQL; SQLite transactions are serial already) and read it afresh, so two
         # people acting at once are checked one after the other
@@ -98,15 +98,15 @@ def create_order(*, buyer: User, merchant: Merchant, product_type: ProductType, 
     """An order enters from the platform (its API, or seed-demo), awaiting payment."""
     now = now or clock.now_utc()
     if buyer.role != Role.buyer:
-        raise InvalidInput(_("Orders belong to buyers."))
+        raise InvalidInput(_l("Orders belong to buyers."))
     for value in (face_value_fen, amount_fen, quantity):
         if not isinstance(value, int) or isinstance(value, bool):
-            raise InvalidInput(_("Amounts are whole numbers of fen."))
+            raise InvalidInput(_l("Amounts are whole numbers of fen."))
     if amount_fen <= 0 or quantity <= 0 or face_value_fen < 0:
-        raise InvalidInput(_("The amount and the quantity must be positive."))
+        raise InvalidInput(_l("The amount and the quantity must be positive."))
     number = number or _new_number(now)
     if db.session.scalar(sa.select(Order.id).where(Order.number == number)) is not None:
-        raise Conflict(_("Order %(number)s exists already.", number=number))
+        raise Conflict(_l("Order %(number)s exists already.", number=number))
     schedule = current_fee_schedule(merchant.id)
     order = Order(number=number, buyer_id=buyer.id, merchant_id=merchant.id, product_type=product_type,
                   product_name=product_name.strip(), face_value_fen=face_value_fen,
@@ -150,7 +150,7 @@ def deliver_order(order: Order, actor: User | None, *, card_codes: list[str] | N
     now = now or clock.now_utc()
     codes = [c.strip() for c in (card_codes or []) if c and c.strip()]
     if not codes and not (topup_account or "").strip():
-        raise InvalidInput(_("Enter the card codes sent, or the account that was topped up."))
+        raise InvalidInput(_l("Enter the card codes sent, or the account that was topped up."))
     apply_action(order, Action.deliver, actor, data={"kind": "card_codes" if codes else "account_topup",
                                                      "count": len(codes)}, now=now)
     order.delivery_kind = "card_codes" if codes else "account_topup"
@@ -177,7 +177,7 @@ def cancel_unpaid(order: Order, buyer: User, now: dt.datetime | None = None) -> 
 def confirm_receipt(order: Order, buyer: User, *, goods_checked: bool, now: dt.datetime | None = None) -> Order:
     ensure_allowed(order, Action.confirm_receipt, buyer)
     if not goods_checked:
-        raise InvalidInput(_("Check the goods first, then tick the box to confirm that they work."),
+        raise InvalidInput(_l("Check the goods first, then tick the box to confirm that they work."),
                            field="goods_checked")
     now = now or clock.now_utc()
     apply_action(order, Action.confirm_receipt, buyer, now=now)
@@ -197,9 +197,9 @@ def unlock_order(order: Order, actor: User, *, method: str, note: str, now: dt.d
     """Support unlocks after verifying the buyer's identity; who, how and why go into the log."""
     ensure_allowed(order, Action.unlock, actor)
     if method not in UNLOCK_METHODS:
-        raise InvalidInput(_("Choose how the buyer's identity was verified."), field="method")
+        raise InvalidInput(_l("Choose how the buyer's identity was verified."), field="method")
     if len((note or "").strip()) < 5:
-        raise InvalidInput(_("Write down what was checked (at least 5 characters)."), field="note")
+        raise InvalidInput(_l("Write down what was checked (at least 5 characters)."), field="note")
     now = now or clock.now_utc()
     apply_action(order, Action.unlock, actor, data={"method": method, "note": note.strip()}, now=now)
     order.locked, order.lock_reason = False, None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import access, clock
 from arbitration.audit.services import record_event
@@ -81,7 +82,7 @@ def request_export(user: User | None, f: CaseFilter, *, with_evidence: bool = Fa
     now = now or clock.now_utc()
     total = len(matching_ids(f, user))
     if total == 0:
-        raise InvalidInput(_("No case matches this filter: there is nothing to export."))
+        raise InvalidInput(_l("No case matches this filter: there is nothing to export."))
     export = Export(requested_by_id=getattr(user, "id", None), requested_at=now,
                     filter_json=json.dumps(f.to_json(), sort_keys=True), with_evidence=with_evidence,
                     state="queued", total=total)
@@ -96,7 +97,7 @@ def request_export(user: User | None, f: CaseFilter, *, with_evidence: bool = Fa
 
 def cancel(user: User, export: Export, now: dt.datetime | None = None) -> Export:
     if export.state not in ("queued", "running"):
-        raise Conflict(_("This export has finished already."))
+        raise Conflict(_l("This export has finished already."))
     export.cancel_requested = True
     if export.state == "queued":
         export.state, export.finished_at = "cancelled", now or clock.now_utc()
@@ -108,10 +109,10 @@ def cancel(user: User, export: Export, now: dt.datetime | None = None) -> Export
 def check_download(export: Export, now: dt.datetime | None = None) -> None:
     now = now or clock.now_utc()
     if export.state != "done":
-        raise Conflict(_("This export is not ready: it is %(state)s.", state=EXPORT_STATE_LABELS[export.state]))
+        raise Conflict(_l("This export is not ready: it is %(state)s.", state=EXPORT_STATE_LABELS[export.state]))
     if export.expires_at and export.expires_at <= now:
-        raise Gone(_("This export expired on %(date)s; ask for a new one.",
-                     date=format_local(export.expires_at, "yyyy-MM-dd")))
+        raise Gone(_l("This export expired on %(date)s; ask for a new one.",
+                      date=format_local(export.expires_at, "yyyy-MM-dd")))
 
 
 def record_download(user, export: Export, now: dt.datetime | None = None) -> None:

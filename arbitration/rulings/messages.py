@@ -1,6 +1,8 @@
 """Translated words for rulings."""
 from flask_babel import lazy_gettext as _l
 
+from arbitration.audit import events
+
 DECISION_LABELS = {"upheld": _l("Upheld"), "partly_upheld": _l("Partly upheld"), "dismissed": _l("Dismissed")}
 KIND_LABELS = {"reasoned": _l("Decision"), "default": _l("Default decision (a missed deadline)")}
 PDF_STATE_LABELS = {"pending": _l("being prepared"), "ready": _l("issued"), "failed": _l("being prepared (retrying)")}
@@ -13,3 +15,8 @@ FINDING_LABELS = {
     "risk_lock": _l("A risk-control lock held the order"), "duplicate_payment": _l("Charged twice"),
     "goods_used_or_activated": _l("The goods were already used or activated"),
 }
+
+events.declare({
+    "ruling.pdf_ready": _l("The ruling document was issued"),
+    "ruling.downloaded": _l("A ruling document was downloaded"),
+})

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration import pdf_fonts, pdf_render
@@ -30,6 +31,7 @@ from arbitration.law.models import Provision
 from arbitration.money import yuan
 from arbitration.orders.refunds import refunded_so_far
 from arbitration.orders.rules import refundable
+from arbitration.rulings import messages as labels  # noqa: F401  (declares the event types recorded here)
 from arbitration.rulings import rules, suggest
 from arbitration.rulings.models import DECISIONS, Ruling, RulingCitation
 from arbitration.rulings import pdf as documents
@@ -115,7 +117,7 @@ def suggestions(case: Case, found_tags: Iterable[str] | None = None, limit: int 
 def _problem(field: str, message: str, params: dict) -> InvalidInput:
     if "amount_fen" in params:
         params = {"amount": yuan(params["amount_fen"])}
-    return InvalidInput(_(message, **params), field=field)
+    return InvalidInput(_l(message, **params), field=field)
 
 
 def _cited(codes: Iterable[str]) -> list[Provision]:
@@ -127,11 +129,11 @@ def _cited(codes: Iterable[str]) -> list[Provision]:
         seen.add(code)
         provision = law.current(code)
         if provision is None:
-            raise InvalidInput(_("%(code)s is not a provision in force in the law library.", code=code),
+            raise InvalidInput(_l("%(code)s is not a provision in force in the law library.", code=code),
                                field="citations")
         provisions.append(provision)
     if not provisions:
-        raise InvalidInput(_("Cite at least one provision."), field="citations")
+        raise InvalidInput(_l("Cite at least one provision."), field="citations")
     return provisions
 
 
@@ -143,15 +145,15 @@ def issue_ruling(case: Case, arbitrator: User, *, decision: str, facts_found: st
     now = now or clock.now_utc()
     cases.ensure_allowed(case, Action.issue_ruling, arbitrator)
     if decision not in DECISIONS:
-        raise InvalidInput(_("Choose the decision on the claim."), field="decision")
+        raise InvalidInput(_l("Choose the decision on the claim."), field="decision")
     facts_found, reasoning = (facts_found or "").strip(), (reasoning or "").strip()
     if len(facts_found) < 10:
-        raise InvalidInput(_("State the facts found (at least %(n)d characters).", n=10), field="facts_found")
+        raise InvalidInput(_l("State the facts found (at least %(n)d characters).", n=10), field="facts_found")
     if len(reasoning) < 20:
-        raise InvalidInput(_("The reasoning is required (at least %(n)d characters).", n=20), field="reasoning")
+        raise InvalidInput(_l("The reasoning is required (at least %(n)d characters).", n=20), field="reasoning")
     found = sorted(set(found_tags))
     if any(tag not in suggest.FINDINGS for tag in found):
-        raise InvalidInput(_("Choose findings from the list."), field="found_tags")
+        raise InvalidInput(_l("Choose findings from the list."), field="found_tags")
     provisions = _cited(citations)
     money = money_of(case)
     problems = rules.check(decision, remedies, money, {p.code for p in provisions})

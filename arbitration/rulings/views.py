@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from arbitration.cases import services as cases
@@ -124,12 +125,12 @@ def verify():
                 while chunk := upload.stream.read(1024 * 1024):
                     seen += len(chunk)
                     if seen > VERIFY_MAX_BYTES:
-                        raise DomainError(_("The file is larger than any issued ruling."))
+                        raise DomainError(_l("The file is larger than any issued ruling."))
                     yield chunk
             try:
                 sha, ruling = services.find_by_pdf(chunks())
             except DomainError as err:
-                form.file.errors = [err.message]
+                form.file.errors = [str(err)]
             else:
                 result = {"sha256": sha, "ruling": ruling,
                           "case": db.session.get(Case, ruling.case_id) if ruling else None,

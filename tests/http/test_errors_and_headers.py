@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from arbitration.errors import Conflict
 from tests.conftest import login
@@ -65,7 +66,7 @@ def failing_app():
     @bp.route("/boom/conflict")
     def conflict():
         record_event("test-boom", 1, None, "half.written")
-        raise Conflict("已被他人处理")
+        raise Conflict(_l("已被他人处理"))
 
     @bp.route("/boom/crash")
     def crash():

@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from arbitration.audit.services import events_of
 from arbitration.evidence.models import Evidence
@@ -185,7 +186,7 @@ def test_a_store_failure_mid_upload_leaves_no_row_and_says_so(client, session, r
     def failing(key, source, **kw):
         def broken():
             yield next(iter(source))
-            raise StorageError("磁盘故障")
+            raise StorageError(_l("磁盘故障"))
         return real(key, broken(), **kw)
 
     monkeypatch.setattr(backend, "put_stream", failing)

@@ -8,6 +8,7 @@ import io
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
 
 from arbitration import pdf_fonts, pdf_render
@@ -271,7 +272,7 @@ def test_a_store_outage_leaves_the_ruling_being_prepared_until_a_retry_succeeds(
 
     class Down:
         def put_stream(self, *a, **kw):
-            raise StorageError("the object store is unavailable")
+            raise StorageError(_l("the object store is unavailable"))
 
     case = make_case("review", order=refused)
     ruling = rule(case, personas["arbitrator"])
