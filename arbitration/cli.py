@@ -37,6 +37,7 @@ law_cli = AppGroup("law", help="The law library.")
 rulings_cli = AppGroup("rulings", help="Rulings and their PDF documents.")
 export_cli = AppGroup("export", help="Case dossiers for regulators and operators.")
 api_cli = AppGroup("api", help="Clients of the platform API.")
+jobs_cli = AppGroup("jobs", help="The job queue and its outbox.")
 
 
 @api_cli.command("create-client")
@@ -231,8 +232,30 @@ def sweep_command(batch_size):
     """Apply every due deadline's consequence once, and send due reminders."""
     from arbitration.deadlines.services import sweep
 
+    from arbitration.jobs.queue import flush
+
     result = sweep(batch_size=batch_size or current_app.config["SWEEP_BATCH_SIZE"])
     click.echo(f"applied {result.applied}, failed {result.failed}, reminders {result.reminded}")
+    commit()
+    queued, error = flush()   # sweepers run where consumers may not: they also queue jobs left in the outbox
+    if queued or error:
+        click.echo(f"job outbox: {queued} queued" + (f"; the queue refused the next one: {error}" if error else ""))
+
+
+@jobs_cli.command("flush")
+def jobs_flush_command():
+    """Queue every job still in the outbox (the queue was down after its commit); exit 1 if some stay."""
+    from arbitration.jobs.queue import flush, outbox_backlog
+
+    queued, error = flush()
+    left, oldest = outbox_backlog()
+    rollback()
+    click.echo(f"{queued} jobs queued, {left} left in the outbox"
+               + (f" (oldest written {oldest.isoformat()})" if oldest else ""))
+    if error:
+        click.echo(f"the queue refused a job: {error}", err=True)
+    if left:
+        sys.exit(1)
 
 
 @audit_cli.command("verify")
@@ -324,5 +347,5 @@ def serve_command(host, port):
 
 def register(app: Flask) -> None:
     for command in (deadlines_cli, audit_cli, calendar_cli, users_cli, evidence_cli, law_cli, rulings_cli,
-                    export_cli, api_cli, seed_demo_command, serve_command):
+                    export_cli, api_cli, jobs_cli, seed_demo_command, serve_command):
         app.cli.add_command(command)

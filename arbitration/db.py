@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -12,6 +13,8 @@ from flask.globals import request_ctx
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -139,12 +142,28 @@ def after_commit(fn: Callable[[], None]) -> None:
 
 
 def commit() -> None:
-    """Commit the unit of work (request, CLI command, job), then run its after-commit hooks."""
+    """Commit the unit of work (request, CLI command, job), then run its after-commit hooks.
+
+    Once the commit returns the change is made: a hook that fails cannot undo it, so it must not fail the unit
+    of work either (the user would read "nothing was changed"). Each hook runs on its own; a failure is logged,
+    whatever it left in the session is rolled back, and the next hook runs. Hooks that must not be lost keep
+    their work in the database first (the job outbox, arbitration/jobs/queue.py)."""
     session = db.session
     session.commit()
     hooks = session.info.pop("after_commit", [])
     for fn in hooks:
-        fn()
+        try:
+            fn()
+        except Exception:
+            log.exception("after-commit hook %s failed; the transaction before it had committed", _name(fn))
+            try:
+                rollback()
+            except Exception:       # the database went away too: the next hook finds out for itself
+                log.exception("rolling back after the failed hook %s failed", _name(fn))
+
+
+def _name(fn) -> str:
+    return getattr(fn, "__qualname__", None) or repr(fn)
 
 
 def rollback() -> None:

@@ -12,3 +12,4 @@ from arbitration.rulings.models import Ruling, RulingCitation  # noqa: F401
 from arbitration.notifications.models import Notification  # noqa: F401
 from arbitration.oversight.models import Export  # noqa: F401
 from arbitration.api.models import ApiClient  # noqa: F401
+from arbitration.jobs.models import OutboxJob  # noqa: F401
