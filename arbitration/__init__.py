@@ -73,8 +73,9 @@ def _register_features() -> None:
     """The modules that fill the lower layers' hooks and registries (deadline consequences, page parts,
     listeners): imported here, so that every process (web, worker, CLI) has all of them."""
     from arbitration.cases import enforcement, timers as case_timers  # noqa: F401
+    from arbitration.deadlines import recompute  # noqa: F401
     from arbitration.notifications import listeners  # noqa: F401
-    from arbitration.orders import timers as order_timers  # noqa: F401
+    from arbitration.orders import arrivals, timers as order_timers  # noqa: F401
     from arbitration.rulings import timers as ruling_timers  # noqa: F401
 
 

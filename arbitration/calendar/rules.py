@@ -59,6 +59,13 @@ class BusinessCalendar:
         due = naive.replace(tzinfo=zone).astimezone(dt.timezone.utc)
         return Due(due, bool(unknown), tuple(sorted(unknown)))
 
+    def working_days_between(self, earlier: dt.datetime, later: dt.datetime) -> int:
+        """The working days after `earlier`'s day up to `later`'s day (days in the calendar's zone): how many
+        working days before a deadline its reminder is."""
+        first, last = earlier.astimezone(self.timezone).date(), later.astimezone(self.timezone).date()
+        return sum(1 for i in range(1, (last - first).days + 1)
+                   if self.is_working_day(first + dt.timedelta(days=i)))
+
     def add_hours(self, start: dt.datetime, hours: float) -> Due:
         """Calendar hours (deadlines in hours run through nights and holidays)."""
         return Due((start + dt.timedelta(hours=hours)).astimezone(dt.timezone.utc), False)

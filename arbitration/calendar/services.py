@@ -14,6 +14,13 @@ from arbitration.calendar.models import CalendarDay, CalendarYear
 from arbitration.calendar.rules import BusinessCalendar
 from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput
+from arbitration.hooks import Hook
+
+# changed(year, before, after, actor, now): an admin changed `year`'s schedule (a day added or removed, the year
+# declared complete); `before` and `after` are the calendars either side of the change. Runs in the admin's
+# transaction: the deadline engine recomputes what was counted without the year's holidays, orders the refunds'
+# expected arrival.
+changed = Hook("calendar.changed")
 
 
 events.declare({
@@ -73,23 +80,28 @@ def add_day(actor, day: dt.date, kind: str, name: str, now: dt.datetime | None =
                               day=day), field="day")
     if db.session.get(CalendarDay, day) is not None:
         raise Conflict(_l("%(day)s is already in the calendar.", day=day), field="day")
+    before = load_calendar()
     row = CalendarDay(day=day, kind=kind, name=name.strip(), source="admin", created_at=now)
     db.session.add(row)
     db.session.flush()
     record_event("calendar", day.year, actor, "calendar.day_added",
                  {"day": day.isoformat(), "kind": kind, "name": row.name}, now=now)
+    changed(day.year, before, load_calendar(), actor, now)
     return row
 
 
 def remove_day(actor, day: dt.date, now: dt.datetime | None = None) -> None:
+    now = now or clock.now_utc()
     row = db.session.get(CalendarDay, day)
     if row is None:
         raise InvalidInput(_l("%(day)s is not in the calendar.", day=day))
     if row.source != "admin":
         raise Conflict(_l("Days from the official schedule cannot be removed."))
+    before = load_calendar()
     db.session.delete(row)
     db.session.flush()
     record_event("calendar", day.year, actor, "calendar.day_removed", {"day": day.isoformat()}, now=now)
+    changed(day.year, before, load_calendar(), actor, now)
 
 
 def mark_year_known(actor, year: int, now: dt.datetime | None = None) -> None:
@@ -99,9 +111,11 @@ def mark_year_known(actor, year: int, now: dt.datetime | None = None) -> None:
         raise InvalidInput(_l("Enter a year between 2000 and 2100."), field="year")
     if db.session.get(CalendarYear, year) is not None:
         raise Conflict(_l("The schedule of %(year)s is already known.", year=year), field="year")
+    before = load_calendar()
     db.session.add(CalendarYear(year=year, source="admin", created_at=now))
     db.session.flush()
     record_event("calendar", year, actor, "calendar.year_known", {"year": year}, now=now)
+    changed(year, before, load_calendar(), actor, now)
 
 
 def overview() -> list[dict]:

@@ -139,7 +139,7 @@ def _start_deadline(case: Case, state: CaseState, now: dt.datetime):
     remind = (calendar.add_working_days(due.at, -1).at if rule["working_days"]
               else deadlines.reminder_before(due.at, rule["hours"]))
     return deadlines.schedule(SUBJECT, case.id, state.value, f"case.{rule['consequence']}", due, started_at=now,
-                              remind_at=remind,
+                              remind_at=remind, working_days=rule["working_days"] or None,
                               actor_user_id=case.buyer_id if who == "buyer" else
                               (case.arbitrator_id if who == "arbitrator" else None),
                               actor_merchant_id=case.merchant_id if who == "merchant" else None)

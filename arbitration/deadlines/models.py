@@ -49,6 +49,8 @@ class Deadline(Base):
     actor_merchant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("merchants.id"), index=True)
     actor_role: Mapped[str | None] = mapped_column(sa.String(20))
     calendar_fallback: Mapped[bool] = mapped_column(default=False)
+    # counted in working days from started_at (None: in hours): what a calendar change recomputes it from
+    working_days: Mapped[int | None]
     data_json: Mapped[str] = mapped_column(sa.Text, default="{}")
     closed_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)

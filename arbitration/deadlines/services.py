@@ -44,12 +44,15 @@ def reminder_before(due_at: dt.datetime, window_hours: float) -> dt.datetime:
 def schedule(subject_type: str, subject_id, kind: str, consequence: str, due: Due, *,
              started_at: dt.datetime, remind_at: dt.datetime | None = None, actor_user_id: int | None = None,
              actor_merchant_id: int | None = None, actor_role: str | None = None,
-             data: dict | None = None) -> Deadline:
+             data: dict | None = None, working_days: int | None = None) -> Deadline:
+    """`working_days`: the deadline is `due`, that many working days after `started_at`; a calendar change
+    recomputes it from them while it was counted without some year's holidays (deadlines.recompute)."""
     registry.get(consequence)  # fail early on a typo
     row = Deadline(subject_type=subject_type, subject_id=str(subject_id), kind=kind, consequence=consequence,
                    state="pending", started_at=started_at, due_at=due.at, remind_at=remind_at,
                    actor_user_id=actor_user_id, actor_merchant_id=actor_merchant_id, actor_role=actor_role,
-                   calendar_fallback=due.fell_back, data_json=canonical_json(data or {}), attempts=0)
+                   calendar_fallback=due.fell_back, working_days=working_days, data_json=canonical_json(data or {}),
+                   attempts=0)
     db.session.add(row)
     db.session.flush()
     touched(subject_type, subject_id)

@@ -1,14 +1,16 @@
 """Who hears about what: a new case tells the merchant; a case's new stage tells whoever must act; an issued
 ruling tells both parties; every deadline's reminder goes to the people it waits for, once (the deadline engine
-claims each reminder once). The features call their hooks; this module listens."""
+claims each reminder once); a deadline a calendar change moved tells the people it waits for and both parties of
+its case. The features call their hooks; this module listens."""
 from __future__ import annotations
 
 from arbitration.auth.models import User
 from arbitration.cases import services as cases
 from arbitration.cases import workflow as wf
+from arbitration.cases.models import Case
 from arbitration.cases.workflow import CaseState
 from arbitration.db import db
-from arbitration.deadlines import registry
+from arbitration.deadlines import recompute, registry
 from arbitration.notifications.services import merchant_staff, notify
 from arbitration.rulings import services as rulings
 from arbitration.web_format import format_local, path_for
@@ -29,6 +31,20 @@ def remind(deadline, now):
     notify(waiting_for(deadline), "reminder",
            {"what": registry.kind_label(deadline.kind), "subject": title, "due": format_local(deadline.due_at)},
            link or "", now=now)
+
+
+@recompute.rescheduled.register
+def deadline_rescheduled(deadline, was, now) -> None:
+    """The kind and subject are named when the notification is read, in the reader's language (the admin whose
+    change moved the date may read another)."""
+    people = waiting_for(deadline)
+    if deadline.subject_type == "case":
+        case = db.session.get(Case, int(deadline.subject_id))
+        people += [db.session.get(User, case.buyer_id), *merchant_staff(case.merchant_id)]
+    _title, link = registry.describe_subject(deadline.subject_type, deadline.subject_id)
+    notify(people, "deadline_moved",
+           {"kind": deadline.kind, "subject_type": deadline.subject_type, "subject_id": deadline.subject_id,
+            "was": format_local(was), "due": format_local(deadline.due_at)}, link or "", now=now)
 
 
 @cases.moved.register

@@ -16,6 +16,7 @@ from arbitration.auth.models import Role, User
 from arbitration.cases.messages import STATE_LABELS
 from arbitration.cases.workflow import CaseState
 from arbitration.db import db
+from arbitration.deadlines import registry
 from arbitration.jobs.queue import job
 from arbitration.notifications.models import Notification
 
@@ -32,6 +33,10 @@ def text_of(n: Notification) -> str:
     if n.kind == "reminder":
         return _("Reminder: %(what)s on %(subject)s is due %(due)s.", what=p["what"], subject=p["subject"],
                  due=p["due"])
+    if n.kind == "deadline_moved":
+        subject, _link = registry.describe_subject(p["subject_type"], p["subject_id"])
+        return _("The holiday calendar changed: %(what)s on %(subject)s is now due %(due)s (was %(was)s).",
+                 what=registry.kind_label(p["kind"]), subject=subject, due=p["due"], was=p["was"])
     if n.kind == "ruling_ready":
         return _("Case %(case)s: decision %(ruling)s is issued; its PDF can be downloaded from the case page.", **p)
     if n.kind == "outcome":

@@ -147,6 +147,9 @@ class Refund(Base):
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "refund_channel"))
     state: Mapped[str] = mapped_column(sa.String(10), default="pending")
     expected_by: Mapped[dt.date | None] = mapped_column(sa.Date)
+    # counted weekends-only (the calendar lacked a year on the way), from expected_from: recounted when it changes
+    expected_fallback: Mapped[bool] = mapped_column(default=False)
+    expected_from: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime]
     completed_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(default=1)

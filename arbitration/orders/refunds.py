@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.audit.services import record_event
+from arbitration.calendar.rules import BusinessCalendar
 from arbitration.calendar.services import load_calendar
 from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput
@@ -39,13 +40,14 @@ def check_amount(order: Order, amount_fen, fee_fen: int = 0) -> int:
     return amount_fen
 
 
-def expected_arrival(channel: rules.Channel, now: dt.datetime) -> tuple[dt.date, bool]:
+def expected_arrival(channel: rules.Channel, now: dt.datetime,
+                     calendar: BusinessCalendar | None = None) -> tuple[dt.date, bool]:
     """(date by which the money should arrive, whether the calendar fell back to weekends only)."""
     days = current_app.config.get("REFUND_ARRIVAL_WORKING_DAYS", {}).get(
         channel.value, rules.ARRIVAL_WORKING_DAYS[channel])
     if days == 0:
         return now.astimezone(clock.CHINA).date(), False
-    due = load_calendar().add_working_days(now, days)
+    due = (calendar or load_calendar()).add_working_days(now, days)
     return due.at.astimezone(clock.CHINA).date(), due.fell_back
 
 
@@ -55,10 +57,11 @@ def issue_refund(order: Order, amount_fen: int, *, fee_fen: int = 0, kind: str =
     now = now or clock.now_utc()
     if capped or kind != "compensation":
         check_amount(order, amount_fen, fee_fen)
-    expected, _fell_back = expected_arrival(order.channel, now)
+    expected, fell_back = expected_arrival(order.channel, now)
     instant = order.channel == rules.Channel.balance
     refund = Refund(order_id=order.id, request_id=request_id, kind=kind, amount_fen=amount_fen, fee_fen=fee_fen,
                     channel=order.channel, state="done" if instant else "pending", expected_by=expected,
+                    expected_fallback=fell_back, expected_from=now,
                     created_at=now, completed_at=now if instant else None, attempts=1)
     db.session.add(refund)
     db.session.flush()
@@ -101,7 +104,8 @@ def mark_refund(order: Order, refund_id: int, outcome: str, actor, *, reason: st
     else:
         check_amount(order, refund.amount_fen, refund.fee_fen)  # still within what was paid
         refund.state, refund.attempts, refund.failure_reason = "pending", refund.attempts + 1, None
-        refund.expected_by = expected_arrival(order.channel, now)[0]
+        refund.expected_by, refund.expected_fallback = expected_arrival(order.channel, now)
+        refund.expected_from = now
     db.session.flush()
     record_event(SUBJECT, order.id, actor, f"order.refund_{outcome}",
                  {"refund_id": refund.id, "reason": reason.strip()}, now=now)

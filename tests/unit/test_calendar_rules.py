@@ -86,3 +86,14 @@ def test_time_left_never_goes_below_zero():
 
 def test_durations_split_into_days_hours_minutes():
     assert split_duration(dt.timedelta(days=2, hours=3, minutes=4, seconds=59)) == (2, 3, 4)
+
+
+@pytest.mark.parametrize("earlier, later, n", [
+    (shanghai(2026, 10, 9, 15, 0), shanghai(2026, 10, 12, 9, 0), 2),    # the make-up Saturday and Monday
+    (shanghai(2026, 9, 30, 23, 0), shanghai(2026, 10, 8, 1, 0), 1),     # over National Day: Oct 8 only
+    (shanghai(2026, 10, 12, 8, 0), shanghai(2026, 10, 12, 20, 0), 0),   # the same day
+])
+def test_working_days_between_undoes_adding_them(cal, earlier, later, n):
+    assert cal.working_days_between(earlier, later) == n
+    # each `earlier` is on a working day: counting back n from `later` lands on it (a reminder's distance)
+    assert cal.add_working_days(later, -n).at.astimezone(earlier.tzinfo).date() == earlier.date()
