@@ -120,11 +120,11 @@ def _stream(ev: Evidence, disposition: str, content_type: str) -> Response:
 def download(evidence_id: int):
     ev = _readable(evidence_id)
     services.record_download(current_user, ev)
-    url = services.store().presigned_url(ev.storage_key, filename=ev.display_name,
+    url = services.store().presigned_url(ev.storage_key, filename=ev.download_name,
                                          content_type=safe_content_type(ev.content_type), expires_seconds=300)
     if url:
         return redirect(url)
-    return _stream(ev, content_disposition(ev.display_name), safe_content_type(ev.content_type))
+    return _stream(ev, content_disposition(ev.download_name), safe_content_type(ev.content_type))
 
 
 @bp.route("/evidence/<int:evidence_id>/preview")
