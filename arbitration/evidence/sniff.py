@@ -64,6 +64,10 @@ class Refused(ValueError):
         self.reason = reason
 
 
+class Empty(Refused):
+    """No bytes at all: users are told the file is empty, not that its type is refused."""
+
+
 def _found(mime: str, charset: str | None = None) -> Sniffed:
     accepted = _BY_MIME[mime]
     return Sniffed(accepted.kind, mime, accepted.extension, charset)
@@ -105,7 +109,7 @@ def sniff(head: bytes, *, complete: bool = False) -> Sniffed:
     check the rest while it streams with TextChecker (ContentInspector does both).
     """
     if not head:
-        raise Refused("empty file")
+        raise Empty("empty file")
     complete = complete and len(head) <= HEAD_SIZE
     head = bytes(head[:HEAD_SIZE])
     if _MARKUP.search(head[:POLYGLOT_WINDOW]):

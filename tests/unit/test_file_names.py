@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from arbitration.evidence.sniff import download_name, safe_segment
+from arbitration.evidence.sniff import ContentInspector, Empty, download_name, safe_segment
 
 
 @pytest.mark.parametrize("shown, extension, downloaded", [
@@ -42,3 +42,9 @@ def test_a_download_carries_the_sniffed_types_extension_never_the_uploaders(show
 ])
 def test_a_segment_never_climbs_out_of_its_folder(name, made):
     assert safe_segment(name) == made
+
+
+def test_an_empty_file_is_told_apart_from_a_refused_type():
+    inspector = ContentInspector()
+    with pytest.raises(Empty):
+        inspector.finish()
