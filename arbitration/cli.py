@@ -334,7 +334,9 @@ def serve_command(host, port):
     from waitress import serve
 
     from arbitration import settle_heap
+    from arbitration.evidence.services import max_upload_body
     from arbitration.jobs.queue import start_embedded_consumer
+    from arbitration.rulings.views import VERIFY_MAX_BYTES
 
     settle_heap()
     if start_embedded_consumer():
@@ -342,7 +344,11 @@ def serve_command(host, port):
     else:
         click.echo("background jobs: run `huey_consumer arbitration.worker.huey` separately")
     click.echo(f"serving on http://{host}:{port}")
-    serve(current_app._get_current_object(), host=host, port=port, threads=8, ident="arbitration")
+    # Waitress takes a whole body before the app sees it (spooled to disk past 512 KiB): refuse, from the
+    # Content-Length alone, any body larger than the largest upload (waitress refuses at >= its bound).
+    body_limit = max(max_upload_body(), VERIFY_MAX_BYTES + 64 * 1024, current_app.config["MAX_CONTENT_LENGTH"])
+    serve(current_app._get_current_object(), host=host, port=port, threads=8, ident="arbitration",
+          max_request_body_size=body_limit + 1)
 
 
 def register(app: Flask) -> None:

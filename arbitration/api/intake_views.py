@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from arbitration.api import idempotency, intake, schemas
 from arbitration.api import representations as rep
-from arbitration.api.errors import ApiError
+from arbitration.api.errors import ApiError, in_both
 from arbitration.api.operations import operation
 from arbitration.api.validation import storable, validate
 from arbitration.api.views import CASE_NUMBER, ORDER_NUMBER, bp
@@ -146,15 +146,18 @@ def add_evidence(number: str):
     if case is None:
         raise ApiError("not_found")
     lim = evidence.limits()
-    request.max_content_length = lim.per_file * lim.files_per_submission + 64 * 1024
     boundary = request.mimetype_params.get("boundary", "").encode()
     if request.mimetype != "multipart/form-data" or not boundary:
         raise ApiError("unsupported_media_type")
+    subject = cases.evidence_subject(case)
+    too_large = evidence.upload_refusal(subject, request.content_length)
+    if too_large is not None:          # before a byte of the body is read
+        raise ApiError("payload_too_large", message=in_both(lambda: too_large))
+    request.max_content_length = evidence.max_upload_body()   # a body without a length stops there while read
     key = request.headers.get(idempotency.HEADER)
     earlier = idempotency.reserve(g.api_client.id, key) if key is not None else None
     if earlier is not None:
         return _respond(*idempotency.replay(earlier, _read_all(request.stream, boundary)), replayed=True)
-    subject = cases.evidence_subject(case)
     fields: dict[str, str] = {}
     rows, files, pending, actor = [], [], 0, None
     for part in parts(request.stream, boundary):

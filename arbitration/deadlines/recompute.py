@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from arbitration.audit import events
 from arbitration.audit.services import record_event
 from arbitration.calendar import services as calendar
 from arbitration.calendar.rules import BusinessCalendar
@@ -23,6 +25,7 @@ from arbitration.hooks import Hook
 
 # rescheduled(deadline, was, now): a calendar change moved a pending deadline's due time from `was`
 rescheduled = Hook("deadlines.rescheduled")
+events.declare({"deadline.recomputed": _l("A deadline was counted again with the year's holidays")})
 
 
 def year_span(year: int) -> tuple[dt.datetime, dt.datetime]:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arbitration.db import Base
+from arbitration.evidence import sniff
 
 KINDS = ("screenshot", "chat_log", "order_record", "card_code_proof", "payment_record", "video", "other")
 PARTIES = ("buyer", "merchant", "platform")
@@ -46,6 +47,12 @@ class Evidence(Base):
     @property
     def content_type(self) -> str:
         return f"{self.mime}; charset={self.charset}" if self.charset else self.mime
+
+    @property
+    def download_name(self) -> str:
+        """The name it is downloaded and archived under (the shown name keeps the uploader's extension, this one
+        never does: always the extension of the type sniffed from the bytes)."""
+        return sniff.download_name(self.display_name, self.extension)
 
     @property
     def is_raster_image(self) -> bool:

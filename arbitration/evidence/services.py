@@ -19,7 +19,7 @@ from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput, NotAllowed
 from arbitration.evidence.models import KINDS, Evidence
 from arbitration.evidence.permissions import party_of
-from arbitration.evidence.sniff import ACCEPTED, ContentInspector, Refused, safe_display_name
+from arbitration.evidence.sniff import ACCEPTED, ContentInspector, Empty, Refused, safe_display_name
 from arbitration.orders.escalations import open_escalation
 from arbitration.orders.models import OrderRequest
 from arbitration.storage import ObjectMissing, TooLarge, new_key
@@ -27,6 +27,7 @@ from arbitration.storage import app_store as store
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
+BODY_SLACK = 1 * MB     # an upload's body beyond its files: the fields (each at most 64 KiB) and the part headers
 KEEP_FOR = dt.timedelta(days=3 * 366)   # kept 3 years after the matter closes; extended when a case closes
 
 
@@ -46,6 +47,30 @@ class Limits:
 def limits() -> Limits:
     cfg = current_app.config
     return Limits(cfg["EVIDENCE_MAX_FILE_MB"] * MB, cfg["EVIDENCE_MAX_CASE_MB"] * MB, cfg["EVIDENCE_MAX_FILES"])
+
+
+def max_upload_body() -> int:
+    """The largest request body an upload may send: one submission carries at most the per-file limit in all
+    (several files may share it), plus the form. Checked against Content-Length before a byte is read, bounded by
+    the server (`flask serve`) and by the proxy in front of it (docs/DEPLOYMENT.md)."""
+    return limits().per_file + BODY_SLACK
+
+
+def upload_refusal(subject, content_length: int | None):
+    """Why a request body of `content_length` bytes is refused before it is read (a lazy message, for the
+    status 413), or None. A body without a length is bounded while it streams instead."""
+    if content_length is None:
+        return None
+    lim = limits()
+    if content_length > max_upload_body():
+        return _l("The upload is larger than the limit of %(mb)d MB. Shorten the recording, split the file, or "
+                  "upload fewer files at a time.", mb=lim.per_file // MB)
+    room = lim.per_subject - used_bytes(subject.type, subject.id)
+    if content_length > max(room, 0) + BODY_SLACK:
+        if room <= 0:
+            return _l("This case already holds the maximum of %(mb)d MB of evidence.", mb=lim.per_subject // MB)
+        return _l("This file would pass the limit of %(mb)d MB of evidence for this case.", mb=lim.per_subject // MB)
+    return None
 
 
 def accepted_types_text() -> str:
@@ -127,6 +152,8 @@ def add_file(actor, subject, *, filename: str, chunks: Iterable[bytes] | Iterato
     try:
         stored = backend.put_stream(key, chunks, max_bytes=max_bytes, inspector=inspector,
                                     retain_until=now + KEEP_FOR)
+    except Empty as exc:       # before the type: an empty file is no type at all
+        raise InvalidInput(_l("The file is empty."), field="files") from exc
     except Refused as exc:
         log.info("refused upload %r: %s", filename, exc.reason)
         raise InvalidInput(refused_type_message(), field="files") from exc

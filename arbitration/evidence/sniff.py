@@ -64,6 +64,10 @@ class Refused(ValueError):
         self.reason = reason
 
 
+class Empty(Refused):
+    """No bytes at all: users are told the file is empty, not that its type is refused."""
+
+
 def _found(mime: str, charset: str | None = None) -> Sniffed:
     accepted = _BY_MIME[mime]
     return Sniffed(accepted.kind, mime, accepted.extension, charset)
@@ -105,7 +109,7 @@ def sniff(head: bytes, *, complete: bool = False) -> Sniffed:
     check the rest while it streams with TextChecker (ContentInspector does both).
     """
     if not head:
-        raise Refused("empty file")
+        raise Empty("empty file")
     complete = complete and len(head) <= HEAD_SIZE
     head = bytes(head[:HEAD_SIZE])
     if _MARKUP.search(head[:POLYGLOT_WINDOW]):
@@ -298,3 +302,38 @@ def safe_display_name(name: str, max_length: int = 120) -> str:
         else:
             name = name[:max_length].rstrip(" .")
     return name or "file"
+
+
+# Other names users give the accepted types (a download gets the type's own extension: photo.jpeg -> photo.jpg).
+_ALIASES = {t.extension: {t.extension} for t in ACCEPTED}
+_ALIASES |= {"jpg": {"jpg", "jpeg", "jpe", "jfif"}, "txt": {"txt", "text", "log"}, "mp4": {"mp4", "m4v"}}
+_EXTENSION_LIKE = re.compile(r"(?=[0-9]*[A-Za-z])[A-Za-z0-9]{1,10}")  # "exe", "png", "7z"; not "2" (as in "v1.2")
+# Names Windows reserves for devices, with any extension ("CON.txt" opens the console, not a file).
+_DEVICE = re.compile(r"(?:con|prn|aux|nul|conin\$|conout\$|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])"
+                     r"(?:\..*)?", re.IGNORECASE)
+
+
+def safe_segment(name: str, max_length: int = 120) -> str:
+    """One folder or file name for an archive member or a saved file, whatever `name` holds: separators become
+    "_" (so nothing climbs out of its folder), then as `safe_display_name`; never "..", a hidden (dot) name or a
+    Windows device name."""
+    name = safe_display_name(re.sub(r"[/\\]", "_", name or ""), max_length)
+    return "_" + name if _DEVICE.fullmatch(name) else name
+
+
+def download_name(display_name: str, extension: str) -> str:
+    """The name a file is downloaded and archived under: the shown name's stem and the extension of the type its
+    bytes were judged to be, never the uploader's. The last extension-like suffix is dropped
+    (`聊天记录.js` -> `聊天记录.txt`), then one more if it names the judged type (`截图.png.exe` holding a PNG ->
+    `截图.png`, not `截图.png.png`). An extension that is not an accepted type's (a damaged row) gives `.bin`."""
+    if extension not in _ALIASES:
+        extension = "bin"
+    stem, dot, suffix = safe_display_name(display_name).rpartition(".")
+    if not dot or not stem or not _EXTENSION_LIKE.fullmatch(suffix):
+        stem = f"{stem}{dot}{suffix}"
+    else:
+        inner, dot, suffix = stem.rpartition(".")
+        if dot and inner and suffix.lower() in _ALIASES.get(extension, ()):
+            stem = inner
+    stem = stem.rstrip(" .") or "file"
+    return safe_segment(f"{stem[:120 - len(extension) - 1]}.{extension}")

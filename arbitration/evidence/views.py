@@ -19,9 +19,9 @@ from arbitration.extensions import csrf
 from arbitration.orders import views as order_pages
 from arbitration.orders.models import OrderRequest
 from arbitration.storage import content_disposition, safe_content_type
+from arbitration.web import error_response
 
 bp = Blueprint("evidence", __name__)
-FIELD_SLACK = 64 * 1024
 
 
 def _request_of(number: str, request_id: int) -> OrderRequest:
@@ -50,9 +50,13 @@ def _on_the_order_page(order, requests, user) -> dict:
 
 def streamed_upload(subject, back: str):
     """Take the multipart body as a stream: fields first (CSRF, kind, description), then each file straight
-    to the store. Any refusal rolls back the rows of this submission and says why on the page it came from."""
+    to the store. Any refusal rolls back the rows of this submission and says why on the page it came from; a body
+    announced larger than an upload may be is refused (413) before a byte of it is read."""
     lim = services.limits()
-    request.max_content_length = lim.per_file * lim.files_per_submission + FIELD_SLACK
+    too_large = services.upload_refusal(subject, request.content_length)
+    if too_large is not None:
+        return error_response(413, str(too_large))
+    request.max_content_length = services.max_upload_body()   # a body without a length stops there while read
     boundary = request.mimetype_params.get("boundary", "").encode()
     if request.mimetype != "multipart/form-data" or not boundary:
         abort(400)
@@ -121,11 +125,11 @@ def _stream(ev: Evidence, disposition: str, content_type: str) -> Response:
 def download(evidence_id: int):
     ev = _readable(evidence_id)
     services.record_download(current_user, ev)
-    url = services.store().presigned_url(ev.storage_key, filename=ev.display_name,
+    url = services.store().presigned_url(ev.storage_key, filename=ev.download_name,
                                          content_type=safe_content_type(ev.content_type), expires_seconds=300)
     if url:
         return redirect(url)
-    return _stream(ev, content_disposition(ev.display_name), safe_content_type(ev.content_type))
+    return _stream(ev, content_disposition(ev.download_name), safe_content_type(ev.content_type))
 
 
 @bp.route("/evidence/<int:evidence_id>/preview")

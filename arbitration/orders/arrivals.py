@@ -10,6 +10,7 @@ from arbitration.calendar import services as calendar
 from arbitration.calendar.rules import BusinessCalendar
 from arbitration.clock import CHINA
 from arbitration.db import db
+from arbitration.orders import messages as labels  # noqa: F401  (declares the event types recorded here)
 from arbitration.orders.models import Refund
 from arbitration.orders.refunds import SUBJECT, expected_arrival
 

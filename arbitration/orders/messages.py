@@ -148,4 +148,5 @@ events.declare({
     "order.refund_done": _l("The refund arrived"),
     "order.refund_failed": _l("The refund failed"),
     "order.refund_retry": _l("The failed refund was sent again"),
+    "order.refund_arrival_recomputed": _l("The refund's expected arrival was counted again with the year's holidays"),
 })

@@ -61,7 +61,7 @@ def render(case: Case, exporter: Exporter, exported_at: dt.datetime, attach_evid
                     skipped.append(f)
                     continue
                 with app_store().open_read(f.storage_key) as fh:
-                    attachments.append(Attached(fh.read(), f.display_name, f"SHA-256 {f.sha256}"))
+                    attachments.append(Attached(fh.read(), f.download_name, f"SHA-256 {f.sha256}"))
                 total += f.size
         page = render_template("oversight/dossier.html", **ctx, attached=attach_evidence, skipped=skipped)
     return html_to_pdf(page, attachments, document="dossier")

@@ -33,6 +33,7 @@ from arbitration.cases.models import Case
 from arbitration.cases.services import case_files
 from arbitration.db import db
 from arbitration.errors import Conflict, Gone, InvalidInput
+from arbitration.evidence.sniff import safe_segment
 from arbitration import pdf_render
 from arbitration.jobs.queue import job
 from arbitration.merchants.models import Merchant
@@ -219,6 +220,13 @@ class _Sink(io.RawIOBase):
         return data
 
 
+def member(*segments: str) -> str:
+    """A ZIP member's name from its folders and file name, each made safe here whatever the database holds: no
+    segment climbs out of its folder (`..`, slashes or backslashes, an absolute or a drive path), carries controls
+    or NUL, or is a Windows device name."""
+    return "/".join(safe_segment(str(segment)) for segment in segments)
+
+
 def _info(name: str, when: dt.datetime, compress: bool) -> zipfile.ZipInfo:
     local = when.astimezone(clock.CHINA)
     info = zipfile.ZipInfo(name, date_time=(local.year, local.month, local.day, local.hour, local.minute,
@@ -239,7 +247,7 @@ def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_e
         json_file.write("[\n")
         with zipfile.ZipFile(sink, "w", allowZip64=True) as zf:
             for n, item in enumerate(rendered, start=1):
-                zf.writestr(_info(f"dossiers/{item.number}.pdf", exported_at, compress=False), item.pdf)
+                zf.writestr(_info(member("dossiers", f"{item.number}.pdf"), exported_at, compress=False), item.pdf)
                 yield sink.take()
                 files = 0
                 if with_evidence:
@@ -263,11 +271,11 @@ def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_e
 
 def _evidence_entries(zf, sink, case_id: int, number: str, exported_at: dt.datetime):
     """Streams each evidence file of the case into the ZIP; yields bytes, and None once per file."""
-    files = [(f.id, f.display_name, f.storage_key, f.created_at)
+    files = [(f.id, f.download_name, f.storage_key, f.created_at)
              for f in case_files(db.session.get(Case, case_id))]
     db.session.commit()              # (reads only) stream without holding a transaction
-    for file_id, display_name, key, created_at in files:
-        name = f"evidence/{number}/{file_id}-{display_name}"
+    for file_id, download_name, key, created_at in files:     # named with the sniffed type's extension
+        name = member("evidence", number, f"{file_id}-{download_name}")
         with app_store().open_read(key) as src, \
                 zf.open(_info(name, created_at, compress=False), "w", force_zip64=True) as dest:
             while block := src.read(1024 * 1024):

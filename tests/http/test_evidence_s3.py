@@ -73,3 +73,16 @@ def test_a_refused_type_leaves_nothing_in_the_bucket(client, session, personas, 
     listed = boto3.client("s3", endpoint_url=moto.endpoint, region_name="us-east-1").list_objects_v2(
         Bucket=s3_evidence)
     assert listed.get("KeyCount", 0) == 0
+
+
+def test_a_presigned_download_is_named_with_the_sniffed_types_extension(client, session, personas, s3_evidence):
+    order = make_order(personas["buyer"], "delivered", merchant_staff=personas["merchant"])
+    req = order_requests.request_after_sales(order, personas["buyer"], problem="invalid_code",
+                                             description="卡密兑换时提示已被使用")
+    login(client, "buyer")
+    assert upload(client, req, ("聊天记录.js", "买家：卡密无效\n".encode()), kind="chat_log").status_code == 302
+    ev = session.scalar(sa.select(Evidence).where(Evidence.subject_id == str(req.id)))
+    query = parse_qs(urlsplit(client.get(f"/evidence/{ev.id}/download").headers["Location"]).query)
+    disposition = query["response-content-disposition"][0]
+    assert disposition.endswith("filename*=UTF-8''%E8%81%8A%E5%A4%A9%E8%AE%B0%E5%BD%95.txt")   # 聊天记录.txt
+    assert ".js" not in disposition
