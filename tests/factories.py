@@ -59,8 +59,8 @@ ONE_PER_ROLE = {"buyer": "buyer", "merchant_staff": "merchant", "support": "supp
 
 # event types the tests record on their own subjects (the app declares its own; audit.events refuses others)
 events.declare({name: _l("A test step") for name in (
-    "test.consequence_applied", "test.half_done", "test.job_ran", "half.written", "a", "b", "case.step0",
-    "case.step1", "case.step2")})
+    "test.consequence_applied", "test.half_done", "test.job_ran", "test.committed", "half.written", "a", "b",
+    "case.step0", "case.step1", "case.step2")})
 
 
 def create_merchant(name: str, kind: MerchantKind = MerchantKind.agent) -> Merchant:

@@ -11,7 +11,6 @@ import redis
 import sqlalchemy as sa
 from huey.storage import RedisStorage
 
-from arbitration import db as db_module
 from arbitration.audit.models import Event
 from arbitration.audit.services import record_event
 from arbitration.db import after_commit, commit, db
@@ -52,7 +51,6 @@ def kept(session, job: str | None = None) -> list[OutboxJob]:
 # ---- after-commit hooks ----
 
 def test_a_failing_after_commit_hook_is_logged_and_the_next_hook_still_runs(session, caplog, monkeypatch):
-    monkeypatch.setattr(db_module.log, "disabled", False)   # Alembic's fileConfig disables it once migrations ran
     after_hooks: list[str] = []
 
     def half_done_then_broken():

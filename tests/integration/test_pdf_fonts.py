@@ -43,7 +43,6 @@ def test_starting_without_the_font_packages_says_which_to_install(tmp_path, monk
     installed = pdf_fonts.os.path.isdir
     monkeypatch.setattr(pdf_fonts.os.path, "isdir", lambda f: f not in (pdf_fonts.NOTO, pdf_fonts.WQY)
                         and installed(f))
-    monkeypatch.setattr(pdf_fonts.log, "disabled", False)   # Alembic's fileConfig disables it once migrations ran
     with caplog.at_level(logging.ERROR, logger="arbitration.pdf_fonts"):
         assert pdf_fonts.use("app", tmp_path) is None
     assert "fonts-noto-cjk fonts-wqy-microhei" in caplog.text and "refused" in caplog.text
