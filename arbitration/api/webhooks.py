@@ -24,6 +24,7 @@ from arbitration.audit import events
 from arbitration.api import netguard, signing
 from arbitration.api.idempotency import purge
 from arbitration.api.models import ApiClient, WebhookAttempt, WebhookDelivery
+from arbitration.api.rules import DELIVERY_FLOW
 from arbitration.audit import services as audit
 from arbitration.cases import workflow as wf
 from arbitration.cases.models import Case
@@ -121,7 +122,8 @@ audit.listeners.append(_on_event)
 def enqueue(client: ApiClient, kind: str, data: dict, now: dt.datetime) -> WebhookDelivery:
     event_id = "evt_" + secrets.token_hex(12)
     body = {"id": event_id, "type": kind, "created_at": now.isoformat(), "data": data}
-    row = WebhookDelivery(client_id=client.id, event_id=event_id, event_type=kind, state="pending", attempts=0,
+    row = WebhookDelivery(client_id=client.id, event_id=event_id, event_type=kind,
+                          state=DELIVERY_FLOW.check_start("pending"), attempts=0,
                           payload_json=json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
                           next_attempt_at=now, created_at=now)
     db.session.add(row)
@@ -146,7 +148,8 @@ def attempt(delivery_id: int, *, replay_by_id: int | None = None, now: dt.dateti
         return "skipped"
     client = db.session.get(ApiClient, row.client_id)
     if client is None or client.revoked_at is not None or not client.webhook_url or not client.signing_secret:
-        row.state, row.last_error, row.next_attempt_at = "dead", "client revoked or has no endpoint", None
+        _move(row, "dead", None)
+        row.last_error = "client revoked or has no endpoint"
         commit()
         return "dead"
     row.next_attempt_at = now + LEASE
@@ -163,15 +166,21 @@ def attempt(delivery_id: int, *, replay_by_id: int | None = None, now: dt.dateti
     row.attempts += 1
     row.last_status, row.last_error = status, error
     if status is not None and 200 <= status < 300:
-        row.state, row.delivered_at, row.next_attempt_at = "delivered", done, None
+        _move(row, "delivered", None)
+        row.delivered_at = done
     elif row.attempts >= current_app.config["WEBHOOK_MAX_ATTEMPTS"]:
-        row.state, row.next_attempt_at = "dead", None
+        _move(row, "dead", None)
     else:
-        row.state = "pending"
-        row.next_attempt_at = done + dt.timedelta(minutes=BACKOFF_MINUTES[min(row.attempts, len(BACKOFF_MINUTES)) - 1])
+        _move(row, "pending", done + dt.timedelta(minutes=BACKOFF_MINUTES[min(row.attempts, len(BACKOFF_MINUTES)) - 1]))
     commit()
     log.info("webhook %s to client %s: %s %s", row.event_id, row.client_id, status, error or "")
     return row.state
+
+
+def _move(row: WebhookDelivery, to: str, next_attempt_at: dt.datetime | None) -> None:
+    """The one place a delivery's state changes (its table: rules.DELIVERY_FLOW), with when it is due next."""
+    DELIVERY_FLOW.move(row, to)
+    row.next_attempt_at = next_attempt_at
 
 
 def _post(url: str, secret: str, payload: bytes, event_id: str, kind: str):

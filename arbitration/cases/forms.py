@@ -23,16 +23,17 @@ class OfferForm(FlaskForm):
     remedy = RadioField(_l("Offer"), choices=choices((k, REMEDY_LABELS[k]) for k in
                                                      ("partial_refund", "reissue", "compensation")),
                         validate_choice=False)
-    amount = AmountField(_l("Amount (yuan)"), places=2, validators=[Optional(), positive_money])
-    text = TextAreaField(_l("Message to the buyer"), validators=[Length(max=2000)])
+    amount = AmountField(_l("Amount (yuan)"), places=2, validators=[Optional(), positive_money],
+                         render_kw={"inputmode": "decimal"})
+    text = TextAreaField(_l("Message to the buyer"), validators=[Length(max=2000)], render_kw={"rows": 2})
 
 
 class RefuseForm(FlaskForm):
-    reason = TextAreaField(_l("Why you refuse"), validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Why you refuse"), validators=[Length(max=2000)], render_kw={"rows": 2})
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField(_l("Message"), validators=[Length(max=2000)])
+    body = TextAreaField(_l("Message"), validators=[Length(max=2000)], render_kw={"rows": 3})
     audience = RadioField(_l("Who may read it"), choices=choices([("all", _l("Everyone on the case")),
                                                                   ("arbitrator", _l("The arbitrator only"))]),
                           default="all", validate_choice=False)
@@ -41,22 +42,22 @@ class MessageForm(FlaskForm):
 class SupplementaryForm(FlaskForm):
     party = RadioField(_l("Ask"), choices=choices([("buyer", _l("The buyer")), ("merchant", _l("The merchant"))]),
                        validate_choice=False)
-    note = TextAreaField(_l("What evidence is needed"), validators=[Length(max=2000)])
+    note = TextAreaField(_l("What evidence is needed"), validators=[Length(max=2000)], render_kw={"rows": 2})
 
 
 class ExtendForm(FlaskForm):
-    hours = IntegerField(_l("Extend by (hours)"), validators=[Optional()])
-    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
+    hours = IntegerField(_l("Extend by (hours)"), validators=[Optional()], render_kw={"inputmode": "numeric"})
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)], render_kw={"rows": 2})
 
 
 class ReassignForm(FlaskForm):
     arbitrator_id = SelectField(_l("Arbitrator"), coerce=int, validate_choice=False)
-    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)], render_kw={"rows": 2})
 
 
 class ReconsiderationForm(FlaskForm):
-    new_facts = TextAreaField(_l("The new facts"), validators=[Length(max=5000)])
+    new_facts = TextAreaField(_l("The new facts"), validators=[Length(max=5000)], render_kw={"rows": 3})
 
 
 class TaskForm(FlaskForm):
-    note = TextAreaField(_l("What was done"), validators=[Length(max=1000)])
+    note = TextAreaField(_l("What was done"), validators=[Length(max=1000)], render_kw={"rows": 2})

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from arbitration import access
 from arbitration.access import Relation
 from arbitration.audit.services import events_of
-from arbitration.auth.models import Role, User
+from arbitration.auth.models import Role
 from arbitration.auth.permissions import require
 from arbitration.cases import filters as case_filters
 from arbitration.cases import messages as case_messages
@@ -18,12 +18,11 @@ from arbitration.cases import permissions as perm
 from arbitration.cases import queries as case_queries
 from arbitration.cases import services
 from arbitration.cases import workflow as wf
-from arbitration.cases.enforcement import complete_task, tasks_of
+from arbitration.cases import actions as case_actions
+from arbitration.cases.enforcement import tasks_of
 from arbitration.cases.filters import CaseFilter
-from arbitration.cases.forms import (ExtendForm, MessageForm, OfferForm, OpenCaseForm, PlainForm, ReassignForm,
-                                     ReconsiderationForm, RefuseForm, SupplementaryForm, TaskForm)
-from arbitration.cases.models import RemedyTask
-from arbitration.cases.messaging import send_message, visible_messages
+from arbitration.cases.forms import OpenCaseForm, TaskForm
+from arbitration.cases.messaging import visible_messages
 from arbitration.cases.timeline import lines
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action
@@ -33,7 +32,6 @@ from arbitration.evidence import services as evidence_services
 from arbitration.evidence.permissions import can_add_evidence, can_read_evidence_of
 from arbitration.evidence.views import streamed_upload
 from arbitration.extensions import csrf
-from arbitration.forms import choices
 from arbitration.hooks import Hook
 from arbitration.merchants.models import Merchant
 from arbitration.orders import services as orders
@@ -94,28 +92,29 @@ def open_case(number: str):
 @bp.route("/cases/<number>")
 @login_required
 def detail(number: str):
-    case = _load(number)
-    deadline = services.running_deadline(case)
-    rule = wf.DEADLINE_BY_STATE.get(case.state)
-    evidence = services.case_files(case)   # what the parties filed before the case, then in it
+    return _page(_load(number))
+
+
+def _page(case: Case, failed: dict | None = None, status: int = 200):
+    """The case page; `failed` holds the form of an action that was refused, bound to what was typed, with its
+    error next to the field (by action name, or (name, task id) for a remedy task)."""
     actions = services.allowed_actions(current_user, case)
     extra = {}
     for part in page_context(case, current_user):
         extra.update(part)
+    evidence = services.case_files(case)   # what the parties filed before the case, then in it
+    tasks = tasks_of(case)
+    forms = {a.name: a.form(formdata=None) for a in case_actions.PAGE_ACTIONS if a.action in actions}
+    forms.update({("task_done", t.id): TaskForm(formdata=None) for t in tasks})
+    forms.update(failed or {})
     return render_template("cases/detail.html", case=case, timeline=lines(events_of("case", case.id)),
-                           deadline=deadline, rule=rule, actions=actions,
+                           deadline=services.running_deadline(case), rule=wf.DEADLINE_BY_STATE.get(case.state),
+                           actions=actions, offered=case_actions.offered, forms=forms,
                            evidence=evidence if can_read_evidence_of(current_user, case.order) else [],
                            can_add_evidence=_can_add_evidence(case),
                            accepted_types=evidence_services.accepted_types_text(),
                            evidence_limits=evidence_services.limits(),
-                           messages=visible_messages(current_user, case), message_form=MessageForm(formdata=None),
-                           supplementary_form=SupplementaryForm(formdata=None), extend_form=ExtendForm(formdata=None),
-                           # the arbitrators to choose from only for those who may reassign
-                           reassign_form=_reassign_form(formdata=None) if Action.reassign in actions else None,
-                           tasks=tasks_of(case),
-                           task_form=TaskForm(formdata=None), reconsideration_form=ReconsiderationForm(formdata=None),
-                           offer_form=OfferForm(formdata=None), refuse_form=RefuseForm(formdata=None),
-                           plain=PlainForm(formdata=None), **extra)
+                           messages=visible_messages(current_user, case), tasks=tasks, **extra), status
 
 
 @bp.route("/cases/<number>/evidence", methods=["POST"])
@@ -128,136 +127,37 @@ def upload_evidence(number: str):
     return streamed_upload(services.evidence_subject(case), url_for("cases.detail", number=number))
 
 
-def _act(number: str, action: Action, form_cls, run, success: str):
-    """Post/redirect/get for one case action; a refusal goes back to the case page with the message."""
-    case = _load(number, action)
-    form = form_cls()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        run(case, form)
-    except DomainError as err:
-        refuse(err, form)
-        return redirect(url_for("cases.detail", number=number)), 303
-    flash(success, "success")
-    return _to_case(case)
+def _act(spec: case_actions.PageAction, number: str, **view_args):
+    """One post of the case page: the case locked and the action checked against the lifecycle table (403/409
+    with its reason otherwise), the form validated, the one service called, post/redirect/get. Bad input or a
+    refusal comes back on the case page with the message next to the field and what was typed kept; nothing
+    was changed."""
+    case = _load(number, spec.action)
+    form = spec.form()
+    if form.validate_on_submit():
+        try:
+            spec.run(case, current_user, form, **view_args)
+        except DomainError as err:
+            refuse(err, form)
+            status = err.status
+        else:
+            flash(str(spec.done), "success")
+            return _to_case(case)
+    else:
+        status = 400
+    key = (spec.name, view_args["task_id"]) if "task_id" in view_args else spec.name
+    return _page(services.get_case(number), failed={key: form}, status=status)
 
 
-@bp.route("/cases/<number>/accept", methods=["POST"])
-@login_required
-def accept(number: str):
-    return _act(number, Action.accept_claim, PlainForm,
-                lambda case, form: services.accept_claim(case, current_user),
-                _("You accepted the claim. The remedy is now due."))
+def _register(spec: case_actions.PageAction) -> None:
+    def view(number: str, **view_args):
+        return _act(spec, number, **view_args)
+
+    bp.add_url_rule(spec.rule, spec.name, login_required(view), methods=["POST"])
 
 
-@bp.route("/cases/<number>/offer", methods=["POST"])
-@login_required
-def offer(number: str):
-    return _act(number, Action.make_offer, OfferForm,
-                lambda case, form: services.make_offer(case, current_user, remedy=form.remedy.data or "",
-                                                       amount_fen=form.amount.fen(), text=form.text.data or ""),
-                _("Your offer was sent to the buyer, who has 72 hours to answer."))
-
-
-@bp.route("/cases/<number>/refuse", methods=["POST"])
-@login_required
-def refuse_claim(number: str):
-    return _act(number, Action.refuse_claim, RefuseForm,
-                lambda case, form: services.refuse_claim(case, current_user, reason=form.reason.data or ""),
-                _("The case goes to arbitration: both parties now have 3 days for evidence."))
-
-
-@bp.route("/cases/<number>/offer/<answer>", methods=["POST"])
-@login_required
-def answer_offer(number: str, answer: str):
-    if answer not in ("accept", "reject"):
-        abort(404)
-    action = Action.accept_offer if answer == "accept" else Action.reject_offer
-    return _act(number, action, PlainForm,
-                lambda case, form: services.answer_offer(case, current_user, accept=answer == "accept"),
-                _("The offer is accepted: the case is settled.") if answer == "accept" else
-                _("The offer is rejected: the case goes to arbitration."))
-
-
-@bp.route("/cases/<number>/withdraw", methods=["POST"])
-@login_required
-def withdraw(number: str):
-    return _act(number, Action.withdraw, PlainForm, lambda case, form: services.withdraw(case, current_user),
-                _("The case is withdrawn."))
-
-
-@bp.route("/cases/<number>/messages", methods=["POST"])
-@login_required
-def message(number: str):
-    return _act(number, Action.send_message, MessageForm,
-                lambda case, form: send_message(case, current_user, body=form.body.data or "",
-                                                audience=form.audience.data or ""),
-                _("Message sent."))
-
-
-def _reassign_form(**kwargs) -> ReassignForm:
-    form = ReassignForm(**kwargs)
-    arbitrators = db.session.scalars(sa.select(User).where(User.role == Role.arbitrator, User.active.is_(True))
-                                     .order_by(User.display_name))
-    form.arbitrator_id.choices = choices((u.id, u.display_name) for u in arbitrators)
-    return form
-
-
-@bp.route("/cases/<number>/supplementary", methods=["POST"])
-@login_required
-def supplementary(number: str):
-    return _act(number, Action.request_supplementary, SupplementaryForm,
-                lambda case, form: services.request_supplementary(case, current_user, party=form.party.data or "",
-                                                                  note=form.note.data or ""),
-                _("The party was asked for supplementary evidence (48 hours)."))
-
-
-@bp.route("/cases/<number>/extend", methods=["POST"])
-@login_required
-def extend(number: str):
-    return _act(number, Action.extend_deadline, ExtendForm,
-                lambda case, form: services.extend_deadline(case, current_user, hours=form.hours.data,
-                                                            reason=form.reason.data or ""),
-                _("The deadline is extended."))
-
-
-@bp.route("/cases/<number>/reassign", methods=["POST"])
-@login_required
-def reassign(number: str):
-    return _act(number, Action.reassign, _reassign_form,
-                lambda case, form: services.reassign(case, current_user, arbitrator_id=form.arbitrator_id.data or 0,
-                                                     reason=form.reason.data or ""),
-                _("The case is reassigned."))
-
-
-@bp.route("/cases/<number>/reconsideration", methods=["POST"])
-@login_required
-def reconsideration(number: str):
-    return _act(number, Action.request_reconsideration, ReconsiderationForm,
-                lambda case, form: services.request_reconsideration(case, current_user,
-                                                                    new_facts=form.new_facts.data or ""),
-                _("Reconsideration requested: a different arbitrator will look at the case again."))
-
-
-@bp.route("/cases/<number>/tasks/<int:task_id>/done", methods=["POST"])
-@login_required
-def task_done(number: str, task_id: int):
-    def run(case, form):
-        task = db.session.get(RemedyTask, task_id)
-        if task is None or task.case_id != case.id:
-            abort(404)
-        complete_task(case, task, current_user, note=form.note.data or "")
-
-    return _act(number, Action.do_task, TaskForm, run, _("The task is recorded as done."))
-
-
-@bp.route("/cases/<number>/no-more-evidence", methods=["POST"])
-@login_required
-def no_more_evidence(number: str):
-    return _act(number, Action.no_more_evidence, PlainForm,
-                lambda case, form: services.no_more_evidence(case, current_user),
-                _("Your evidence window is closed."))
+for _spec in case_actions.PAGE_ACTIONS:
+    _register(_spec)
 
 
 MERCHANT_CHOICES = 200

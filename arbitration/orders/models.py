@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from arbitration.auth.models import User
 from arbitration.db import Base
 from arbitration.merchants.models import Merchant
-from arbitration.orders.rules import Channel, OrderState, ProductType
+from arbitration.orders.rules import OPEN_REQUEST_STATES, REFUND_FLOW, REQUEST_FLOW, Channel, OrderState, ProductType
 
 
 def _enum(cls, name):
@@ -69,9 +69,7 @@ class Order(Base):
         return json.loads(self.card_codes_json) if self.card_codes_json else []
 
 
-REQUEST_STATES = ("pending", "reissued", "approved", "auto_approved", "rejected", "resolved", "accepted",
-                  "failed", "timed_out", "escalated")
-OPEN_REQUEST_STATES = ("pending", "reissued")
+REQUEST_STATES = REQUEST_FLOW.states
 
 
 class OrderRequest(Base):
@@ -125,7 +123,7 @@ class OrderRequest(Base):
         return json.loads(self.replacement_codes_json) if self.replacement_codes_json else []
 
 
-REFUND_STATES = ("pending", "done", "failed")
+REFUND_STATES = REFUND_FLOW.states
 
 
 class Refund(Base):

@@ -60,7 +60,8 @@ def issue_refund(order: Order, amount_fen: int, *, fee_fen: int = 0, kind: str =
     expected, fell_back = expected_arrival(order.channel, now)
     instant = order.channel == rules.Channel.balance
     refund = Refund(order_id=order.id, request_id=request_id, kind=kind, amount_fen=amount_fen, fee_fen=fee_fen,
-                    channel=order.channel, state="done" if instant else "pending", expected_by=expected,
+                    channel=order.channel, state=rules.REFUND_FLOW.check_start("done" if instant else "pending"),
+                    expected_by=expected,
                     expected_fallback=fell_back, expected_from=now,
                     created_at=now, completed_at=now if instant else None, attempts=1)
     db.session.add(refund)
@@ -78,12 +79,12 @@ def _get(order: Order, refund_id: int) -> Refund:
     return refund
 
 
-# what the payment channel may report, and from which refund state
-OUTCOMES = {"done": ("pending",), "failed": ("pending",), "retry": ("failed",)}
+# what the payment channel may report -> the state it moves the refund to (rules.REFUND_FLOW says from where)
+OUTCOMES = rules.REFUND_OUTCOMES
 
 
 def outcomes_for(refund: Refund) -> list[str]:
-    return [outcome for outcome, states in OUTCOMES.items() if refund.state in states]
+    return [outcome for outcome, to in OUTCOMES.items() if rules.REFUND_FLOW.allows(refund.state, to)]
 
 
 def mark_refund(order: Order, refund_id: int, outcome: str, actor, *, reason: str = "",
@@ -93,17 +94,19 @@ def mark_refund(order: Order, refund_id: int, outcome: str, actor, *, reason: st
     refund = _get(order, refund_id)
     if outcome not in OUTCOMES:
         raise InvalidInput(_l("Unknown refund outcome."))
-    if refund.state not in OUTCOMES[outcome]:
+    if not rules.REFUND_FLOW.allows(refund.state, OUTCOMES[outcome]):
         raise Conflict(_l("This refund was already recorded as %(state)s.", state=REFUND_STATE_LABELS[refund.state]))
-    if outcome == "done":
-        refund.state, refund.completed_at = "done", now
-    elif outcome == "failed":
-        if not reason.strip():
-            raise InvalidInput(_l("Say why the refund failed."), field="reason")
-        refund.state, refund.failure_reason = "failed", reason.strip()[:200]
-    else:
+    if outcome == "failed" and not reason.strip():
+        raise InvalidInput(_l("Say why the refund failed."), field="reason")
+    if outcome == "retry":
         check_amount(order, refund.amount_fen, refund.fee_fen)  # still within what was paid
-        refund.state, refund.attempts, refund.failure_reason = "pending", refund.attempts + 1, None
+    rules.REFUND_FLOW.move(refund, OUTCOMES[outcome])     # the one place a refund's state changes
+    if outcome == "done":
+        refund.completed_at = now
+    elif outcome == "failed":
+        refund.failure_reason = reason.strip()[:200]
+    else:
+        refund.attempts, refund.failure_reason = refund.attempts + 1, None
         refund.expected_by, refund.expected_fallback = expected_arrival(order.channel, now)
         refund.expected_from = now
     db.session.flush()

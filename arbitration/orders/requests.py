@@ -80,7 +80,8 @@ def _description(text: str) -> str:
 
 def _new_request(order: Order, buyer_id: int, kind: str, reason: str, now: dt.datetime, **fields) -> OrderRequest:
     req = OrderRequest(order_id=order.id, merchant_id=order.merchant_id, buyer_id=buyer_id, kind=kind,
-                       state="pending", order_state=order.state.value, reason=reason, created_at=now, **fields)
+                       state=rules.REQUEST_FLOW.check_start("pending"), order_state=order.state.value, reason=reason,
+                       created_at=now, **fields)
     db.session.add(req)
     db.session.flush()
     return req
@@ -142,8 +143,10 @@ def _answer(req: OrderRequest, actor: User | None, response: str, state: str, no
 
 
 def _set_request_state(req: OrderRequest, state: str, now: dt.datetime) -> None:
-    req.state = state
-    if state not in ("pending", "reissued"):
+    """The one place a request's state changes (its table: rules.REQUEST_FLOW); a request that ends meets its
+    deadlines, and the delivered order's automatic confirmation starts again."""
+    rules.REQUEST_FLOW.move(req, state)
+    if state not in rules.OPEN_REQUEST_STATES:
         req.closed_at = now
         deadlines.meet("order_request", req.id, now=now)
         db.session.flush()

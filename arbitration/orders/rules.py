@@ -6,6 +6,8 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from arbitration.flows import Flow
+
 
 class OrderState(str, enum.Enum):
     pending_payment = "pending_payment"   # 待付款
@@ -240,3 +242,23 @@ def risk_reason(recent_order_count: int, account_switches_today: int, t: RiskThr
     if account_switches_today >= t.account_switches:
         return "account_switching"
     return None
+
+
+# ---- requests and refunds: their states as data (one function moves each: requests._set_request_state,
+# refunds._move) ----
+
+REQUEST_FLOW = Flow.of("request", start={"pending"}, moves={
+    # the merchant answers (or misses its deadline, or the request goes straight to the platform)
+    "pending": {"approved", "auto_approved", "rejected", "resolved", "reissued", "timed_out", "escalated"},
+    # the buyer checks the reissued goods (or lets the check window pass: accepted)
+    "reissued": {"accepted", "failed"},
+})
+OPEN_REQUEST_STATES = ("pending", "reissued")
+
+# a refund: on its way (pending) or, to the account balance, done at once; the channel reports it done or failed;
+# a failed one is sent again
+REFUND_FLOW = Flow.of("refund", start={"pending", "done"}, moves={
+    "pending": {"done", "failed"},
+    "failed": {"pending"},
+})
+REFUND_OUTCOMES = {"done": "done", "failed": "failed", "retry": "pending"}   # what the channel reports -> state

@@ -40,6 +40,7 @@ from arbitration.merchants.models import Merchant
 from arbitration.oversight import dossier
 from arbitration.oversight.messages import EXPORT_STATE_LABELS
 from arbitration.oversight.models import Export
+from arbitration.oversight.rules import ACTIVE, EXPORT_FLOW
 from arbitration.rulings.services import current_ruling
 from arbitration.storage import app_store, new_key
 from arbitration.web_format import format_local
@@ -86,7 +87,7 @@ def request_export(user: User | None, f: CaseFilter, *, with_evidence: bool = Fa
         raise InvalidInput(_l("No case matches this filter: there is nothing to export."))
     export = Export(requested_by_id=getattr(user, "id", None), requested_at=now,
                     filter_json=json.dumps(f.to_json(), sort_keys=True), with_evidence=with_evidence,
-                    state="queued", total=total)
+                    state=EXPORT_FLOW.check_start("queued"), total=total)
     db.session.add(export)
     db.session.flush()
     record_event(SUBJECT, export.id, user, "export.requested",
@@ -97,11 +98,11 @@ def request_export(user: User | None, f: CaseFilter, *, with_evidence: bool = Fa
 
 
 def cancel(user: User, export: Export, now: dt.datetime | None = None) -> Export:
-    if export.state not in ("queued", "running"):
+    if export.state not in ACTIVE:
         raise Conflict(_l("This export has finished already."))
     export.cancel_requested = True
     if export.state == "queued":
-        export.state, export.finished_at = "cancelled", now or clock.now_utc()
+        _move(export, "cancelled", now or clock.now_utc())
     record_event(SUBJECT, export.id, user, "export.cancel_requested", {}, now=now)
     db.session.flush()
     return export
@@ -123,6 +124,15 @@ def record_download(user, export: Export, now: dt.datetime | None = None) -> Non
 def exports_of(user: User, limit: int = 50) -> list[Export]:
     return list(db.session.scalars(sa.select(Export).where(Export.requested_by_id == user.id)
                                    .order_by(Export.id.desc()).limit(limit)))
+
+
+def _move(export: Export, to: str, now: dt.datetime) -> None:
+    """The one place an export's state changes (its table: rules.EXPORT_FLOW), with the time it started or ended."""
+    EXPORT_FLOW.move(export, to)
+    if to == "running":
+        export.started_at = now
+    elif EXPORT_FLOW.is_final(to):
+        export.finished_at = now
 
 
 # ---- rendering on every core ----
@@ -300,7 +310,7 @@ def build(export_id: int, *, processes: int | None = None, progress: Callable[[i
     if export is None or export.state != "queued":
         return export
     now = clock.now_utc()
-    export.state, export.started_at = "running", now
+    _move(export, "running", now)
     f = CaseFilter.from_json(export.filter)
     requested_by = db.session.get(User, export.requested_by_id) if export.requested_by_id else None
     ids = matching_ids(f, requested_by)
@@ -328,7 +338,7 @@ def build(export_id: int, *, processes: int | None = None, progress: Callable[[i
     except Cancelled:
         db.session.rollback()
         export = db.session.get(Export, export_id)
-        export.state, export.finished_at = "cancelled", clock.now_utc()
+        _move(export, "cancelled", clock.now_utc())
         record_event(SUBJECT, export_id, None, "export.cancelled", {"done": export.done}, now=export.finished_at)
         db.session.commit()
         return export
@@ -336,14 +346,15 @@ def build(export_id: int, *, processes: int | None = None, progress: Callable[[i
         log.exception("export %s failed", export_id)
         db.session.rollback()
         export = db.session.get(Export, export_id)
-        export.state, export.finished_at = "failed", clock.now_utc()
+        _move(export, "failed", clock.now_utc())
         export.error = f"{type(err).__name__}: {err}"[:300]
         record_event(SUBJECT, export_id, None, "export.failed", {"error": export.error}, now=export.finished_at)
         db.session.commit()
         return export
     export = db.session.get(Export, export_id)
     finished = clock.now_utc()
-    export.state, export.finished_at, export.expires_at = "done", finished, finished + KEEP_FOR
+    _move(export, "done", finished)
+    export.expires_at = finished + KEEP_FOR
     export.zip_key, export.zip_sha256, export.zip_size, export.done = stored.key, stored.sha256, stored.size, len(ids)
     record_event(SUBJECT, export_id, None, "export.done",
                  {"cases": len(ids), "sha256": stored.sha256, "size": stored.size}, now=finished)

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arbitration.db import Base
+from arbitration.oversight.rules import EXPORT_FLOW
 
-EXPORT_STATES = ("queued", "running", "done", "failed", "cancelled")
+EXPORT_STATES = EXPORT_FLOW.states
 
 
 class Export(Base):

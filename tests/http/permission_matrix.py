@@ -24,7 +24,8 @@ TOKEN_ONLY = {"api.order", "api.case", "api.ruling_pdf", "api.create_order", "ap
 # endpoints whose allowed use ends on the login page (so "sent to login" is no refusal there)
 ENDS_AT_LOGIN = {"auth.logout"}
 # an allowed use answers 2xx or 3xx, except where the row's request is bad input by design
-ALLOWED_ALSO = {"evidence.upload": {400}, "cases.upload_evidence": {400}}  # a form post that is not multipart
+ALLOWED_ALSO = {"evidence.upload": {400}, "cases.upload_evidence": {400},   # a form post that is not multipart
+                "cases.reassign": {400}}   # reached the action: no other arbitrator to choose, said next to the field
 
 
 CASE_VIEWERS = frozenset({"buyer", "merchant_staff", "support", "supervisor", "regulator"})
@@ -93,7 +94,8 @@ MATRIX = {
     "cases.accept": ("POST", _case("negotiation"), {}, MERCHANT),
     "cases.offer": ("POST", _case("negotiation"), {"remedy": "reissue"}, MERCHANT),
     "cases.refuse_claim": ("POST", _case("negotiation"), {"reason": "卡密已发出并已使用"}, MERCHANT),
-    "cases.answer_offer": ("POST", lambda c: {"number": c["cases"]["offer"].number, "answer": "accept"}, {}, BUYER),
+    "cases.accept_offer": ("POST", lambda c: {"number": c["cases"]["offer"].number}, {}, BUYER),
+    "cases.reject_offer": ("POST", lambda c: {"number": c["cases"]["offer"].number}, {}, BUYER),
     "cases.withdraw": ("POST", _case("negotiation"), {}, BUYER),
     "cases.index": ("GET", None, None, frozenset(ROLES) - {"admin"}),
     "cases.message": ("POST", _case("negotiation"), {"body": "请处理", "audience": "all"},

@@ -45,7 +45,8 @@ def test_the_merchant_refuses_and_the_case_goes_to_evidence(app, client, session
     case = session.scalar(sa.select(Case).where(Case.order_id == refused.id))
     merchant = app.test_client()
     login(merchant, "merchant")
-    assert merchant.post(f"/cases/{case.number}/refuse", data={"reason": ""}).status_code == 303
+    bad = merchant.post(f"/cases/{case.number}/refuse", data={"reason": "不"})   # bad input: on the page, kept
+    assert bad.status_code == 400 and "拒绝需要写明买家能理解的理由" in text(bad) and "不</textarea>" in text(bad)
     assert merchant.post(f"/cases/{case.number}/refuse", data={"reason": "卡密已发出并已使用"}).status_code == 302
     session.refresh(case)
     assert case.state == CaseState.evidence
@@ -145,7 +146,8 @@ def test_an_arbitrator_only_message_is_hidden_from_the_other_party_and_the_regul
         .status_code == 302
     assert client.post(f"/cases/{case.number}/messages", data={"body": "请尽快处理", "audience": "all"}) \
         .status_code == 302
-    assert client.post(f"/cases/{case.number}/messages", data={"body": "", "audience": "all"}).status_code == 303
+    empty = client.post(f"/cases/{case.number}/messages", data={"body": "", "audience": "all"})
+    assert empty.status_code == 400 and "请输入消息内容" in text(empty)
     own = text(client.get(f"/cases/{case.number}"))
     assert "商家在聊天中承认未发货" in own and "<script>alert(1)</script>" not in own and "&lt;script&gt;" in own
     assert "请尽快处理" in text(merchant.get(f"/cases/{case.number}"))

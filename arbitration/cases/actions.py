@@ -1,0 +1,117 @@
+"""The case page's actions as data: for each action of the lifecycle table that a person takes on the case page,
+its address, its form, its words and the service it calls. The views register one route per row and handle
+every post the same way; the page renders every form with one macro (templates/cases/_actions.html), offering
+exactly the actions the lifecycle table allows the person now."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from arbitration.auth.models import Role, User
+from arbitration.cases import services
+from arbitration.cases.enforcement import complete_task
+from arbitration.cases.forms import (ExtendForm, MessageForm, OfferForm, PlainForm, ReassignForm, ReconsiderationForm,
+                                     RefuseForm, SupplementaryForm, TaskForm)
+from arbitration.cases.messaging import send_message
+from arbitration.cases.models import RemedyTask
+from arbitration.cases.workflow import Action
+from arbitration.db import db
+from arbitration.errors import NotFound
+from arbitration.forms import choices
+
+
+@dataclass(frozen=True)
+class PageAction:
+    name: str                                   # the endpoint (cases.<name>)
+    action: Action                              # the lifecycle table's action it takes
+    rule: str                                   # the URL rule
+    form: Callable                              # form factory (formdata=None: an empty form for the page)
+    run: Callable                               # run(case, user, form, **view_args): the one service call
+    button: object                              # the button's words
+    done: object                                # what the person is told after
+    title: object = None                        # a heading above the fields
+    section: str = "move"                       # where it stands: move / evidence / messages / tasks
+    primary: bool = False
+    danger: bool = False
+
+    @property
+    def has_fields(self) -> bool:
+        return self.form is not PlainForm
+
+
+def reassign_form(**kwargs) -> ReassignForm:
+    form = ReassignForm(**kwargs)
+    arbitrators = db.session.scalars(sa.select(User).where(User.role == Role.arbitrator, User.active.is_(True))
+                                     .order_by(User.display_name))
+    form.arbitrator_id.choices = choices((u.id, u.display_name) for u in arbitrators)
+    return form
+
+
+def _task_done(case, user, form, task_id: int):
+    task = db.session.get(RemedyTask, task_id)
+    if task is None or task.case_id != case.id:
+        raise NotFound(_l("No such task on this case."))
+    complete_task(case, task, user, note=form.note.data or "")
+
+
+PAGE_ACTIONS: tuple[PageAction, ...] = (
+    PageAction("accept", Action.accept_claim, "/cases/<number>/accept", PlainForm,
+               lambda case, user, form: services.accept_claim(case, user),
+               _l("Accept the claim"), _l("You accepted the claim. The remedy is now due."), primary=True),
+    PageAction("accept_offer", Action.accept_offer, "/cases/<number>/offer/accept", PlainForm,
+               lambda case, user, form: services.answer_offer(case, user, accept=True),
+               _l("Accept the offer"), _l("The offer is accepted: the case is settled."), primary=True),
+    PageAction("reject_offer", Action.reject_offer, "/cases/<number>/offer/reject", PlainForm,
+               lambda case, user, form: services.answer_offer(case, user, accept=False),
+               _l("Reject the offer"), _l("The offer is rejected: the case goes to arbitration.")),
+    PageAction("offer", Action.make_offer, "/cases/<number>/offer", OfferForm,
+               lambda case, user, form: services.make_offer(case, user, remedy=form.remedy.data or "",
+                                                            amount_fen=form.amount.fen(), text=form.text.data or ""),
+               _l("Send the offer"), _l("Your offer was sent to the buyer, who has 72 hours to answer."),
+               title=_l("Make an offer")),
+    PageAction("refuse_claim", Action.refuse_claim, "/cases/<number>/refuse", RefuseForm,
+               lambda case, user, form: services.refuse_claim(case, user, reason=form.reason.data or ""),
+               _l("Refuse and go to arbitration"),
+               _l("The case goes to arbitration: both parties now have 3 days for evidence."), title=_l("Refuse")),
+    PageAction("supplementary", Action.request_supplementary, "/cases/<number>/supplementary", SupplementaryForm,
+               lambda case, user, form: services.request_supplementary(case, user, party=form.party.data or "",
+                                                                       note=form.note.data or ""),
+               _l("Ask"), _l("The party was asked for supplementary evidence (48 hours)."),
+               title=_l("Ask for supplementary evidence")),
+    PageAction("extend", Action.extend_deadline, "/cases/<number>/extend", ExtendForm,
+               lambda case, user, form: services.extend_deadline(case, user, hours=form.hours.data,
+                                                                 reason=form.reason.data or ""),
+               _l("Extend"), _l("The deadline is extended."), title=_l("Extend the running deadline (once)")),
+    PageAction("reassign", Action.reassign, "/cases/<number>/reassign", reassign_form,
+               lambda case, user, form: services.reassign(case, user, arbitrator_id=form.arbitrator_id.data or 0,
+                                                          reason=form.reason.data or ""),
+               _l("Reassign"), _l("The case is reassigned."), title=_l("Reassign")),
+    PageAction("reconsideration", Action.request_reconsideration, "/cases/<number>/reconsideration",
+               ReconsiderationForm,
+               lambda case, user, form: services.request_reconsideration(case, user,
+                                                                         new_facts=form.new_facts.data or ""),
+               _l("Ask for reconsideration"),
+               _l("Reconsideration requested: a different arbitrator will look at the case again."),
+               title=_l("Ask for reconsideration (once, with new facts)")),
+    PageAction("withdraw", Action.withdraw, "/cases/<number>/withdraw", PlainForm,
+               lambda case, user, form: services.withdraw(case, user),
+               _l("Withdraw the case"), _l("The case is withdrawn."), danger=True),
+    PageAction("no_more_evidence", Action.no_more_evidence, "/cases/<number>/no-more-evidence", PlainForm,
+               lambda case, user, form: services.no_more_evidence(case, user),
+               _l("I have no more evidence"), _l("Your evidence window is closed."), section="evidence"),
+    PageAction("message", Action.send_message, "/cases/<number>/messages", MessageForm,
+               lambda case, user, form: send_message(case, user, body=form.body.data or "",
+                                                     audience=form.audience.data or ""),
+               _l("Send"), _l("Message sent."), section="messages"),
+    PageAction("task_done", Action.do_task, "/cases/<number>/tasks/<int:task_id>/done", TaskForm, _task_done,
+               _l("Mark as done"), _l("The task is recorded as done."), section="tasks", primary=True),
+)
+BY_NAME = {a.name: a for a in PAGE_ACTIONS}
+
+
+def offered(actions: list[Action], section: str = "move") -> list[PageAction]:
+    """The rows of `section` whose action the person may take now, in the table's order."""
+    return [a for a in PAGE_ACTIONS if a.section == section and a.action in actions]
