@@ -27,9 +27,11 @@ def test_zip_members_carry_the_sniffed_extension_and_never_leave_their_folder(se
 
     chat, shot = add("聊天记录.js", CHAT), add("evil.exe", png(), "screenshot")
     expected = {chat.id: "聊天记录.txt", shot.id: "evil.png"}
-    for held, content, shown in [("../../x.sh", CHAT, "x.txt"), ("..\\..\\y.bat", CHAT, "y.txt"),
-                                 ("/etc/cron.d/z", CHAT, "z.txt"), ("CON", CHAT, "_CON.txt"),
-                                 ("n\x00ul.png.exe", png(), "_nul.png")]:
+    held_names = [("../../x.sh", CHAT, "x.txt"), ("..\\..\\y.bat", CHAT, "y.txt"), ("/etc/cron.d/z", CHAT, "z.txt"),
+                  ("CON", CHAT, "_CON.txt")]
+    if session.get_bind().dialect.name != "postgresql":     # PostgreSQL text cannot hold a NUL at all
+        held_names.append(("n\x00ul.png.exe", png(), "_nul.png"))
+    for held, content, shown in held_names:
         row = add("证据.txt" if content == CHAT else "证据.png", content)
         row.display_name = held                  # what a damaged or hostile database could hold
         expected[row.id] = shown
