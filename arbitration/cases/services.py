@@ -57,32 +57,11 @@ REFUSALS = {
 }
 
 
-def _locks_held() -> set[int]:
-    """The cases locked in the current transaction (or savepoint: a rolled-back savepoint releases its locks)."""
-    session = db.session
-    current = session.get_nested_transaction() or session.get_transaction()
-    held = session.info.get("case_locks")
-    if held is None or held[0] is not current:
-        held = session.info["case_locks"] = (current, set())
-    return held[1]
-
-
 def lock_case(case: Case) -> Case:
-    """One actor at a time on a case (PostgreSQL row locks; SQLite transactions are serial already), taken once
-    per transaction in the deadline sweep's order: the case's running deadlines first, then the case. (The sweep
-    claims a deadline, then moves its case; the other order would deadlock a party acting just as its deadline
-    passes.) The row is read afresh under the lock, so the actor's right is judged on what is committed: a
-    reassignment that just committed is seen. Lock before changing anything on the case."""
-    held = _locks_held()
-    if case.id in held:
-        return case
-    if case in db.session.dirty:
-        raise RuntimeError(f"case {case.number} was changed before it was locked: lock it first")
-    db.session.execute(sa.select(Deadline.id).where(
-        Deadline.subject_type == SUBJECT, Deadline.subject_id == str(case.id), Deadline.state == "pending")
-        .order_by(Deadline.id).with_for_update())
-    db.session.refresh(case, with_for_update=True)
-    held.add(case.id)
+    """One actor at a time on a case: its running deadlines, then the case row, read afresh (deadlines.hold: the
+    sweep's order). The actor's right is then judged on what is committed: a reassignment that just committed is
+    seen. Lock before changing anything on the case."""
+    deadlines.hold(SUBJECT, case.id, case)
     return case
 
 
@@ -201,8 +180,7 @@ def open_case(buyer: User, order: Order, *, category: str, remedy: str, amount_f
                  {"number": case.number, "order": order.number, "origin": case.origin, "category": category,
                   "remedy": remedy, "amount_fen": case.claim_amount_fen}, now=now)
     record_event("order", order.id, buyer, "order.case_opened", {"case": case.number}, now=now)
-    held = _locks_held()
-    held.add(case.id)            # new in this transaction: no one else can see it yet
+    deadlines.mark_held(SUBJECT, case.id)            # new in this transaction: no one else can see it yet
     started = _start_deadline(case, CaseState.negotiation, now)
     db.session.flush()
     moved(case, None, CaseState.negotiation, started, now)

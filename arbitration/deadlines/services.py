@@ -105,11 +105,58 @@ def awaiting(user, limit: int = 20) -> list[Deadline]:
         sa.select(Deadline).where(Deadline.state == PENDING, sa.or_(*who)).order_by(Deadline.due_at).limit(limit)))
 
 
+class SubjectBusy(Exception):
+    """Someone is acting on the deadline's subject right now: the sweep leaves the deadline for its next run."""
+
+
+def _held() -> set[tuple[str, str]]:
+    """The subjects locked in the current transaction (or savepoint: a rolled-back savepoint releases its locks)."""
+    session = db.session
+    current = session.get_nested_transaction() or session.get_transaction()
+    held = session.info.get("subject_locks")
+    if held is None or held[0] is not current:
+        held = session.info["subject_locks"] = (current, set())
+    return held[1]
+
+
+def hold(subject_type: str, subject_id, row, *, with_subjects: tuple[tuple[str, object], ...] = ()) -> None:
+    """Lock a subject for an action, in the one order every actor takes (PostgreSQL row locks; SQLite transactions
+    are serial already): the pending deadlines of the subject and of `with_subjects` (an order's open requests),
+    by id, then the subject's own row, read afresh. Once per transaction. A person waits for the sweep; the sweep,
+    which already holds the deadline it applies, never waits for a person: a lock it cannot take at once means
+    someone is acting on the subject, and the deadline is left for the next sweep (SubjectBusy). Both orders meet
+    without a deadlock. Lock before changing anything on the row."""
+    held = _held()
+    key = (subject_type, str(subject_id))
+    if key in held:
+        return
+    if row in db.session.dirty:
+        raise RuntimeError(f"{subject_type} {subject_id} was changed before it was locked: lock it first")
+    sweeping = db.session.info.get("sweeping", False)
+    subjects = [key, *((t, str(i)) for t, i in with_subjects)]
+    try:
+        db.session.execute(sa.select(Deadline.id).where(
+            sa.or_(*(sa.and_(Deadline.subject_type == t, Deadline.subject_id == i) for t, i in subjects)),
+            Deadline.state == "pending").order_by(Deadline.id).with_for_update(nowait=sweeping))
+        db.session.refresh(row, with_for_update={"nowait": True} if sweeping else True)
+    except sa.exc.OperationalError as err:
+        if sweeping and getattr(err.orig, "sqlstate", None) == "55P03":      # lock_not_available
+            raise SubjectBusy(f"{subject_type} {subject_id}") from err
+        raise
+    held.add(key)
+
+
+def mark_held(subject_type: str, subject_id) -> None:
+    """A subject made in this transaction: no one else can see it, nothing to lock."""
+    _held().add((subject_type, str(subject_id)))
+
+
 @dataclass
 class SweepResult:
     applied: int = 0
     failed: int = 0
     reminded: int = 0
+    deferred: int = 0           # left for the next sweep: someone was acting on the subject
 
 
 def _claim(deadline_id: int, now: dt.datetime) -> bool:
@@ -151,6 +198,7 @@ def sweep(now: dt.datetime | None = None, batch_size: int = 200, max_batches: in
         for deadline_id, due_at in batch:
             last = (due_at, deadline_id)
             savepoint = db.session.begin_nested()
+            db.session.info["sweeping"] = True
             try:
                 if not _claim(deadline_id, now):
                     savepoint.rollback()
@@ -164,11 +212,16 @@ def sweep(now: dt.datetime | None = None, batch_size: int = 200, max_batches: in
                               "due_at": deadline.due_at.isoformat()}, now=now)
                 savepoint.commit()
                 result.applied += 1
+            except SubjectBusy:
+                savepoint.rollback()          # unclaimed: pending again, applied by the next sweep
+                result.deferred += 1
             except Exception as exc:  # one broken consequence must not stop the others
                 savepoint.rollback()
                 log.exception("deadline %s failed", deadline_id)
                 _record_failure(deadline_id, exc, now)
                 result.failed += 1
+            finally:
+                db.session.info["sweeping"] = False
         commit()
     result.reminded = send_reminders(now, batch_size)
     return result

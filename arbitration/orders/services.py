@@ -58,13 +58,20 @@ def ensure_allowed(order: Order, action: Action, actor: User | None) -> None:
     role = order_role(actor, order)
     if role is None:
         raise NotAllowed(_l("You may not do this on this order."))
-    if order not in db.session.dirty:
-        # lock the row (PostgreSQL; SQLite transactions are serial already) and read it afresh, so two
-        # people acting at once are checked one after the other
-        db.session.refresh(order, with_for_update=True)
+    lock_order_row(order)
     problem = rules.check(action, role, facts_of(order))
     if problem:
         raise (NotAllowed if problem == "role" else Conflict)(refusal(problem, action, order.state))
+
+
+def lock_order_row(order: Order) -> Order:
+    """One actor at a time on an order: the running deadlines of the order and of its open requests, then the
+    order row, read afresh (deadlines.hold: the deadline sweep's order, so a buyer confirming receipt just as the
+    automatic confirmation is due never deadlocks with the sweep)."""
+    requests = db.session.scalars(sa.select(OrderRequest.id).where(
+        OrderRequest.order_id == order.id, OrderRequest.state.in_(("pending", "reissued"))))
+    deadlines.hold(SUBJECT, order.id, order, with_subjects=tuple(("order_request", r) for r in requests))
+    return order
 
 
 def apply_action(order: Order, action: Action, actor: User | None, *, to_state: OrderState | None = None,
@@ -115,6 +122,7 @@ def create_order(*, buyer: User, merchant: Merchant, product_type: ProductType, 
                   fee_snapshot_json=json.dumps(schedule.snapshot()) if (schedule and fee_schedule_shown) else None)
     db.session.add(order)
     db.session.flush()
+    deadlines.mark_held(SUBJECT, order.id)            # new in this transaction: no one else can see it yet
     record_event(SUBJECT, order.id, None, "order.created",
                  {"number": number, "amount_fen": amount_fen, "fee_disclosed": order.fee_snapshot_json is not None},
                  now=now)
