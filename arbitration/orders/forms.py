@@ -47,12 +47,22 @@ class ReviewForm(FlaskForm):
 
 
 def positive_money(form, field):
-    if field.data is None or not field.data.is_finite() or field.data <= 0 or field.fen() is None:
+    if field.data is None or not field.data.is_finite() or field.fen() is None:
         raise ValidationError(_l("Enter the amount in yuan, with at most two decimals, e.g. 12.50."))
+    if field.data <= 0:
+        raise ValidationError(_l("The amount must be more than zero."))
 
 
 class AmountField(DecimalField):
     """Yuan with at most two decimals, turned into whole fen."""
+
+    def process_formdata(self, valuelist):
+        """Anything that is not a number leaves no value (and no English message of WTForms'): positive_money says
+        what to enter, once, in the user's language."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
 
     def fen(self) -> int | None:
         """Whole fen, or None for anything else (fractions of a fen, infinities, absurd sizes)."""
@@ -79,8 +89,9 @@ class LockForm(FlaskForm):
 
 
 class UnlockForm(FlaskForm):
-    method = SelectField(_l("How the identity was verified"), choices=choices(UNLOCK_METHODS.items()),
-                         validate_choice=False)
+    # no method preselected: support says how they checked, on purpose (it is recorded)
+    method = SelectField(_l("How the identity was verified"),
+                         choices=choices([("", _l("— choose —")), *UNLOCK_METHODS.items()]), validate_choice=False)
     note = TextAreaField(_l("What was checked"), validators=[Length(max=500)])
 
 

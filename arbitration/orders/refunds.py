@@ -29,6 +29,8 @@ def refunded_so_far(order: Order) -> int:
 
 def check_amount(order: Order, amount_fen, fee_fen: int = 0) -> int:
     """A refund amount: a positive whole number of fen within what is still refundable."""
+    if amount_fen is None:
+        raise InvalidInput(_l("Enter the amount in yuan, e.g. 12.50."), field="amount")
     if not isinstance(amount_fen, int) or isinstance(amount_fen, bool):
         raise InvalidInput(_l("Amounts are whole numbers of fen."), field="amount")
     if amount_fen <= 0:

@@ -70,11 +70,11 @@ def _before_due(req: OrderRequest, now: dt.datetime, due: dt.datetime | None = N
                           time=format_local(due)))
 
 
-def _description(text: str) -> str:
+def _description(text: str, field: str = "description") -> str:
     text = (text or "").strip()
     if len(text) < rules.MIN_DESCRIPTION_CHARS:
         raise InvalidInput(_l("Describe what happened (at least %(n)d characters).", n=rules.MIN_DESCRIPTION_CHARS),
-                           field="description")
+                           field=field)
     return text
 
 
@@ -310,7 +310,7 @@ def verify_reissue(order: Order, req: OrderRequest, actor: User | None, *, works
     if actor is not None:
         _before_due(req, now, req.verify_due_at)
     if not works:
-        note = _description(note)
+        note = _description(note, field="note")
     apply_action(order, Action.verify_reissue, actor, data={"request_id": req.id, "works": works}, now=now)
     if works:
         _set_request_state(req, "accepted", now)

@@ -66,7 +66,14 @@ def my_orders():
 @bp.route("/orders/<number>")
 @login_required
 def detail(number: str):
-    order = _load(number)
+    return _page(_load(number))
+
+
+def _page(order, failed: dict | None = None, status: int = 200):
+    """The order page; `failed` holds a small form that was refused ("unlock", "verify", ("refund", id)), bound
+    to what was typed, with its message next to the field."""
+    forms = {"unlock": UnlockForm(formdata=None), "verify": VerifyReissueForm(formdata=None)}
+    forms.update(failed or {})
     requests = queries.requests_of(order)
     extra = {}
     for part in page_context(order, requests, current_user):
@@ -76,9 +83,10 @@ def detail(number: str):
         requests=requests, refunds=refunds_of(order), events=events_of("order", order.id),
         deadlines=queries.running_deadlines(order), escalations=queries.escalations_of(order),
         open_request=services.open_request(order), show_codes=perm.can_see_card_codes(current_user, order),
-        refund_outcomes=outcomes_for, open_case=_visible_case(order),
-        unlock_form=UnlockForm(formdata=None), refund_form=RefundOutcomeForm(formdata=None),
-        verify_form=VerifyReissueForm(formdata=None), **extra)
+        refund_outcomes=outcomes_for, open_case=_visible_case(order), unlock_form=forms["unlock"],
+        verify_form=forms["verify"], failed_refund=next((k[1] for k in forms if isinstance(k, tuple)), None),
+        refund_form=next((f for k, f in forms.items() if isinstance(k, tuple)), RefundOutcomeForm(formdata=None)),
+        **extra), status
 
 
 @bp.route("/orders/<number>/cancel", methods=["GET", "POST"])
@@ -153,17 +161,21 @@ def platform_fault(number: str):
                       _("The fault was recorded. The order can now go to a dispute case."))
 
 
-def _inline(number: str, form, run, success):
-    """A small form on the order page: validate, act, flash; a refusal comes back to the order page."""
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        run()
-    except DomainError as err:
-        refuse(err)
-        return _detail(number)
-    flash(success, "success")
-    return _detail(number)
+def _inline(number: str, form, run, success, key):
+    """A small form on the order page: validate, act, flash, back to the order; bad input or a refusal comes
+    back on the order page with its message next to the field and what was typed kept."""
+    if form.validate_on_submit():
+        try:
+            run()
+        except DomainError as err:
+            refuse(err, form)
+            status = err.status
+        else:
+            flash(success, "success")
+            return _detail(number)
+    else:
+        status = 400
+    return _page(services.get_order(number), failed={key: form}, status=status)
 
 
 @bp.route("/orders/<number>/requests/<int:request_id>/verify", methods=["POST"])
@@ -178,7 +190,7 @@ def verify_reissue(number: str, request_id: int):
     return _inline(number, form, lambda: order_requests.verify_reissue(order, req, current_user, works=works,
                                                                        note=form.note.data or ""),
                    _("Thank you: the reissue is accepted.") if works else
-                   _("Recorded. You can now open a dispute case on this order."))
+                   _("Recorded. You can now open a dispute case on this order."), "verify")
 
 
 @bp.route("/orders/<number>/lock", methods=["POST"])
@@ -186,7 +198,7 @@ def verify_reissue(number: str, request_id: int):
 def lock(number: str):
     order = _load(number, Action.lock)
     return _inline(number, LockForm(), lambda: services.lock_order(order, current_user, "manual"),
-                   _("The order is locked."))
+                   _("The order is locked."), "lock")
 
 
 @bp.route("/orders/<number>/unlock", methods=["POST"])
@@ -196,7 +208,7 @@ def unlock(number: str):
     form = UnlockForm()
     return _inline(number, form, lambda: services.unlock_order(order, current_user, method=form.method.data or "",
                                                                note=form.note.data or ""),
-                   _("The order is unlocked."))
+                   _("The order is unlocked."), "unlock")
 
 
 @bp.route("/orders/<number>/refunds/<int:refund_id>/<outcome>", methods=["POST"])
@@ -208,7 +220,7 @@ def refund_outcome(number: str, refund_id: int, outcome: str):
     form = RefundOutcomeForm()
     return _inline(number, form, lambda: mark_refund(order, refund_id, outcome, current_user,
                                                      reason=form.reason.data or ""),
-                   _("The refund is updated."))
+                   _("The refund is updated."), ("refund", refund_id))
 
 
 @bp.route("/support/locks")

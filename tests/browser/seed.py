@@ -14,7 +14,8 @@ from arbitration.calendar.services import seed_from_package
 from arbitration.cases import conflicts
 from arbitration.db import commit
 from arbitration.law.services import load_file
-from tests.factories import create_personas, create_user, make_order, make_refused_order, personas
+from arbitration.orders import requests as order_requests
+from tests.factories import create_personas, create_user, make_case, make_order, make_refused_order, personas
 
 # The second arbitrator: a reconsideration goes to a different arbitrator than the one who ruled.
 SECOND_ARBITRATOR = "arbitrator_b"
@@ -52,7 +53,28 @@ def seed() -> dict[str, str]:
         "dossier_link": escalated_order(buyer, agent).number,
         # the platform API against the live server: its orders are made through the API, for this merchant
         "api_merchant_id": str(agent.merchant_id),
+        **bad_input(buyer, official, agent),
     }
+
+
+def bad_input(buyer, official, agent) -> dict[str, str]:
+    """What the bad-input journey needs: an order to open a case on; a locked order; a delivered order with a
+    cancellation request the merchant answers; a reissue the buyer checks; a refund on its way; a ruled case."""
+    delivered = make_order(buyer, "delivered", merchant_staff=official)
+    asked = order_requests.request_cancellation(delivered, buyer, ground="not_as_described",
+                                                description="面值与商品描述不符，只到账了50元")
+    reissued = make_order(buyer, "delivered", merchant_staff=official)
+    req = order_requests.request_after_sales(reissued, buyer, problem="invalid_code",
+                                             description="卡密无法兑换，提示已被使用过")
+    order_requests.respond_after_sales(reissued, req, official, response="reissue", codes=["NEW-CODE-0001"])
+    refunded = make_order(buyer, "paid", merchant_staff=official)
+    cancel = order_requests.request_cancellation(refunded, buyer, reason="not_needed")
+    order_requests.review_cancellation(refunded, cancel, official, approve=True)
+    return {"bad_input_case": escalated_order(buyer, agent).number,
+            "bad_input_locked": make_order(buyer, "paid", merchant_staff=official, locked=True).number,
+            "bad_input_request": str(asked.id), "bad_input_reissued": reissued.number,
+            "bad_input_refund": refunded.number,
+            "bad_input_ruled_case": make_case("reconsideration_window", buyer=buyer, merchant_staff=agent).number}
 
 
 def main() -> None:
