@@ -6,7 +6,8 @@ from arbitration.deadlines.models import Deadline  # noqa: F401
 from arbitration.merchants.models import FeeSchedule, Merchant  # noqa: F401
 from arbitration.orders.models import Escalation, Order, OrderRequest, Refund  # noqa: F401
 from arbitration.evidence.models import Evidence  # noqa: F401
-from arbitration.cases.models import ArbitratorConflict, Case, CaseMessage, CaseNumberCounter, RemedyTask  # noqa: F401
+from arbitration.cases.models import (ArbitratorConflict, Case, CaseMessage, CaseNote, CaseNumberCounter,  # noqa: F401
+                                      RemedyTask)
 from arbitration.law.models import Provision  # noqa: F401
 from arbitration.rulings.models import Ruling, RulingCitation  # noqa: F401
 from arbitration.notifications.models import Notification  # noqa: F401

@@ -33,10 +33,15 @@ class RefuseForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
+    """A message to everyone on the case (both parties and the dispute handler read it)."""
     body = TextAreaField(_l("Message"), validators=[Length(max=2000)], render_kw={"rows": 3})
-    audience = RadioField(_l("Who may read it"), choices=choices([("all", _l("Everyone on the case")),
-                                                                  ("arbitrator", _l("The arbitrator only"))]),
-                          default="all", validate_choice=False)
+    evidence_id = SelectField(_l("About the file (optional)"), coerce=int, validate_choice=False, default=0)
+
+
+class NoteForm(FlaskForm):
+    """An internal note: the parties never see it."""
+    body = TextAreaField(_l("Internal note (never shown to the parties)"), validators=[Length(max=2000)],
+                         render_kw={"rows": 2})
 
 
 class SupplementaryForm(FlaskForm):

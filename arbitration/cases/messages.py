@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 from arbitration.audit import events
 from arbitration.cases.workflow import CaseState
+from arbitration.money import yuan
 
 STATE_LABELS = {
     CaseState.negotiation: _l("Negotiation (协商)"), CaseState.offer_pending: _l("Offer awaiting the buyer"),
@@ -61,7 +62,41 @@ events.declare({
     "case.complete_task": _l("Every remedy is carried out: the case is closed"),
     "case.message": _l("A message was sent"),
     "case.send_message": _l("A message was sent"),
+    "case.note_added": _l("An internal note was added"),
+    "case.add_note": _l("An internal note was added"),
     "order.case_opened": _l("A dispute case was opened on the order"),
     "user.conflict_declared": _l("A conflict of the arbitrator with a merchant was declared"),
     "user.conflict_removed": _l("A conflict of the arbitrator with a merchant was removed"),
 })
+
+# ---- a decision in words: what each party gets or must do ----
+
+PAYER_LABELS = {"merchant": _l("The merchant"), "platform": _l("The platform")}
+
+
+def remedy_sentence(remedy: str, amount_fen: int, owner: str, due: str | None):
+    """One remedy as a sentence for the parties ("The merchant refunds ¥198.00 to the original payment method by
+    2026-10-09 10:00"); `due` is the enforcement deadline when it runs, else the remedy falls due once the decision
+    is final."""
+    payer, amount = PAYER_LABELS.get(owner, owner), yuan(amount_fen)
+    if remedy == "void_fee":
+        return _l("The cancellation fee is void: nothing may be deducted for it.")
+    if due is None:
+        return {
+            "full_refund": _l("%(payer)s refunds the price in full (%(amount)s) to the original payment method once "
+                              "the decision is final.", payer=payer, amount=amount),
+            "partial_refund": _l("%(payer)s refunds %(amount)s to the original payment method once the decision is "
+                                 "final.", payer=payer, amount=amount),
+            "reissue": _l("%(payer)s reissues the goods once the decision is final.", payer=payer),
+            "compensation": _l("%(payer)s pays %(amount)s in compensation once the decision is final.", payer=payer,
+                               amount=amount),
+        }[remedy]
+    return {
+        "full_refund": _l("%(payer)s refunds the price in full (%(amount)s) to the original payment method by "
+                          "%(due)s.", payer=payer, amount=amount, due=due),
+        "partial_refund": _l("%(payer)s refunds %(amount)s to the original payment method by %(due)s.", payer=payer,
+                             amount=amount, due=due),
+        "reissue": _l("%(payer)s reissues the goods by %(due)s.", payer=payer, due=due),
+        "compensation": _l("%(payer)s pays %(amount)s in compensation by %(due)s.", payer=payer, amount=amount,
+                           due=due),
+    }[remedy]

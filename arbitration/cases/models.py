@@ -100,7 +100,9 @@ class Case(Base):
 
 
 class CaseMessage(Base):
-    """A message on a case, for everyone on it or for the arbitrator only (the sender chooses)."""
+    """A message on a case, seen by both parties and the case's staff (fair procedure: no party talks to the
+    decider alone; `audience` 'arbitrator' survives only on messages written before that rule). It may point to
+    one of the case's evidence files."""
 
     __tablename__ = "case_messages"
     __table_args__ = (sa.CheckConstraint("audience IN ('all', 'arbitrator')", name="audience"),
@@ -111,6 +113,22 @@ class CaseMessage(Base):
     sender_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     sender_role: Mapped[str] = mapped_column(sa.String(20))   # buyer / merchant / arbitrator / supervisor
     audience: Mapped[str] = mapped_column(sa.String(10))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime]
+    evidence_id: Mapped[int | None] = mapped_column(sa.ForeignKey("evidence.id"))
+
+
+class CaseNote(Base):
+    """An internal note of the case's arbitrator or a supervisor: never shown to the parties nor put in their
+    documents (the regulators' dossier lists them as internal notes)."""
+
+    __tablename__ = "case_notes"
+    __table_args__ = (sa.Index("ix_case_notes_case", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    author_role: Mapped[str] = mapped_column(sa.String(20))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[dt.datetime]
 

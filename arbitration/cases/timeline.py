@@ -24,6 +24,11 @@ def actor_label(role: str) -> str:
     return _("platform") if role == "system" else str(ROLE_LABELS.get(role, role))
 
 
-def lines(events) -> list[Line]:
+# what the parties never see in a case's history: that its staff wrote an internal note
+INTERNAL = frozenset({"case.note_added"})
+
+
+def lines(events, internal: bool = False) -> list[Line]:
+    """The events in words; the internal ones only for the case's staff (`internal`)."""
     return [Line(e.created_at, actor_label(e.actor_role), str(event_types.label(e.action)), e.action)
-            for e in events]
+            for e in events if internal or e.action not in INTERNAL]

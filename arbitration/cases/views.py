@@ -19,13 +19,14 @@ from arbitration.cases import queries as case_queries
 from arbitration.cases import services
 from arbitration.cases import workflow as wf
 from arbitration.cases import actions as case_actions
-from arbitration.cases.enforcement import tasks_of
+from arbitration.cases import now as now_panel
+from arbitration.cases.enforcement import remedies_of, tasks_of
 from arbitration.cases.filters import CaseFilter
 from arbitration.cases.forms import OpenCaseForm, TaskForm
-from arbitration.cases.messaging import visible_messages
+from arbitration.cases.messaging import notes_of, visible_messages
 from arbitration.cases.timeline import lines
 from arbitration.cases.models import Case
-from arbitration.cases.workflow import Action
+from arbitration.cases.workflow import Action, CaseRole, CaseState
 from arbitration.db import db
 from arbitration.errors import DomainError
 from arbitration.evidence import services as evidence_services
@@ -37,6 +38,7 @@ from arbitration.merchants.models import Merchant
 from arbitration.orders import services as orders
 from arbitration.orders.escalations import open_escalation
 from arbitration.web import refuse
+from arbitration.web_format import format_local
 
 bp = Blueprint("cases", __name__)
 # more of the case page from the features above cases: page_context(case, user) -> dict for the template
@@ -104,17 +106,56 @@ def _page(case: Case, failed: dict | None = None, status: int = 200):
         extra.update(part)
     evidence = services.case_files(case)   # what the parties filed before the case, then in it
     tasks = tasks_of(case)
-    forms = {a.name: a.form(formdata=None) for a in case_actions.PAGE_ACTIONS if a.action in actions}
+    forms = {a.name: a.make_form(case, formdata=None) for a in case_actions.PAGE_ACTIONS if a.action in actions}
     forms.update({("task_done", t.id): TaskForm(formdata=None) for t in tasks})
     forms.update(failed or {})
-    return render_template("cases/detail.html", case=case, timeline=lines(events_of("case", case.id)),
-                           deadline=services.running_deadline(case), rule=wf.DEADLINE_BY_STATE.get(case.state),
-                           actions=actions, offered=case_actions.offered, forms=forms,
+    events = events_of("case", case.id)
+    staff = perm.reads_all_messages(current_user, case)
+    deadline = services.running_deadline(case)
+    return render_template("cases/detail.html", case=case, timeline=lines(events, internal=staff),
+                           deadline=deadline, rule=wf.DEADLINE_BY_STATE.get(case.state),
+                           now=now_panel.now(_facts(case, tasks)), stages=_stages(case, events),
+                           decision_words=_decision_words(case, tasks, deadline), actions=actions,
+                           offered=case_actions.offered, forms=forms,
                            evidence=evidence if can_read_evidence_of(current_user, case.order) else [],
                            can_add_evidence=_can_add_evidence(case),
                            accepted_types=evidence_services.accepted_types_text(),
-                           evidence_limits=evidence_services.limits(),
+                           evidence_limits=evidence_services.limits(), notes=notes_of(case) if staff else None,
                            messages=visible_messages(current_user, case), tasks=tasks, **extra), status
+
+
+def _facts(case: Case, tasks) -> now_panel.Facts:
+    role = perm.case_role(current_user, case)
+    party = role.value if role in (CaseRole.buyer, CaseRole.merchant) else None
+    owner = {CaseRole.merchant: "merchant", CaseRole.support: "platform"}.get(role)
+    return now_panel.Facts(
+        state=case.state, role=role, supplementary_party=case.supplementary_party,
+        own_window_closed={"buyer": case.buyer_evidence_closed, "merchant": case.merchant_evidence_closed}
+        .get(party, False),
+        tasks_for_viewer=sum(1 for t in tasks if t.state == "open" and t.owner == owner))
+
+
+def _stages(case: Case, events) -> list:
+    """The stage bar, from the states the case passed through (its events' "to")."""
+    visited = {CaseState.negotiation}
+    for e in events:
+        to = e.data.get("to") if e.action.startswith("case.") else None
+        if to in CaseState.__members__:
+            visited.add(CaseState(to))
+    return now_panel.stage_bar(case.state, frozenset(visited), case.outcome in ("ruled", "default_ruling"))
+
+
+def _decision_words(case: Case, tasks, deadline) -> list:
+    """What the decision (a ruling, a settlement, an acceptance) means for the parties, in sentences."""
+    if case.state not in (CaseState.reconsideration_window, CaseState.enforcement, CaseState.closed) or \
+            case.outcome in (None, "withdrawn"):
+        return []
+    owner = "platform" if case.origin == "platform_fault" else "merchant"
+    due = format_local(deadline.due_at) if deadline is not None and case.state == CaseState.enforcement else None
+    remedies = [(t.remedy, t.amount_fen) for t in tasks] if tasks else remedies_of(case)
+    paid = case.order.amount_fen
+    return [case_messages.remedy_sentence(remedy, amount or (paid if remedy == "full_refund" else 0), owner, due)
+            for remedy, amount in remedies]
 
 
 @bp.route("/cases/<number>/evidence", methods=["POST"])
@@ -133,7 +174,10 @@ def _act(spec: case_actions.PageAction, number: str, **view_args):
     refusal comes back on the case page with the message next to the field and what was typed kept; nothing
     was changed."""
     case = _load(number, spec.action)
-    form = spec.form()
+    form = spec.make_form(case)
+    if spec.confirm and form.validate_on_submit() and request.form.get("confirmed") != "1":
+        # cannot be undone: said once more, with what it means (works without JavaScript)
+        return render_template("cases/confirm.html", case=case, spec=spec, fields=request.form, extra=view_args)
     if form.validate_on_submit():
         try:
             spec.run(case, current_user, form, **view_args)

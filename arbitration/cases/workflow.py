@@ -56,6 +56,7 @@ class Action(str, enum.Enum):
     do_task = "do_task"                    # carry out one remedy task
     complete_task = "complete_task"        # the last task done: the case closes
     send_message = "send_message"
+    add_note = "add_note"                  # an internal note of the case's staff
     # applied by the deadline sweep
     default_ruling = "default_ruling"
     offer_lapsed = "offer_lapsed"
@@ -136,6 +137,7 @@ TABLE: tuple[Transition, ...] = (
     Transition(A.complete_task, frozenset({S.enforcement}), frozenset({R.merchant, R.support, R.system}),
                S.closed, (last_task,)),
     Transition(A.send_message, OPEN, frozenset({R.buyer, R.merchant, R.arbitrator, R.supervisor})),
+    Transition(A.add_note, frozenset(S), frozenset({R.arbitrator, R.supervisor})),
     Transition(A.default_ruling, frozenset({S.negotiation}), frozenset({R.system}), S.reconsideration_window),
     Transition(A.offer_lapsed, frozenset({S.offer_pending}), frozenset({R.system}), S.evidence),
     Transition(A.evidence_closed, frozenset({S.evidence, S.supplementary}), frozenset({R.system}), S.review),

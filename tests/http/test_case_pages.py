@@ -9,6 +9,8 @@ from arbitration.cases.workflow import CaseState
 from tests.conftest import login
 from tests.factories import make_case
 
+CONFIRMED = {"confirmed": "1"}   # the answer to "this cannot be undone"
+
 
 def text(response):
     return response.get_data(as_text=True)
@@ -50,7 +52,7 @@ def test_the_merchant_refuses_and_the_case_goes_to_evidence(app, client, session
     assert merchant.post(f"/cases/{case.number}/refuse", data={"reason": "卡密已发出并已使用"}).status_code == 302
     session.refresh(case)
     assert case.state == CaseState.evidence
-    again = merchant.post(f"/cases/{case.number}/accept")
+    again = merchant.post(f"/cases/{case.number}/accept", data={"confirmed": "1"})
     assert again.status_code == 409 and "案件已进入下一阶段" in text(again)
 
 
@@ -63,7 +65,7 @@ def test_an_offer_accepted_by_the_buyer_settles_the_case(app, client, session, r
     assert merchant.post(f"/cases/{case.number}/offer", data={"remedy": "partial_refund", "amount": "30"}) \
         .status_code == 302
     assert "接受方案" in text(client.get(f"/cases/{case.number}"))
-    assert client.post(f"/cases/{case.number}/offer/accept").status_code == 302
+    assert client.post(f"/cases/{case.number}/offer/accept", data={"confirmed": "1"}).status_code == 302
     session.refresh(case)
     assert (case.state, case.outcome) == (CaseState.enforcement, "settled")
 
@@ -125,11 +127,11 @@ def test_no_more_evidence_from_both_sends_the_case_to_review_and_later_files_are
     from tests import files
 
     case, merchant = _case_in_evidence(app, client, session, refused)
-    assert client.post(f"/cases/{case.number}/no-more-evidence").status_code == 302
-    assert client.post(f"/cases/{case.number}/no-more-evidence").status_code == 409   # closed already
+    assert client.post(f"/cases/{case.number}/no-more-evidence", data=CONFIRMED).status_code == 302
+    assert client.post(f"/cases/{case.number}/no-more-evidence", data=CONFIRMED).status_code == 409   # closed already
     session.refresh(case)
     assert case.state == CaseState.evidence
-    merchant.post(f"/cases/{case.number}/no-more-evidence")
+    merchant.post(f"/cases/{case.number}/no-more-evidence", data=CONFIRMED)
     session.refresh(case)
     assert case.state == CaseState.review
     client.post(f"/cases/{case.number}/evidence", content_type="multipart/form-data",
@@ -139,29 +141,35 @@ def test_no_more_evidence_from_both_sends_the_case_to_review_and_later_files_are
     assert late.late is True
 
 
-def test_an_arbitrator_only_message_is_hidden_from_the_other_party_and_the_regulator(app, client, session, refused):
+def test_a_partys_message_is_read_by_both_parties_and_an_internal_note_by_neither(app, client, session, refused):
     case, merchant = _case_in_evidence(app, client, session, refused)
     assert client.post(f"/cases/{case.number}/messages",
-                       data={"body": "<script>alert(1)</script>商家在聊天中承认未发货", "audience": "arbitrator"}) \
-        .status_code == 302
-    assert client.post(f"/cases/{case.number}/messages", data={"body": "请尽快处理", "audience": "all"}) \
-        .status_code == 302
-    empty = client.post(f"/cases/{case.number}/messages", data={"body": "", "audience": "all"})
+                       data={"body": "<script>alert(1)</script>商家在聊天中承认未发货"}).status_code == 302
+    assert client.post(f"/cases/{case.number}/messages", data={"body": "请尽快处理"}).status_code == 302
+    empty = client.post(f"/cases/{case.number}/messages", data={"body": ""})
     assert empty.status_code == 400 and "请输入消息内容" in text(empty)
     own = text(client.get(f"/cases/{case.number}"))
     assert "商家在聊天中承认未发货" in own and "<script>alert(1)</script>" not in own and "&lt;script&gt;" in own
-    assert "请尽快处理" in text(merchant.get(f"/cases/{case.number}"))
-    assert "承认未发货" not in text(merchant.get(f"/cases/{case.number}"))
+    assert "仅仲裁员" not in own                          # no party talks to the decider alone
+    other = text(merchant.get(f"/cases/{case.number}"))
+    assert "请尽快处理" in other and "承认未发货" in other
     from arbitration.auth.models import User
 
     session.refresh(case)
     arbitrator = app.test_client()
     login(arbitrator, session.get(User, case.arbitrator_id).username)
-    assert "承认未发货" in text(arbitrator.get(f"/cases/{case.number}"))
+    assert arbitrator.post(f"/cases/{case.number}/notes", data={"body": "买家的截图时间与订单不符，需核实"}) \
+        .status_code == 302
+    assert "买家的截图时间与订单不符" in text(arbitrator.get(f"/cases/{case.number}"))
+    supervisor = app.test_client()
+    login(supervisor, "supervisor")
+    assert "买家的截图时间与订单不符" in text(supervisor.get(f"/cases/{case.number}"))
     regulator = app.test_client()
     login(regulator, "regulator")
-    page = text(regulator.get(f"/cases/{case.number}"))
-    assert "请尽快处理" in page and "承认未发货" not in page
+    for reader in (client, merchant, regulator):
+        page = text(reader.get(f"/cases/{case.number}"))
+        assert "请尽快处理" in page and "截图时间与订单不符" not in page and "内部笔记" not in page
+    assert client.post(f"/cases/{case.number}/notes", data={"body": "买家想写内部笔记"}).status_code == 403
 
 
 def test_the_arbitrators_queue_is_ordered_by_deadline_filtered_and_searchable(app, client, session, personas):

@@ -21,7 +21,7 @@ def _world(personas):
     order = make_refused_order()
     case = cases.open_case(buyer, order, category="non_delivery", remedy="full_refund", amount_fen=None,
                            statement="商家拒绝取消，也没有发货。")
-    send_message(case, buyer, body="只给仲裁员看的说明", audience="arbitrator")
+    send_message(case, buyer, body="买家给商家和争议处理专员的说明")
     file = evidence.add_file(buyer, cases.evidence_subject(case), filename="付款截图.png", chunks=[png()],
                              kind="payment_record")
     cases.refuse_claim(case, staff, reason="卡密已发出，买家已使用")

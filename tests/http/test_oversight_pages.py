@@ -17,9 +17,10 @@ from pypdf import PdfReader
 from arbitration import clock
 from arbitration.audit.models import Event
 from arbitration.audit.services import events_of
-from arbitration.auth.models import Role
+from arbitration.auth.models import Role, User
 from arbitration.cases import services as cases
 from arbitration.cases.filters import CaseFilter
+from arbitration.cases.messaging import add_note
 from arbitration.cases.models import Case, CaseMessage
 from arbitration.deadlines.models import Deadline
 from arbitration.deadlines.services import sweep
@@ -30,7 +31,7 @@ from arbitration.oversight.models import Export
 from arbitration.rulings import services as rulings
 from tests import files
 from tests.conftest import T0, login
-from tests.factories import create_merchant, create_user, make_case
+from tests.factories import create_merchant, create_user, make_case, scripts_are_our_own_files
 
 H = dt.timedelta(hours=1)
 RULED = T0 + 5 * H          # the arbitrator rules 5 h after the cases open
@@ -150,7 +151,8 @@ def test_every_case_action_is_refused_to_the_regulator_and_changes_nothing(app, 
         "reject offer": (f"/cases/{n}/offer/reject", {}),
         "refuse": (f"/cases/{n}/refuse", {"reason": "监管人员替商家拒绝"}),
         "withdraw": (f"/cases/{n}/withdraw", {}),
-        "message": (f"/cases/{n}/messages", {"body": "监管人员的留言", "audience": "all"}),
+        "message": (f"/cases/{n}/messages", {"body": "监管人员的留言"}),
+        "note": (f"/cases/{n}/notes", {"body": "监管人员的笔记"}),
         "supplementary": (f"/cases/{n}/supplementary", {"party": "merchant", "note": "请补充发货记录"}),
         "extend": (f"/cases/{n}/extend", {"hours": "24", "reason": "监管人员延长期限"}),
         "reassign": (f"/cases/{n}/reassign", {"arbitrator_id": str(personas["arbitrator"].id), "reason": "换人"}),
@@ -170,18 +172,16 @@ def test_every_case_action_is_refused_to_the_regulator_and_changes_nothing(app, 
     assert snapshot(session, case) == before
 
 
-def test_the_regulator_sees_no_arbitrator_only_message_and_no_action_on_the_case_page(app, client, session, personas):
+def test_the_regulator_sees_no_internal_note_and_no_action_on_the_case_page(app, client, session, personas):
     case = make_case("evidence")
     login(client, "buyer")
-    for body, audience in (("商家私下承认卡密是无效的", "arbitrator"), ("请平台尽快处理", "all")):
-        assert client.post(f"/cases/{case.number}/messages", data={"body": body, "audience": audience}) \
-            .status_code == 302
-    assert "商家私下承认卡密是无效的" in text(client.get(f"/cases/{case.number}"))   # its sender reads it
-    assert 'action="/cases/' in text(client.get(f"/cases/{case.number}"))           # and may act
+    assert client.post(f"/cases/{case.number}/messages", data={"body": "请平台尽快处理"}).status_code == 302
+    assert 'action="/cases/' in text(client.get(f"/cases/{case.number}"))           # the buyer may act
+    add_note(case, session.get(User, case.arbitrator_id), body="商家私下承认卡密是无效的，待核实")
 
     page = text(client_of(app, "regulator").get(f"/cases/{case.number}"))
     assert "请平台尽快处理" in page
-    assert "商家私下承认卡密是无效的" not in page and "仅仲裁员可见" not in page
+    assert "商家私下承认卡密是无效的" not in page and "内部笔记" not in page
     assert 'action="/cases/' not in page and 'action="/rulings/' not in page
     assert "待您处理" not in page                       # the "your move" section
     for label in ("接受请求", "发送方案", "拒绝并交由平台仲裁", "撤回案件", "我没有更多证据了", "延长", "改派",
@@ -409,7 +409,7 @@ def test_the_statistics_page_draws_inline_charts_with_the_merchants(app, session
     assert len(svgs) >= 5
     charted = "".join(svgs)
     assert "官方直营店" in charted and "飞鱼卡盟" in charted
-    assert "<script" not in page.lower()
+    assert scripts_are_our_own_files(page)
     assert set(re.findall(r"https?://[^\s\"'<>)]+", page)) <= {SVG_NAMESPACE}
     assert not re.search(r"""(src|href)=["']//""", page)
     assert 'href="/stats/per_merchant.csv"' in page and 'href="/stats/ranking.csv"' in page
@@ -484,7 +484,7 @@ def hostile(session, personas):
 def test_markup_in_a_merchant_name_is_escaped_on_the_statistics_page(app, session, personas, hostile):
     merchant, case = hostile
     page = text(client_of(app, "regulator").get("/stats"))
-    assert SCRIPT not in page and "<script" not in page.lower()
+    assert SCRIPT not in page and scripts_are_our_own_files(page)
     charted = "".join(re.findall(r"<svg.*?</svg>", page, re.S))
     assert ESCAPED + "黑店" in charted                 # the chart's label
     assert page.count(ESCAPED + "黑店") >= 3           # the chart, the table and the merchant choice

@@ -29,7 +29,7 @@ def test_script_payloads_are_escaped_on_every_page_and_plain_text_in_pdfs(app, s
     buyer, staff, arbitrator = personas["buyer"], personas["merchant"], personas["arbitrator"]
     case = cases.open_case(buyer, make_refused_order(), category="non_delivery", remedy="full_refund",
                            amount_fen=None, statement="商家不发货 " + PAYLOAD)
-    send_message(case, buyer, body="留言 " + PAYLOAD, audience="all")
+    send_message(case, buyer, body="留言 " + PAYLOAD)
     cases.refuse_claim(case, staff, reason="拒绝理由 " + PAYLOAD)
     shot = evidence.add_file(buyer, cases.evidence_subject(case), filename=PAYLOAD + ".png", chunks=[png()],
                              kind="screenshot", description="说明 " + PAYLOAD)

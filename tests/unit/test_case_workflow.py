@@ -35,6 +35,8 @@ SPEC = {
     (A.complete_task, S.enforcement): ({R.merchant, R.support, R.system}, S.closed),
     **{(A.send_message, s): ({R.buyer, R.merchant, R.arbitrator, R.supervisor}, s)
        for s in set(S) - {S.closed, S.withdrawn}},
+    # internal notes of the case's staff, in every state (also once it is closed)
+    **{(A.add_note, s): ({R.arbitrator, R.supervisor}, s) for s in S},
     (A.default_ruling, S.negotiation): ({R.system}, S.reconsideration_window),
     (A.offer_lapsed, S.offer_pending): ({R.system}, S.evidence),
     (A.evidence_closed, S.evidence): ({R.system}, S.review),
