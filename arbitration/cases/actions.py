@@ -139,6 +139,6 @@ PAGE_ACTIONS: tuple[PageAction, ...] = (
 BY_NAME = {a.name: a for a in PAGE_ACTIONS}
 
 
-def offered(actions: list[Action], section: str = "move") -> list[PageAction]:
-    """The rows of `section` whose action the person may take now, in the table's order."""
-    return [a for a in PAGE_ACTIONS if a.section == section and a.action in actions]
+def offered(actions: list[Action], section: str | None = "move") -> list[PageAction]:
+    """The rows of `section` (None: of every section) whose action the person may take now, in the table's order."""
+    return [a for a in PAGE_ACTIONS if section in (None, a.section) and a.action in actions]

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from arbitration.cases.workflow import N_, CaseRole, CaseState
+from arbitration.cases.workflow import N_, Action, CaseRole, CaseState
 
-S = CaseState
+S, A = CaseState, Action
 
 # the stage bar: (key, label, the states that are this stage)
 STAGES: tuple[tuple[str, str, frozenset[CaseState]], ...] = (
     ("negotiation", N_("Negotiation"), frozenset({S.negotiation, S.offer_pending})),
-    ("evidence", N_("Evidence"), frozenset({S.evidence, S.supplementary})),
+    ("evidence", N_("Giving evidence"), frozenset({S.evidence, S.supplementary})),
     ("review", N_("Review"), frozenset({S.review})),
-    ("decision", N_("Decision"), frozenset()),                     # an instant: done once a decision is issued
+    ("decision", N_("Decided"), frozenset()),                      # an instant: done once a decision is issued
     ("reconsideration", N_("Reconsideration window"), frozenset({S.reconsideration_window, S.reconsideration})),
     ("enforcement", N_("Enforcement"), frozenset({S.enforcement})),
     ("closed", N_("Closed"), frozenset({S.closed, S.withdrawn})),
@@ -55,12 +55,12 @@ def stage_bar(state: CaseState, visited: frozenset[CaseState], decided: bool) ->
 @dataclass(frozen=True)
 class Now:
     """The "now" panel: `headline` (a message id with `params`), whether the person looking must act (`yours`),
-    the page actions to offer first (`primary`, by name in cases/actions.py) and the others to keep at hand
-    (`more`, folded), and `upload`: whether to point to the evidence form."""
+    the actions to offer first (`primary`) and the others to keep at hand (`more`, folded) — the page shows those
+    the lifecycle table allows — and `upload`: whether to point to the evidence form."""
     headline: str
     yours: bool = False
-    primary: tuple[str, ...] = ()
-    more: tuple[str, ...] = ()
+    primary: tuple[Action, ...] = ()
+    more: tuple[Action, ...] = ()
     upload: bool = False
     write_ruling: bool = False
     params: dict = field(default_factory=dict)
@@ -84,16 +84,16 @@ def now(f: Facts) -> Now:
     if state == S.negotiation:
         if role == CaseRole.merchant:
             return Now(N_("Answer the buyer's claim: accept it, make an offer, or refuse it."), yours=True,
-                       primary=("accept",), more=("offer", "refuse_claim"))
+                       primary=(A.accept_claim,), more=(A.make_offer, A.refuse_claim))
         if role == CaseRole.buyer:
             return Now(N_("The merchant is considering your claim. You can add evidence or write to the merchant "
-                          "meanwhile."), more=("withdraw",), upload=True)
+                          "meanwhile."), more=(A.withdraw,), upload=True)
         return Now(N_("Negotiation: the merchant answers the claim."))
     if state == S.offer_pending:
         if role == CaseRole.buyer:
             return Now(N_("The merchant made you an offer: accept it to settle, or reject it and the case goes to "
-                          "the platform's dispute handler."), yours=True, primary=("accept_offer", "reject_offer"),
-                       more=("withdraw",))
+                          "the platform's dispute handler."), yours=True, primary=(A.accept_offer, A.reject_offer),
+                       more=(A.withdraw,))
         if role == CaseRole.merchant:
             return Now(N_("Your offer was sent: the buyer accepts it or rejects it."))
         return Now(N_("An offer awaits the buyer's answer."))
@@ -102,29 +102,32 @@ def now(f: Facts) -> Now:
         if party and not f.own_window_closed and (state == S.evidence or asked):
             return Now(N_("The dispute handler asks you for more evidence.") if asked else
                        N_("Upload your evidence, then say you have no more."),
-                       yours=True, primary=("no_more_evidence",), upload=True)
+                       yours=True, primary=(A.no_more_evidence,), upload=True)
         if party:
             return Now(N_("Your evidence is in. The other party may still add theirs; then the dispute handler "
                           "reviews the case."))
-        if role == CaseRole.arbitrator:
+        if role == CaseRole.arbitrator and state == S.evidence:
             return Now(N_("The parties are giving evidence. You may ask one of them for more, or extend the "
-                          "deadline once."), more=("supplementary", "extend"))
+                          "deadline once."), more=(A.request_supplementary, A.extend_deadline))
+        if role == CaseRole.arbitrator:
+            return Now(N_("The party you asked is giving more evidence."), more=(A.extend_deadline,))
         if role == CaseRole.supervisor:
-            return Now(N_("The parties are giving evidence."), more=("reassign",))
+            return Now(N_("The parties are giving evidence."), more=(A.reassign,))
         return Now(N_("The parties are giving evidence."))
     if state in (S.review, S.reconsideration):
         if role == CaseRole.arbitrator:
             return Now(N_("Decide the case: write the decision."), yours=True, write_ruling=True,
-                       more=("supplementary", "extend"))
+                       more=(A.request_supplementary, A.extend_deadline))
         if party:
             return Now(N_("The dispute handler is reviewing the case and will decide it."))
         if role == CaseRole.supervisor:
-            return Now(N_("The arbitrator is reviewing the case."), more=("reassign",))
+            return Now(N_("The arbitrator is reviewing the case."), more=(A.reassign,))
         return Now(N_("The arbitrator is reviewing the case."))
     if state == S.reconsideration_window:
         if party:
             return Now(N_("A decision was issued. If you have new facts, you may ask once for a reconsideration; "
-                          "otherwise the decision becomes final and is carried out."), more=("reconsideration",))
+                          "otherwise the decision becomes final and is carried out."),
+                       more=(A.request_reconsideration,))
         return Now(N_("A decision was issued; the parties may ask for a reconsideration."))
     if state == S.enforcement:
         if f.tasks_for_viewer:

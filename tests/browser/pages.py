@@ -19,10 +19,26 @@ PDF_READY_TIMEOUT = 150      # seconds: the embedded consumer renders the ruling
 
 # ---- generic ----
 
+def reveal(page: Page, button: str) -> None:
+    """Open the folded part of the page (a <details>) that holds the button named `button`, as a person would:
+    by clicking its summary."""
+    folded = page.locator(f"details:not([open]):has(button:text-is('{button}')) > summary")
+    if folded.count():
+        folded.first.click()
+
+
 def submit(page: Page, name: str, scope=None) -> None:
-    """Click the button named `name` (in `scope`, a form or section) and wait for the page it leads to."""
+    """Click the button named `name` (in `scope`, a form or section) and wait for the page it leads to; an action
+    that cannot be undone asks once more in a dialog: answer yes."""
+    reveal(page, name)
+    button = (scope or page).get_by_role("button", name=name, exact=True)
+    if button.first.evaluate("b => b.form && b.form.hasAttribute('data-confirm')"):
+        button.click()
+        with page.expect_navigation():
+            page.locator("dialog.confirm-dialog button.primary").click()
+        return
     with page.expect_navigation():
-        (scope or page).get_by_role("button", name=name, exact=True).click()
+        button.click()
 
 
 def follow(page: Page, name: str, scope=None) -> None:
@@ -98,6 +114,7 @@ def upload_evidence(page: Page, files: list[Path], *, kind: str, description: st
 def refuse_claim(page: Page, number: str, reason: str = "卡密已按时备好，买家所述不实，不同意退款。") -> None:
     """The merchant, on the case page: 拒绝 with a reason; the case goes to evidence."""
     open_case_page(page, number)
+    reveal(page, "拒绝并交由平台仲裁")
     form = page.locator("form", has=page.locator("textarea[name=reason]"))
     form.locator("textarea[name=reason]").fill(reason)
     submit(page, "拒绝并交由平台仲裁", form)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.browser.pages import (assigned_arbitrator, open_case, open_case_page, open_order, refuse_claim,
-                                 submit)
+                                 reveal, submit)
 
 
 def _form(page: Page, button: str):
+    reveal(page, button)
     return page.locator("form", has=page.get_by_role("button", name=button, exact=True))
 
 

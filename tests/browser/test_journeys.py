@@ -15,7 +15,7 @@ from playwright.sync_api import expect  # noqa: E402
 from tests import files  # noqa: E402
 from tests.browser.pages import (assert_fits, assigned_arbitrator, download, expect_case_state,  # noqa: E402
                                  expect_success, follow, no_more_evidence, open_case, open_case_page, open_order,
-                                 pdf_text, refuse_claim, sha256, submit, upload_evidence, wait_for_ruling_pdf,
+                                 pdf_text, refuse_claim, reveal, sha256, submit, upload_evidence, wait_for_ruling_pdf,
                                  write_ruling)
 
 
@@ -65,7 +65,7 @@ def test_a_paid_order_goes_from_a_refused_cancellation_to_a_ruling_the_buyer_dow
     # the buyer opens a case
     case = open_case(buyer, order, category="not_as_described", remedy="full_refund")
     expect_case_state(buyer, "协商")
-    expect(buyer.locator(".deadline-now")).to_be_visible()
+    expect(buyer.locator("#now")).to_contain_text("到期后")        # by when, and what happens otherwise
 
     # both parties upload a PNG and a PDF on the case page
     upload_evidence(buyer, [evidence_files["buyer_png"], evidence_files["buyer_pdf"]], kind="screenshot",
@@ -85,6 +85,7 @@ def test_a_paid_order_goes_from_a_refused_cancellation_to_a_ruling_the_buyer_dow
     follow(arbitrator, "争议案件")
     follow(arbitrator, case)
     shot(arbitrator, journey, "04-case-arbitrator")
+    reveal(arbitrator, "要求")
     form = arbitrator.locator("form", has=arbitrator.locator("input[name=party]"))
     form.locator("input[name=party][value=buyer]").check()
     form.locator("textarea[name=note]").fill("请补充银行扣款记录。")
@@ -193,6 +194,7 @@ def test_the_merchant_asks_for_reconsideration_and_a_different_arbitrator_rules_
 
     # the merchant asks once, with new facts
     open_case_page(merchant, case)
+    reveal(merchant, "申请复核")
     form = merchant.locator("form", has=merchant.locator("textarea[name=new_facts]"))
     form.locator("textarea[name=new_facts]").fill("买家账号在付款后已收到卡密短信，附后台发货日志。")
     submit(merchant, "申请复核", form)
