@@ -289,7 +289,7 @@ def request_supplementary(case: Case, arbitrator: User, *, party: str, note: str
         raise InvalidInput(_l("Choose the party to ask."), field="party")
     if len((note or "").strip()) < 5:
         raise InvalidInput(_l("Say what evidence is needed (at least 5 characters)."), field="note")
-    case.supplementary_party = party
+    case.supplementary_party, case.supplementary_note = party, note.strip()
     if party == "buyer":
         case.buyer_evidence_closed = False
     else:
