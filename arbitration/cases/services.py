@@ -25,7 +25,7 @@ from arbitration.evidence.models import Evidence
 from arbitration.evidence.services import Subject, evidence_for
 from arbitration.hooks import Hook
 from arbitration.orders import services as orders
-from arbitration.orders.escalations import open_escalation
+from arbitration.orders.escalations import case_opened, open_escalation
 from arbitration.orders.models import Order
 from arbitration.orders.refunds import check_amount
 
@@ -175,7 +175,7 @@ def open_case(buyer: User, order: Order, *, category: str, remedy: str, amount_f
                 policy_snapshot_json=json.dumps(policy_snapshot(), sort_keys=True), opened_at=now)
     db.session.add(case)
     db.session.flush()
-    escalation.case_opened_at = now
+    case_opened(escalation, now)
     record_event(SUBJECT, case.id, buyer, "case.opened",
                  {"number": case.number, "order": order.number, "origin": case.origin, "category": category,
                   "remedy": remedy, "amount_fen": case.claim_amount_fen}, now=now)
