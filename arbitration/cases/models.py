@@ -77,6 +77,7 @@ class Case(Base):
     reconsideration_asked_by_json: Mapped[str] = mapped_column(sa.Text, default="[]")
     deadline_extended: Mapped[bool] = mapped_column(default=False)
     supplementary_party: Mapped[str | None] = mapped_column(sa.String(10))   # who was asked for more evidence
+    supplementary_note: Mapped[str | None] = mapped_column(sa.Text)          # ... and what, in the arbitrator's words
     escalated: Mapped[bool] = mapped_column(default=False)
     # the nearest pending deadline's due time, NOTHING_RUNNING when none: the case lists' sort key, kept by
     # the deadlines service (refresh_queue_due), so a list page is an index range scan at any size

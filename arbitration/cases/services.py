@@ -25,7 +25,7 @@ from arbitration.evidence.models import Evidence
 from arbitration.evidence.services import Subject, evidence_for
 from arbitration.hooks import Hook
 from arbitration.orders import services as orders
-from arbitration.orders.escalations import open_escalation
+from arbitration.orders.escalations import case_opened, open_escalation
 from arbitration.orders.models import Order
 from arbitration.orders.refunds import check_amount
 
@@ -175,7 +175,7 @@ def open_case(buyer: User, order: Order, *, category: str, remedy: str, amount_f
                 policy_snapshot_json=json.dumps(policy_snapshot(), sort_keys=True), opened_at=now)
     db.session.add(case)
     db.session.flush()
-    escalation.case_opened_at = now
+    case_opened(escalation, now)
     record_event(SUBJECT, case.id, buyer, "case.opened",
                  {"number": case.number, "order": order.number, "origin": case.origin, "category": category,
                   "remedy": remedy, "amount_fen": case.claim_amount_fen}, now=now)
@@ -265,12 +265,17 @@ def request_reconsideration(case: Case, party_user: User, *, new_facts: str, now
     if len(new_facts) < 10:
         raise InvalidInput(_l("State the new facts (at least %(n)d characters).", n=10), field="new_facts")
     first_round = case.arbitrator_id
+    second = choose_arbitrator(case, exclude={first_round} if first_round else None)
+    if second is not None:      # before the move: the reconsideration's deadline waits for the new arbitrator
+        case.arbitrator_id = second.id
     apply_action(case, Action.request_reconsideration, party_user, data={"party": role.value, "new_facts": new_facts},
                  now=now)
     case.reconsideration_asked_by_json = json.dumps(sorted(set(json.loads(case.reconsideration_asked_by_json))
                                                            | {role.value}))
     case.buyer_evidence_closed = case.merchant_evidence_closed = False
-    assign_arbitrator(case, now, exclude={first_round} if first_round else None)
+    if second is not None:
+        record_event(SUBJECT, case.id, None, "case.assigned", {"arbitrator_id": second.id}, now=now)
+        db.session.flush()
     return case
 
 
@@ -284,7 +289,7 @@ def request_supplementary(case: Case, arbitrator: User, *, party: str, note: str
         raise InvalidInput(_l("Choose the party to ask."), field="party")
     if len((note or "").strip()) < 5:
         raise InvalidInput(_l("Say what evidence is needed (at least 5 characters)."), field="note")
-    case.supplementary_party = party
+    case.supplementary_party, case.supplementary_note = party, note.strip()
     if party == "buyer":
         case.buyer_evidence_closed = False
     else:
@@ -351,7 +356,7 @@ def conflicted_arbitrators(case: Case) -> set[int]:
     return tied.union(*ruled_by(case))
 
 
-def assign_arbitrator(case: Case, now: dt.datetime | None = None, exclude: set[int] | None = None) -> User | None:
+def choose_arbitrator(case: Case, exclude: set[int] | None = None) -> User | None:
     """The arbitrator with the least open load among those without a conflict (tied to the merchant, or who
     ruled the case before), never one excluded."""
     open_load = sa.select(sa.func.count()).select_from(Case).where(
@@ -360,7 +365,12 @@ def assign_arbitrator(case: Case, now: dt.datetime | None = None, exclude: set[i
     exclude = (exclude or set()) | conflicted_arbitrators(case)
     if exclude:
         stmt = stmt.where(User.id.not_in(exclude))
-    arbitrator = db.session.scalar(stmt.limit(1))
+    return db.session.scalar(stmt.limit(1))
+
+
+def assign_arbitrator(case: Case, now: dt.datetime | None = None, exclude: set[int] | None = None) -> User | None:
+    """Give the case to `choose_arbitrator`'s pick, if there is one."""
+    arbitrator = choose_arbitrator(case, exclude)
     if arbitrator is None:
         return None
     case.arbitrator_id = arbitrator.id

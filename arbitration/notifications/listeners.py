@@ -1,7 +1,11 @@
-"""Who hears about what: a new case tells the merchant; a case's new stage tells whoever must act; an issued
-ruling tells both parties; every deadline's reminder goes to the people it waits for, once (the deadline engine
-claims each reminder once); a deadline a calendar change moved tells the people it waits for and both parties of
-its case. The features call their hooks; this module listens."""
+"""Who hears about what (docs/DECISIONS.md, "Who hears what"): every event that starts someone's deadline tells
+the people the deadline waits for, at once, with the deadline; every event that moves a buyer's money tells the
+buyer. A new case tells the merchant; a case's new stage tells whoever must act (the party asked for supplementary
+evidence reads the arbitrator's words); an issued ruling tells both parties; on an order, the buyer hears of a
+placed order, a delivery, a refusal or any other end of a request that opens the case window, a reissue, a refund
+and its outcome, the merchant's staff of a new request, both of an automatic approval. Every deadline's reminder
+goes to the people it waits for, once; a deadline a calendar change moved tells the people it waits for and both
+parties of its case. The features call their hooks; this module listens."""
 from __future__ import annotations
 
 from arbitration.auth.models import User
@@ -12,6 +16,8 @@ from arbitration.cases.workflow import CaseState
 from arbitration.db import db
 from arbitration.deadlines import recompute, registry
 from arbitration.notifications.services import merchant_staff, notify
+from arbitration.orders import news as orders
+from arbitration.orders.models import Order
 from arbitration.rulings import services as rulings
 from arbitration.web_format import format_local, path_for
 
@@ -27,10 +33,11 @@ def waiting_for(deadline) -> list[User]:
 
 @registry.reminder_handler
 def remind(deadline, now):
-    title, link = registry.describe_subject(deadline.subject_type, deadline.subject_id)
+    """The kind and subject are named when the notification is read, in the reader's language."""
+    _title, link = registry.describe_subject(deadline.subject_type, deadline.subject_id)
     notify(waiting_for(deadline), "reminder",
-           {"what": registry.kind_label(deadline.kind), "subject": title, "due": format_local(deadline.due_at)},
-           link or "", now=now)
+           {"kind": deadline.kind, "subject_type": deadline.subject_type, "subject_id": deadline.subject_id,
+            "due": format_local(deadline.due_at)}, link or "", now=now)
 
 
 @recompute.rescheduled.register
@@ -61,8 +68,13 @@ def case_moved(case, old, new, deadline, now) -> None:
         notify(parties, "outcome", {"case": case.number, "state": new.value}, link, now=now)
     if deadline is not None:
         rule = wf.DEADLINE_BY_STATE[new]
-        notify(waiting_for(deadline) or (parties if rule.who == "both" else []), "your_turn",
-               {"case": case.number, "what": rule.who_label, "due": format_local(deadline.due_at)}, link, now=now)
+        people = waiting_for(deadline) or (parties if rule.who == "both" else [])
+        if new == CaseState.supplementary:
+            notify(people, "supplementary", {"case": case.number, "note": case.supplementary_note or "",
+                                             "due": format_local(deadline.due_at)}, link, now=now)
+        else:
+            notify(people, "your_turn", {"case": case.number, "what": rule.who_label,
+                                         "due": format_local(deadline.due_at)}, link, now=now)
 
 
 @rulings.ready.register
@@ -70,3 +82,62 @@ def ruling_ready(ruling, case, now) -> None:
     buyer = db.session.get(User, case.buyer_id)
     notify([buyer, *merchant_staff(case.merchant_id)], "ruling_ready", {"case": case.number, "ruling": ruling.number},
            path_for("cases.detail", number=case.number), now=now)
+
+
+# ---- orders ----
+
+QUOTED_CHARS = 200          # a merchant's refusal quoted in a notification, at most
+
+
+def _quote(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= QUOTED_CHARS else text[:QUOTED_CHARS - 1] + "…"
+
+
+def _why(news) -> str:
+    """Why the buyer may open a case now (the escalation's origin, told apart by the request's end)."""
+    origin, req = news.data["origin"], news.request
+    if origin == "cancellation_rejected":
+        return "cancellation_refused"
+    if origin == "after_sales_failed":
+        return "reissue_failed" if req is not None and req.state == "failed" else "after_sales_refused"
+    return origin          # merchant_timeout, platform_fault
+
+
+def _request_params(news) -> dict:
+    req = news.request
+    labels = "problem" if req.kind == "after_sales" else ("ground" if req.order_state == "delivered" else "reason")
+    return {"request": req.kind, "reason": req.reason, "labels": labels, "consequence": news.deadline.consequence}
+
+
+def _refund_params(news) -> dict:
+    refund = news.refund
+    return {"amount_fen": refund.amount_fen, "channel": refund.channel.value, "kind": refund.kind,
+            "state": refund.state, "expected_by": refund.expected_by.isoformat() if refund.expected_by else "",
+            "fallback": bool(refund.expected_fallback), "again": refund.attempts > 1,
+            "reason": refund.failure_reason or ""}
+
+
+@orders.announced.register
+def order_news(news) -> None:
+    order: Order = news.order
+    link = path_for("orders.detail", number=order.number)
+    buyer = [u for u in (db.session.get(User, order.buyer_id),) if u is not None and u.active]
+    params = {"order": order.number}
+    if news.deadline is not None:
+        params["due"] = format_local(news.deadline.due_at)
+    what = news.what
+    if what == "auto_approved":
+        notify(buyer, what, {**params, "to": "buyer"}, link, now=news.now)
+        notify(merchant_staff(order.merchant_id), what, {**params, "to": "merchant"}, link, now=news.now)
+        return
+    if what == "request_filed":
+        params.update(_request_params(news))
+    elif what == "case_window":
+        params.update(why=_why(news), text=_quote(news.request.response_text if news.request else ""))
+    elif what == "reissued":
+        params["response"] = news.request.response
+    elif what.startswith("refund_"):
+        params.update(_refund_params(news))
+    # a deadline tells the people it waits for; money moved tells the buyer
+    notify(waiting_for(news.deadline) if news.deadline is not None else buyer, what, params, link, now=news.now)

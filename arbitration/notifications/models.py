@@ -17,7 +17,7 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(sa.String(30))       # case_opened / your_turn / reminder / outcome
+    kind: Mapped[str] = mapped_column(sa.String(30))       # its sentence: notifications.texts.text_of
     params_json: Mapped[str] = mapped_column(sa.Text, default="{}")
     link: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[dt.datetime]

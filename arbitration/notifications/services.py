@@ -13,35 +13,10 @@ from flask_babel import gettext as _
 
 from arbitration import clock
 from arbitration.auth.models import Role, User
-from arbitration.cases.messages import STATE_LABELS
-from arbitration.cases.workflow import CaseState
 from arbitration.db import db
-from arbitration.deadlines import registry
 from arbitration.jobs.queue import job
 from arbitration.notifications.models import Notification
-
-
-def text_of(n: Notification) -> str:
-    """The sentence for a notification, in the current language."""
-    p = n.params
-    if n.kind == "case_opened":
-        return _("A buyer opened case %(case)s against your shop on order %(order)s.", **p)
-    if n.kind == "your_turn":
-        what = p["what"]  # an English message id from the case workflow, translated here
-        return _("Case %(case)s: it is your turn — %(what)s, by %(due)s.", case=p["case"], what=_(what),
-                 due=p["due"])
-    if n.kind == "reminder":
-        return _("Reminder: %(what)s on %(subject)s is due %(due)s.", what=p["what"], subject=p["subject"],
-                 due=p["due"])
-    if n.kind == "deadline_moved":
-        subject, _link = registry.describe_subject(p["subject_type"], p["subject_id"])
-        return _("The holiday calendar changed: %(what)s on %(subject)s is now due %(due)s (was %(was)s).",
-                 what=registry.kind_label(p["kind"]), subject=subject, due=p["due"], was=p["was"])
-    if n.kind == "ruling_ready":
-        return _("Case %(case)s: decision %(ruling)s is issued; its PDF can be downloaded from the case page.", **p)
-    if n.kind == "outcome":
-        return _("Case %(case)s: %(state)s.", case=p["case"], state=STATE_LABELS[CaseState(p["state"])])
-    return n.kind
+from arbitration.notifications.texts import text_of
 
 
 def merchant_staff(merchant_id: int) -> list[User]:

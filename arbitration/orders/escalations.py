@@ -1,4 +1,5 @@
-"""When a request fails, the order becomes eligible for a case for 7 days, with its facts gathered."""
+"""When a request fails, the order becomes eligible for a case for 7 days, with its facts gathered: a deadline
+waiting for the buyer, who is told at once."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,11 +9,15 @@ import sqlalchemy as sa
 
 from arbitration import clock
 from arbitration.audit.services import events_of, record_event
+from arbitration.calendar.rules import Due
 from arbitration.db import db
+from arbitration.deadlines import services as deadlines
 from arbitration.orders import messages as labels  # noqa: F401  (declares the event types recorded here)
 from arbitration.orders.models import Escalation, Order, OrderRequest
+from arbitration.orders.news import announce
 
 SUBJECT = "order"
+CASE_WINDOW = "case_window"       # the deadline kind: the buyer's days to open a case
 
 
 def gather_facts(order: Order, request: OrderRequest | None) -> dict:
@@ -74,7 +79,21 @@ def escalate(order: Order, request: OrderRequest | None, origin: str, now: dt.da
                  now=now)
     row.facts_json = json.dumps(gather_facts(order, request), ensure_ascii=False, sort_keys=True)
     db.session.flush()
+    # one window runs at a time: a later escalation's window ends later and replaces an earlier one's
+    deadlines.cancel(SUBJECT, order.id, CASE_WINDOW, now=now)
+    window = deadlines.schedule(SUBJECT, order.id, CASE_WINDOW, "order.case_window_closed",
+                                Due(row.eligible_until, False), started_at=now,
+                                remind_at=deadlines.reminder_before(row.eligible_until, days * 24),
+                                actor_user_id=order.buyer_id, data={"escalation_id": row.id})
+    announce("case_window", order, now, request=request, deadline=window, data={"origin": origin})
     return row
+
+
+def case_opened(escalation: Escalation, now: dt.datetime) -> None:
+    """The buyer opened a case from this escalation: the window has done its work."""
+    escalation.case_opened_at = now
+    deadlines.meet(SUBJECT, escalation.order_id, CASE_WINDOW, now=now)
+    db.session.flush()
 
 
 def open_escalation(order: Order, now: dt.datetime | None = None) -> Escalation | None:

@@ -112,6 +112,7 @@ DEADLINE_LABELS = {
     "cancellation_response": _l("The merchant's answer to the cancellation request"),
     "after_sales_response": _l("The merchant's answer to the after-sales request"),
     "reissue_verification": _l("The buyer's check of the reissued goods"),
+    "case_window": _l("The buyer's window to open a dispute case"),
 }
 
 REFUND_STATE_LABELS = {"pending": _l("on its way"), "done": _l("arrived"), "failed": _l("failed")}

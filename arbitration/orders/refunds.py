@@ -17,6 +17,7 @@ from arbitration.money import yuan
 from arbitration.orders import rules
 from arbitration.orders.messages import REFUND_STATE_LABELS
 from arbitration.orders.models import Order, Refund
+from arbitration.orders.news import announce
 
 SUBJECT = "order"
 
@@ -71,6 +72,7 @@ def issue_refund(order: Order, amount_fen: int, *, fee_fen: int = 0, kind: str =
     record_event(SUBJECT, order.id, actor, "order.refund_issued",
                  {"refund_id": refund.id, "kind": kind, "amount_fen": amount_fen, "fee_fen": fee_fen,
                   "channel": order.channel.value, "expected_by": expected.isoformat(), "state": refund.state}, now=now)
+    announce("refund_sent", order, now, refund=refund)
     return refund
 
 
@@ -114,6 +116,7 @@ def mark_refund(order: Order, refund_id: int, outcome: str, actor, *, reason: st
     db.session.flush()
     record_event(SUBJECT, order.id, actor, f"order.refund_{outcome}",
                  {"refund_id": refund.id, "reason": reason.strip()}, now=now)
+    announce("refund_sent" if outcome == "retry" else f"refund_{outcome}", order, now, refund=refund)
     return refund
 
 

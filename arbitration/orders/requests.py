@@ -15,6 +15,7 @@ from arbitration.errors import Conflict, InvalidInput
 from arbitration.orders import rules
 from arbitration.orders.escalations import escalate
 from arbitration.orders.models import Order, OrderRequest
+from arbitration.orders.news import announce
 from arbitration.orders.refunds import check_amount, issue_refund, refunded_so_far
 from arbitration.web_format import format_local
 from arbitration.orders.rules import Action, OrderState
@@ -118,20 +119,22 @@ def request_cancellation(order: Order, buyer: User, *, reason: str = "", reason_
                            description=text, fee_fen=fee, hidden_fee=hidden,
                            target_at=now + dt.timedelta(minutes=policy.review_target_minutes),
                            due_at=now + dt.timedelta(minutes=policy.review_limit_minutes))
-        deadlines.schedule("order_request", req.id, "cancellation_review", "order.approve_cancellation_by_default",
-                           _hours(now, policy.review_limit_minutes / 60), started_at=now, remind_at=req.target_at,
-                           actor_merchant_id=order.merchant_id)
+        review = deadlines.schedule("order_request", req.id, "cancellation_review",
+                                    "order.approve_cancellation_by_default",
+                                    _hours(now, policy.review_limit_minutes / 60), started_at=now,
+                                    remind_at=req.target_at, actor_merchant_id=order.merchant_id)
     else:
         req = _new_request(order, buyer.id, "cancellation", reason, now, description=text, fee_fen=fee,
                            hidden_fee=hidden, due_at=now + dt.timedelta(hours=policy.after_sales_response_hours))
         deadlines.cancel(SUBJECT, order.id, "auto_confirm", now=now)
-        deadlines.schedule("order_request", req.id, "cancellation_response", "order.merchant_missed_request",
-                           _hours(now, policy.after_sales_response_hours), started_at=now,
-                           remind_at=_remind(now, policy.after_sales_response_hours),
-                           actor_merchant_id=order.merchant_id)
+        review = deadlines.schedule("order_request", req.id, "cancellation_response", "order.merchant_missed_request",
+                                    _hours(now, policy.after_sales_response_hours), started_at=now,
+                                    remind_at=_remind(now, policy.after_sales_response_hours),
+                                    actor_merchant_id=order.merchant_id)
     record_event(SUBJECT, order.id, buyer, "order.request_filed",
                  {"request_id": req.id, "kind": "cancellation", "reason": reason, "fee_fen": fee,
                   "hidden_fee": hidden}, now=now)
+    announce("request_filed", order, now, request=req, deadline=review)
     return req
 
 
@@ -196,6 +199,7 @@ def approve_by_default(req: OrderRequest, now: dt.datetime) -> None:
     order = req.order
     apply_action(order, Action.approve_cancellation_by_default, None, data={"request_id": req.id}, now=now)
     _answer(req, None, "approve", "auto_approved", now)
+    announce("auto_approved", order, now, request=req)
     _refund(order, rules.refundable(order.amount_fen, refunded_so_far(order)) - req.fee_fen,
             fee_fen=req.fee_fen, request_id=req.id, now=now)
 
@@ -251,12 +255,13 @@ def request_after_sales(order: Order, buyer: User, *, problem: str, description:
     req = _new_request(order, buyer.id, "after_sales", problem, now, description=text,
                        due_at=now + dt.timedelta(hours=policy.after_sales_response_hours))
     deadlines.cancel(SUBJECT, order.id, "auto_confirm", now=now)
-    deadlines.schedule("order_request", req.id, "after_sales_response", "order.merchant_missed_request",
-                       _hours(now, policy.after_sales_response_hours), started_at=now,
-                       remind_at=_remind(now, policy.after_sales_response_hours),
-                       actor_merchant_id=order.merchant_id)
+    response = deadlines.schedule("order_request", req.id, "after_sales_response", "order.merchant_missed_request",
+                                  _hours(now, policy.after_sales_response_hours), started_at=now,
+                                  remind_at=_remind(now, policy.after_sales_response_hours),
+                                  actor_merchant_id=order.merchant_id)
     record_event(SUBJECT, order.id, buyer, "order.request_filed",
                  {"request_id": req.id, "kind": "after_sales", "reason": problem}, now=now)
+    announce("request_filed", order, now, request=req, deadline=response)
     return req
 
 
@@ -286,8 +291,9 @@ def respond_after_sales(order: Order, req: OrderRequest, merchant: User, *, resp
         req.verify_due_at = now + dt.timedelta(hours=hours)
         _answer(req, merchant, response, "reissued", now, text=(text or "").strip())
         deadlines.meet("order_request", req.id, "after_sales_response", now=now)
-        deadlines.schedule("order_request", req.id, "reissue_verification", "order.reissue_accepted",
-                           _hours(now, hours), started_at=now, actor_user_id=order.buyer_id)
+        check = deadlines.schedule("order_request", req.id, "reissue_verification", "order.reissue_accepted",
+                                   _hours(now, hours), started_at=now, actor_user_id=order.buyer_id)
+        announce("reissued", order, now, request=req, deadline=check)
         return req
     if response == "refuse":
         _answer(req, merchant, response, "rejected", now, text=text)

@@ -22,6 +22,7 @@ from arbitration.merchants.services import current_fee_schedule
 from arbitration.orders import rules
 from arbitration.orders.messages import UNLOCK_METHODS, refusal
 from arbitration.orders.models import Order, OrderRequest
+from arbitration.orders.news import announce
 from arbitration.orders.permissions import order_role
 from arbitration.orders.rules import Action, Channel, OrderFacts, OrderState, ProductType
 
@@ -127,8 +128,10 @@ def create_order(*, buyer: User, merchant: Merchant, product_type: ProductType, 
                  {"number": number, "amount_fen": amount_fen, "fee_disclosed": order.fee_snapshot_json is not None},
                  now=now)
     policy = merchant.policy()
-    deadlines.schedule(SUBJECT, order.id, "payment_window", "order.close_unpaid",
-                       _hours(now, policy.payment_window_minutes / 60), started_at=now, actor_user_id=buyer.id)
+    window = deadlines.schedule(SUBJECT, order.id, "payment_window", "order.close_unpaid",
+                                _hours(now, policy.payment_window_minutes / 60), started_at=now,
+                                actor_user_id=buyer.id)
+    announce("order_placed", order, now, deadline=window)
     _evaluate_risk(order, account_switches_today, now)
     return order
 
@@ -165,14 +168,18 @@ def deliver_order(order: Order, actor: User | None, *, card_codes: list[str] | N
     order.card_codes_json = json.dumps(codes, ensure_ascii=False) if codes else None
     order.topup_account = (topup_account or "").strip() or None
     db.session.flush()
-    schedule_auto_confirm(order, now)
+    schedule_auto_confirm(order, now, delivered=True)
     return order
 
 
-def schedule_auto_confirm(order: Order, now: dt.datetime) -> None:
+def schedule_auto_confirm(order: Order, now: dt.datetime, *, delivered: bool = False) -> None:
+    """The buyer's window to check the goods, at the delivery (`delivered`) or again when a request or a lock that
+    held it ended; the buyer is told either way."""
     deadlines.cancel(SUBJECT, order.id, "auto_confirm", now=now)
-    deadlines.schedule(SUBJECT, order.id, "auto_confirm", "order.auto_confirm",
-                       _hours(now, order.merchant.auto_confirm_hours), started_at=now, actor_user_id=order.buyer_id)
+    window = deadlines.schedule(SUBJECT, order.id, "auto_confirm", "order.auto_confirm",
+                                _hours(now, order.merchant.auto_confirm_hours), started_at=now,
+                                actor_user_id=order.buyer_id)
+    announce("delivered" if delivered else "confirm_restarted", order, now, deadline=window)
 
 
 def cancel_unpaid(order: Order, buyer: User, now: dt.datetime | None = None) -> Order:

@@ -64,6 +64,12 @@ def reissue_accepted(deadline, now):
         order_requests.verify_reissue(req.order, req, None, works=True, now=now)
 
 
+@consequence("order.case_window_closed", lambda: _l("The window to open a dispute case on this order closes."))
+def case_window_closed(deadline, now):
+    """Nothing to change: the escalation's own end (eligible_until) closes the window; the deadline shows it to
+    the buyer, with its countdown and reminder, until then."""
+
+
 kind_labels(DEADLINE_LABELS)
 
 

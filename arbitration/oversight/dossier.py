@@ -33,13 +33,28 @@ class Exporter:
     role: str
 
 
+@dataclass(frozen=True)
+class SupplementaryRequest:
+    """The arbitrator asked a party for more evidence, in these words (from the event log)."""
+    at: dt.datetime
+    party: str
+    note: str
+
+
+def supplementary_requests(events) -> list[SupplementaryRequest]:
+    return [SupplementaryRequest(e.created_at, e.data.get("party", ""), e.data.get("note", ""))
+            for e in events if e.action == "case.request_supplementary"]
+
+
 def context(case: Case, exporter: Exporter, exported_at: dt.datetime) -> dict:
     chain = verify_subject("case", case.id)
     files = case_files(case)
+    events = events_of("case", case.id)
     return {"case": case, "buyer": db.session.get(User, case.buyer_id),
             "merchant": db.session.get(Merchant, case.merchant_id),
             "arbitrator": db.session.get(User, case.arbitrator_id) if case.arbitrator_id else None,
-            "timeline": lines(events_of("case", case.id)), "deadlines": all_for("case", case.id), "evidence": files,
+            "timeline": lines(events), "supplementary": supplementary_requests(events),
+            "deadlines": all_for("case", case.id), "evidence": files,
             "rulings": rulings_of(case), "chain": chain, "exporter": exporter, "exported_at": exported_at,
             "platform": platform_name(), "actor_label": actor_label}
 

@@ -41,3 +41,10 @@ def test_the_admin_is_warned_that_next_years_holidays_are_missing(client, person
     login(client, "admin")
     page = client.get("/").get_data(as_text=True)
     assert "2027" in page and "/admin/calendar" in page
+
+
+def test_a_buyer_sees_the_days_left_to_open_a_case_after_a_refusal(client, personas, refused):
+    login(client, "buyer")
+    page = client.get("/").get_data(as_text=True)
+    assert f'买家发起争议仲裁的期限 · <a href="/orders/{refused.number}">订单 {refused.number}</a>' in page
+    assert "2026-10-07 10:00" in page and "剩余 7 天 0 小时" in page

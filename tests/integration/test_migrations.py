@@ -10,8 +10,11 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from arbitration import create_app
+from arbitration.calendar.services import seed_from_package
+from arbitration.cases.models import Case
 from arbitration.db import db
 from tests.conftest import POSTGRES_URL, app_config
+from tests.factories import T0, create_personas, make_case
 
 
 def _check(url: str) -> None:
@@ -45,3 +48,20 @@ def test_an_empty_postgres_database_upgrades_to_head_and_matches_the_models():
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def test_0035_fills_the_supplementary_note_of_cases_asked_before_from_their_events(tmp_path):
+    app = create_app(app_config(DATABASE_URL=f"sqlite:///{tmp_path / 'asked.db'}"))
+    with app.app_context():
+        upgrade()
+        seed_from_package(T0)
+        create_personas()
+        case = make_case("supplementary")
+        number = case.number
+        db.session.commit()
+        downgrade(revision="0034_refund_arrival_fallback")
+        upgrade()
+        db.session.expire_all()
+        assert db.session.scalar(sa.select(Case.supplementary_note).where(Case.number == number)) == "请补充付款记录截图"
+        db.session.close()
+        db.engine.dispose()

@@ -7,6 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from arbitration.audit.services import events_of
+from arbitration.cases import services as cases
+from arbitration.deadlines import services as deadlines
 from arbitration.deadlines.services import sweep
 from arbitration.errors import Conflict, InvalidInput, NotAllowed
 from arbitration.merchants.services import add_fee_schedule
@@ -475,3 +477,30 @@ def test_a_partial_refund_of_everything_left_refunds_the_order(session, personas
     req = order_requests.request_cancellation(o, buyer, ground="not_as_described", description="面值不符，只到账50元")
     order_requests.respond_cancellation(o, req, staff, response="partial_refund", amount_fen=10_000)
     assert o.state == OrderState.refunded
+
+
+def test_the_case_window_is_the_buyers_deadline_met_when_a_case_opens(session, personas, buyer):
+    o = order(personas)
+    req = order_requests.request_cancellation(o, buyer, reason="wrong_item")
+    order_requests.review_cancellation(o, req, personas["merchant_b"], approve=False, text="卡密已出库，不能取消")
+    [window] = [d for d in deadlines.pending_for("order", o.id) if d.kind == "case_window"]
+    escalation = session.scalar(sa.select(Escalation).where(Escalation.order_id == o.id))
+    assert (window.actor_user_id, window.due_at, window.remind_at) == \
+        (buyer.id, escalation.eligible_until, escalation.eligible_until - 24 * H)
+    assert window in deadlines.awaiting(buyer)
+    cases.open_case(buyer, o, category="non_delivery", remedy="full_refund", amount_fen=None,
+                    statement="付款后商家拒绝取消，也一直没有发货。")
+    session.refresh(window)
+    assert window.state == "met" and escalation.case_opened_at == T0
+
+
+def test_a_case_window_that_passes_only_closes(session, personas, buyer):
+    o = order(personas)
+    req = order_requests.request_cancellation(o, buyer, reason="wrong_item")
+    order_requests.review_cancellation(o, req, personas["merchant_b"], approve=False, text="卡密已出库，不能取消")
+    sweep(now=T0 + 7 * 24 * H + H)
+    assert [d.kind for d in deadlines.all_for("order", o.id) if d.state == "applied"] == ["case_window"]
+    assert state_of(session, o) == OrderState.paid and deadlines.awaiting(buyer) == []
+    with pytest.raises(Conflict):
+        cases.open_case(buyer, o, category="non_delivery", remedy="full_refund", amount_fen=None,
+                        statement="付款后商家拒绝取消，也一直没有发货。", now=T0 + 7 * 24 * H + H)
