@@ -25,5 +25,7 @@ def actor_label(role: str) -> str:
 
 
 def lines(events) -> list[Line]:
-    return [Line(e.created_at, actor_label(e.actor_role), str(event_types.label(e.action)), e.action)
-            for e in events]
+    """Each event as its description where its type has one (the file's name of "evidence was added"), else its
+    label."""
+    return [Line(e.created_at, actor_label(e.actor_role), str(event_types.sentence(e.action, lambda e=e: e.data)),
+                 e.action) for e in events]

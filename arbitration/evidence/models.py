@@ -10,6 +10,10 @@ from arbitration.db import Base
 from arbitration.evidence import sniff
 
 KINDS = ("screenshot", "chat_log", "order_record", "card_code_proof", "payment_record", "video", "other")
+# What the upload form sends when the uploader leaves the kind to us: the server picks it from the sniffed type.
+AUTO_KIND = "auto"
+KIND_BY_TYPE = {"image": "screenshot", "video": "video", "text": "chat_log", "pdf": "other"}
+PARTIES = ("buyer", "merchant", "platform")
 PARTIES = ("buyer", "merchant", "platform")
 
 

@@ -94,7 +94,7 @@ def streamed_upload(subject, back: str):
 def _check_fields(fields: dict[str, str]) -> None:
     if current_app.config.get("WTF_CSRF_ENABLED", True):  # as CSRFProtect itself decides
         validate_csrf(fields.get("csrf_token"))
-    services.check_kind(fields.get("kind", ""))
+    services.check_kind(fields.get("kind", ""), auto=True)    # the form's default: judged from the file
 
 
 def _readable(evidence_id: int) -> Evidence:
