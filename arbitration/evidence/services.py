@@ -1,6 +1,7 @@
 """Evidence: stream a file to the store (type judged by its bytes), then record it; read it back; verify."""
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
@@ -30,11 +31,13 @@ log = logging.getLogger(__name__)
 MB = 1024 * 1024
 BODY_SLACK = 1 * MB     # an upload's body beyond its files: the fields (each at most 64 KiB) and the part headers
 KEEP_FOR = dt.timedelta(days=3 * 366)   # kept 3 years after the matter closes; extended when a case closes
+TEXT_SHOWN = 200 * 1024    # the bytes of a chat log shown on its page; the rest is downloaded
 
 
 events.declare({
     "evidence.added": _l("Evidence was added"),
     "evidence.downloaded": _l("A file of the evidence was downloaded"),
+    "evidence.viewed": _l("A file of the evidence was opened"),
 })
 events.describe("evidence.added", lambda data: _l("Evidence “%(name)s” was added", name=data["name"]))
 
@@ -227,6 +230,25 @@ def evidence_for(subject_type: str, subject_id) -> list[Evidence]:
 
 def record_download(actor, evidence: Evidence, now: dt.datetime | None = None) -> None:
     record_event("order", evidence.order_id, actor, "evidence.downloaded", {"evidence_id": evidence.id}, now=now)
+
+
+def record_view(actor, evidence: Evidence, now: dt.datetime | None = None) -> None:
+    """Opened in the browser (a PDF, a video from its start, a chat log's page): the bytes went out as with a
+    download. Image previews are not recorded (the pages show them)."""
+    record_event("order", evidence.order_id, actor, "evidence.viewed", {"evidence_id": evidence.id}, now=now)
+
+
+def text_of(evidence: Evidence, limit: int = TEXT_SHOWN) -> tuple[str, bool]:
+    """A chat log's first `limit` bytes decoded with the charset sniffed at upload (a character cut at the limit is
+    left out), and whether there is more."""
+    data = bytearray()
+    with store().open_read(evidence.storage_key) as reader:
+        while len(data) < limit and (chunk := reader.read(limit - len(data))):
+            data += chunk
+    cut = evidence.size > len(data)
+    decoder = codecs.getincrementaldecoder(evidence.charset or "utf-8")(errors="replace")
+    text = decoder.decode(bytes(data), final=not cut)
+    return text.removeprefix("\ufeff"), cut
 
 
 # ---- integrity ----
