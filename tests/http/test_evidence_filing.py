@@ -3,11 +3,13 @@ request is refused, naming the first, and nothing is written; left on "decide fr
 type sniffed from the bytes; the case's timeline names the file."""
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 import sqlalchemy as sa
 
+from arbitration.api.services import create_client
 from arbitration.audit.services import events_of
 from arbitration.cases import services as cases
 from arbitration.errors import InvalidInput
@@ -17,7 +19,7 @@ from arbitration.orders import requests as order_requests
 from arbitration.orders.models import OrderRequest
 from tests import files
 from tests.conftest import login
-from tests.factories import make_order, make_refused_order, upload, upload_to_case
+from tests.factories import ALL_SCOPES, make_case, make_order, make_refused_order, upload, upload_to_case
 
 
 @pytest.fixture
@@ -87,6 +89,22 @@ def test_a_file_filed_with_the_request_is_refused_in_the_case_it_became(client, 
     other_req = order_requests.request_after_sales(other, buyer, problem="invalid_code",
                                                    description="卡密无法兑换，提示已被使用过")
     assert evidence.add_file(buyer, other_req, filename="付款截图.png", chunks=[image], kind="auto").id
+
+
+def test_the_api_is_refused_a_second_copy_too_in_both_languages(client, session, personas):
+    case = make_case()
+    image = files.png(13, 5)
+    evidence.add_file(personas["buyer"], cases.evidence_subject(case), filename="付款截图.png", chunks=[image],
+                      kind="auto")
+    _api, token = create_client(personas["admin"], name="卡盟主站", scopes=list(ALL_SCOPES))
+    response = client.post(f"/api/v1/cases/{case.number}/evidence", headers={"Authorization": f"Bearer {token}"},
+                           content_type="multipart/form-data",
+                           data={"party": "buyer", "kind": "screenshot", "file": (io.BytesIO(image), "again.png")})
+    assert response.status_code == 409, response.get_json()
+    message = response.get_json()["error"]["message"]
+    assert "该文件已作为「付款截图.png」于" in message["zh"]
+    assert "This file was submitted already as “付款截图.png” on" in message["en"]
+    assert len(evidence.evidence_for("case", case.id)) == 1
 
 
 # ---- the kind, judged from the file when left on auto ----
