@@ -4,6 +4,8 @@ expect. `bench/generate.py` clones each one many times with new ids, people, num
 from __future__ import annotations
 
 import datetime as dt
+import struct
+import zlib
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -24,6 +26,15 @@ from arbitration.rulings.rules import Remedy
 H = dt.timedelta(hours=1)
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
        b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def _png_saying(text: bytes) -> bytes:
+    """The same picture with a tEXt chunk: other bytes, so another party's file (a case takes a file once)."""
+    chunk = b"tEXtComment\x00" + text
+    return PNG[:33] + struct.pack(">I", len(chunk) - 4) + chunk + struct.pack(">I", zlib.crc32(chunk)) + PNG[33:]
+
+
+MERCHANT_PNG = _png_saying(b"merchant")
 
 
 @dataclass
@@ -103,7 +114,7 @@ def offer_pending(p, at):
 def _evidence(p, at, category="not_as_described"):
     order, case = _case(p, at, category)
     cases.refuse_claim(case, p.staff, reason="卡密已发出，买家已使用", now=at + 6 * H)
-    evidence.add_file(p.staff, cases.evidence_subject(case), filename="发货记录.png", chunks=[PNG],
+    evidence.add_file(p.staff, cases.evidence_subject(case), filename="发货记录.png", chunks=[MERCHANT_PNG],
                       kind="order_record", now=at + 8 * H)
     return order, case
 

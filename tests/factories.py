@@ -240,6 +240,13 @@ def upload(client, req, *uploads, kind="screenshot", description="兑换失败�
                        content_type="multipart/form-data")
 
 
+def upload_to_case(client, case, *uploads, kind="auto", description=""):
+    """Post (name, content) files to a case's evidence form (its default kind: judged from the file)."""
+    data = {"csrf_token": "", "kind": kind, "description": description,
+            "files": [(io.BytesIO(content), name) for name, content in uploads]}
+    return client.post(f"/cases/{case.number}/evidence", data=data, content_type="multipart/form-data")
+
+
 # ---- signing in without the login form ----
 
 def sign_in(client, user: User) -> None:

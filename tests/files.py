@@ -1,4 +1,5 @@
-"""Real sample files, made in code: a valid PNG, a valid PDF, chat logs, and things that must be refused."""
+"""Real sample files, made in code: a valid PNG, a valid PDF, MP4 and WebM containers, chat logs, and things that
+must be refused."""
 from __future__ import annotations
 
 import io
@@ -7,11 +8,11 @@ import zipfile
 import zlib
 
 
-def png(width: int = 4, height: int = 3) -> bytes:
+def png(width: int = 4, height: int = 3, color: tuple[int, int, int] = (255, 0, 0)) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    rows = b"".join(b"\x00" + bytes(color) * width for _ in range(height))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
@@ -33,6 +34,27 @@ def pdf(text: str = "order KM1") -> bytes:
         out.write(b"%010d 00000 n \n" % off)
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
     return out.getvalue()
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def mp4(payload: int = 4096) -> bytes:
+    """An MP4 container (ftyp box with the isom brand) whose media data is `payload` counting bytes: judged a
+    video by its bytes; no player could decode it."""
+    ftyp = _box(b"ftyp", b"isom" + struct.pack(">I", 512) + b"isomiso2avc1mp41")
+    return ftyp + _box(b"mdat", bytes(i % 251 for i in range(payload)))
+
+
+def webm(payload: int = 1024) -> bytes:
+    """A WebM container: an EBML header with DocType webm, then a segment of unknown size."""
+    def element(element_id: bytes, data: bytes) -> bytes:
+        return element_id + bytes([0x80 | len(data)]) + data
+
+    header = b"".join([element(b"\x42\x86", b"\x01"), element(b"\x42\xf7", b"\x01"), element(b"\x42\x82", b"webm"),
+                       element(b"\x42\x87", b"\x04"), element(b"\x42\x85", b"\x02")])
+    return element(b"\x1a\x45\xdf\xa3", header) + b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff" + bytes(payload)
 
 
 CHAT_LOG_GB18030 = "买家：卡密无效，提示已被使用\n商家：请稍等\n".encode("gb18030")

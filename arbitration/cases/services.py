@@ -405,7 +405,10 @@ def evidence_subject(case: Case) -> Subject:
         return True, closed or case.state not in EVIDENCE_STAGES | {CaseState.negotiation,
                                                                     CaseState.offer_pending}
 
-    return Subject("case", case.id, case.order, window, ("case", case.id))
+    # the files filed with the request the case came from are before the arbitrator too: not filed twice
+    request_id = case.escalation.request_id if case.escalation is not None else None
+    same_files = (("order_request", str(request_id)),) if request_id else ()
+    return Subject("case", case.id, case.order, window, ("case", case.id), same_files)
 
 
 def case_files(case: Case, until: dt.datetime | None = None) -> list[Evidence]:

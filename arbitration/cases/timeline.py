@@ -29,6 +29,7 @@ INTERNAL = frozenset({"case.note_added"})
 
 
 def lines(events, internal: bool = False) -> list[Line]:
-    """The events in words; the internal ones only for the case's staff (`internal`)."""
-    return [Line(e.created_at, actor_label(e.actor_role), str(event_types.label(e.action)), e.action)
-            for e in events if internal or e.action not in INTERNAL]
+    """Each event as its description where its type has one (the file's name of "evidence was added"), else its
+    label; the internal ones only for the case's staff (`internal`)."""
+    return [Line(e.created_at, actor_label(e.actor_role), str(event_types.sentence(e.action, lambda e=e: e.data)),
+                 e.action) for e in events if internal or e.action not in INTERNAL]

@@ -10,6 +10,9 @@ from arbitration.db import Base
 from arbitration.evidence import sniff
 
 KINDS = ("screenshot", "chat_log", "order_record", "card_code_proof", "payment_record", "video", "other")
+# What the upload form sends when the uploader leaves the kind to us: the server picks it from the sniffed type.
+AUTO_KIND = "auto"
+KIND_BY_TYPE = {"image": "screenshot", "video": "video", "text": "chat_log", "pdf": "other"}
 PARTIES = ("buyer", "merchant", "platform")
 
 
@@ -57,3 +60,21 @@ class Evidence(Base):
     @property
     def is_raster_image(self) -> bool:
         return self.mime in ("image/jpeg", "image/png", "image/gif", "image/webp")
+
+    @property
+    def viewer(self) -> str | None:
+        """How the page shows it: image (the lightbox), pdf (the browser's viewer), video (a player), text (decoded
+        on our page); None for a row whose type we do not accept (a damaged row: download only)."""
+        kind = sniff.kind_of(self.mime)
+        if kind == "image" and not self.is_raster_image:
+            return None
+        if kind == "text" and self.charset not in ("utf-8", "gb18030"):
+            return None
+        return kind
+
+    @property
+    def served_inline(self) -> bool:
+        """Whether its bytes may be sent for the browser to show (`inline`): raster images, PDFs, MP4 and WebM
+        only, by the type sniffed from the bytes. Text is decoded and escaped on our own page instead; HTML and
+        SVG are never stored, and would never be sent inline."""
+        return self.viewer in ("image", "pdf", "video")

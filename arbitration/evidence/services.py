@@ -1,6 +1,7 @@
 """Evidence: stream a file to the store (type judged by its bytes), then record it; read it back; verify."""
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator
@@ -17,24 +18,28 @@ from arbitration.audit import events
 from arbitration.audit.services import record_event
 from arbitration.db import db
 from arbitration.errors import Conflict, InvalidInput, NotAllowed
-from arbitration.evidence.models import KINDS, Evidence
+from arbitration.evidence.models import AUTO_KIND, KIND_BY_TYPE, KINDS, Evidence
 from arbitration.evidence.permissions import party_of
 from arbitration.evidence.sniff import ACCEPTED, ContentInspector, Empty, Refused, safe_display_name
 from arbitration.orders.escalations import open_escalation
 from arbitration.orders.models import OrderRequest
 from arbitration.storage import ObjectMissing, TooLarge, new_key
 from arbitration.storage import app_store as store
+from arbitration.web_format import format_local
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
 BODY_SLACK = 1 * MB     # an upload's body beyond its files: the fields (each at most 64 KiB) and the part headers
 KEEP_FOR = dt.timedelta(days=3 * 366)   # kept 3 years after the matter closes; extended when a case closes
+TEXT_SHOWN = 200 * 1024    # the bytes of a chat log shown on its page; the rest is downloaded
 
 
 events.declare({
     "evidence.added": _l("Evidence was added"),
     "evidence.downloaded": _l("A file of the evidence was downloaded"),
+    "evidence.viewed": _l("A file of the evidence was opened"),
 })
+events.describe("evidence.added", lambda data: _l("Evidence “%(name)s” was added", name=data["name"]))
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,9 @@ class Subject:
     order: object
     window: object          # callable(party, now) -> (bool, bool)
     log: tuple[str, int]
+    # the other subjects whose files are the same set of files (a case: the request it came from): a file filed
+    # there is not filed again here
+    same_files: tuple[tuple[str, str], ...] = ()
 
 
 def request_subject(req: OrderRequest) -> Subject:
@@ -124,10 +132,39 @@ def check_can_add(actor, subject: Subject, now: dt.datetime) -> tuple[str, bool]
     return party, late
 
 
-def check_kind(kind: str) -> str:
-    if kind not in KINDS:
+def check_kind(kind: str, *, auto: bool = False) -> str:
+    """A kind the uploader chose; `auto` (the web form's default) lets the server choose it from the sniffed type."""
+    if kind not in KINDS and not (auto and kind == AUTO_KIND):
         raise InvalidInput(_l("Choose what the file shows."), field="kind")
     return kind
+
+
+def kind_for(kind: str, sniffed_kind: str) -> str:
+    """The kind recorded: the uploader's choice, or for `auto` the one the sniffed type suggests (an image is a
+    screenshot, a video a screen recording, text a chat log; a PDF may be an order record or a payment receipt,
+    so it is "other" until the uploader says which)."""
+    return KIND_BY_TYPE.get(sniffed_kind, "other") if kind == AUTO_KIND else kind
+
+
+def first_filed(scopes, sha256: str) -> Evidence | None:
+    """The earliest file with these bytes among the subjects `scopes` ((type, id) pairs), if any."""
+    return db.session.scalar(sa.select(Evidence).where(
+        Evidence.sha256 == sha256, Evidence.withdrawn.is_(False),
+        sa.or_(*(sa.and_(Evidence.subject_type == t, Evidence.subject_id == str(i)) for t, i in scopes)))
+        .order_by(Evidence.created_at, Evidence.id).limit(1))
+
+
+def _refuse_a_second_copy(subject: Subject):
+    """The store's last check before it keeps a file: the same bytes filed already in this case (or with the request
+    it came from), or in this request, are refused with the name and the time of the first."""
+    scopes = ((subject.type, str(subject.id)), *subject.same_files)
+
+    def accept(_size: int, sha256: str) -> None:
+        first = first_filed(scopes, sha256)
+        if first is not None:
+            raise Conflict(_l("This file was submitted already as “%(name)s” on %(when)s.", name=first.display_name,
+                              when=LazyString(lambda: format_local(first.created_at))), field="files")
+    return accept
 
 
 def add_file(actor, subject, *, filename: str, chunks: Iterable[bytes] | Iterator[bytes], kind: str,
@@ -139,7 +176,7 @@ def add_file(actor, subject, *, filename: str, chunks: Iterable[bytes] | Iterato
     if isinstance(subject, OrderRequest):
         subject = request_subject(subject)
     party, late = check_can_add(actor, subject, now)
-    check_kind(kind)
+    check_kind(kind, auto=True)
     lim = limits()
     room = lim.per_subject - used_bytes(subject.type, subject.id) - pending_bytes
     if room <= 0:
@@ -151,7 +188,7 @@ def add_file(actor, subject, *, filename: str, chunks: Iterable[bytes] | Iterato
     key = new_key("evidence", now)
     try:
         stored = backend.put_stream(key, chunks, max_bytes=max_bytes, inspector=inspector,
-                                    retain_until=now + KEEP_FOR)
+                                    retain_until=now + KEEP_FOR, accept=_refuse_a_second_copy(subject))
     except Empty as exc:       # before the type: an empty file is no type at all
         raise InvalidInput(_l("The file is empty."), field="files") from exc
     except Refused as exc:
@@ -166,6 +203,7 @@ def add_file(actor, subject, *, filename: str, chunks: Iterable[bytes] | Iterato
     if stored.size == 0:
         raise InvalidInput(_l("The file is empty."), field="files")
     sniffed = inspector.result
+    kind = kind_for(kind, sniffed.kind)
     row = Evidence(subject_type=subject.type, subject_id=str(subject.id), order_id=subject.order.id, party=party,
                    uploader_id=actor.id, kind=kind, description=(description or "").strip()[:2000],
                    display_name=safe_display_name(filename), mime=sniffed.mime, extension=sniffed.extension,
@@ -192,6 +230,25 @@ def evidence_for(subject_type: str, subject_id) -> list[Evidence]:
 
 def record_download(actor, evidence: Evidence, now: dt.datetime | None = None) -> None:
     record_event("order", evidence.order_id, actor, "evidence.downloaded", {"evidence_id": evidence.id}, now=now)
+
+
+def record_view(actor, evidence: Evidence, now: dt.datetime | None = None) -> None:
+    """Opened in the browser (a PDF, a video from its start, a chat log's page): the bytes went out as with a
+    download. Image previews are not recorded (the pages show them)."""
+    record_event("order", evidence.order_id, actor, "evidence.viewed", {"evidence_id": evidence.id}, now=now)
+
+
+def text_of(evidence: Evidence, limit: int = TEXT_SHOWN) -> tuple[str, bool]:
+    """A chat log's first `limit` bytes decoded with the charset sniffed at upload (a character cut at the limit is
+    left out), and whether there is more."""
+    data = bytearray()
+    with store().open_read(evidence.storage_key) as reader:
+        while len(data) < limit and (chunk := reader.read(limit - len(data))):
+            data += chunk
+    cut = evidence.size > len(data)
+    decoder = codecs.getincrementaldecoder(evidence.charset or "utf-8")(errors="replace")
+    text = decoder.decode(bytes(data), final=not cut)
+    return text.removeprefix("\ufeff"), cut
 
 
 # ---- integrity ----

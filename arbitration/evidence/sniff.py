@@ -40,6 +40,12 @@ ACCEPTED: tuple[AcceptedType, ...] = (
 _BY_MIME = {t.mime: t for t in ACCEPTED}
 
 
+def kind_of(mime: str) -> str | None:
+    """What an accepted type is (image, pdf, text, video), or None for a type we do not accept."""
+    accepted = _BY_MIME.get(mime)
+    return accepted.kind if accepted else None
+
+
 @dataclass(frozen=True)
 class Sniffed:
     kind: str

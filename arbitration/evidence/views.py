@@ -1,8 +1,12 @@
 """Evidence pages: a streamed upload on an order request (and the upload mechanism the case page uses too),
-downloads checked every time, image previews; the evidence part of the order page."""
+downloads checked every time, the viewers (images, PDFs and videos shown by the browser, chat logs on our page);
+the evidence part of the order page."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+import re
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -94,7 +98,7 @@ def streamed_upload(subject, back: str):
 def _check_fields(fields: dict[str, str]) -> None:
     if current_app.config.get("WTF_CSRF_ENABLED", True):  # as CSRFProtect itself decides
         validate_csrf(fields.get("csrf_token"))
-    services.check_kind(fields.get("kind", ""))
+    services.check_kind(fields.get("kind", ""), auto=True)    # the form's default: judged from the file
 
 
 def _readable(evidence_id: int) -> Evidence:
@@ -104,17 +108,52 @@ def _readable(evidence_id: int) -> Evidence:
     return ev
 
 
+def _asked_range(size: int, etag: str) -> tuple[int, int] | None:
+    """The one byte range the request asks for, as (start, stop); None for the whole file: no Range, several ranges
+    (RFC 9110 lets a server send the whole file instead), or an If-Range naming other bytes. A range that starts past
+    the end is refused (416)."""
+    asked = request.range
+    if asked is None or asked.units != "bytes" or len(asked.ranges) != 1:
+        return None
+    if_range = request.headers.get("If-Range")
+    if if_range is not None and if_range.strip() != etag:
+        return None
+    span = asked.range_for_length(size)
+    if span is None:
+        response = Response(status=416)
+        response.headers["Content-Range"] = f"bytes */{size}"
+        abort(response)
+    return span
+
+
+def _from_the_start() -> bool:
+    """Whether the request asks for the file from its first byte (a viewer opening it, not seeking in it)."""
+    asked = request.range
+    return asked is None or asked.units != "bytes" or len(asked.ranges) != 1 or asked.ranges[0][0] == 0
+
+
 def _stream(ev: Evidence, disposition: str, content_type: str) -> Response:
-    reader = services.store().open_read(ev.storage_key)
+    """The file from the store, 1 MiB at a time, with byte ranges (a video seeks, a download resumes). The sandbox
+    and `nosniff` hold whatever the type: the bytes are never a page of ours."""
+    etag = f'"{ev.sha256}"'
+    span = _asked_range(ev.size, etag)
+    start, stop = span or (0, ev.size)
+    reader = services.store().open_read(ev.storage_key, start, stop - start)
 
     def body():
         with reader:
             while chunk := reader.read(1024 * 1024):
                 yield chunk
 
-    response = Response(body(), content_type=content_type)  # needs no request context: the reader is open
+    # needs no request context: the reader is open
+    response = Response(body(), status=206 if span else 200, content_type=content_type)
+    response.call_on_close(reader.close)             # a HEAD, or a client gone before the first block
     response.headers["Content-Disposition"] = disposition
-    response.headers["Content-Length"] = str(ev.size)
+    response.headers["Content-Length"] = str(stop - start)
+    response.headers["Accept-Ranges"] = "bytes"
+    response.headers["ETag"] = etag                  # the SHA-256: the bytes never change under a row
+    if span:
+        response.headers["Content-Range"] = f"bytes {start}-{stop - 1}/{ev.size}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -123,13 +162,25 @@ def _stream(ev: Evidence, disposition: str, content_type: str) -> Response:
 @bp.route("/evidence/<int:evidence_id>/download")
 @login_required
 def download(evidence_id: int):
+    """As an attachment; with `?inline=1` a PDF, an MP4 or a WebM is shown by the browser (its PDF viewer, a
+    <video>), by the type sniffed from the bytes: anything else is still an attachment."""
     ev = _readable(evidence_id)
+    if request.args.get("inline") == "1" and ev.served_inline:
+        return _inline(ev)
     services.record_download(current_user, ev)
     url = services.store().presigned_url(ev.storage_key, filename=ev.download_name,
                                          content_type=safe_content_type(ev.content_type), expires_seconds=300)
     if url:
         return redirect(url)
     return _stream(ev, content_disposition(ev.download_name), safe_content_type(ev.content_type))
+
+
+def _inline(ev: Evidence) -> Response:
+    """Streamed by the app from any store (not a presigned URL): the page's CSP allows media from this site only,
+    and the sandbox must travel with the bytes. Recorded when asked from the first byte, not at every seek."""
+    if _from_the_start():
+        services.record_view(current_user, ev)
+    return _stream(ev, content_disposition(ev.download_name, "inline"), safe_content_type(ev.mime))
 
 
 @bp.route("/evidence/<int:evidence_id>/preview")
@@ -140,3 +191,29 @@ def preview(evidence_id: int):
     if not ev.is_raster_image:
         abort(404)
     return _stream(ev, "inline", ev.mime)
+
+
+@bp.route("/evidence/<int:evidence_id>/view")
+@login_required
+def view(evidence_id: int):
+    """One file on a page of ours: an image at full size, a video in a player, a PDF a click from the browser's
+    viewer, a chat log decoded and escaped (its first 200 KB)."""
+    ev = _readable(evidence_id)
+    text, cut = None, False
+    if ev.viewer == "text":
+        text, cut = services.text_of(ev)
+        services.record_view(current_user, ev)
+    return render_template("evidence/view.html", ev=ev, text=text, cut=cut, shown=services.TEXT_SHOWN,
+                           back=_back_to())
+
+
+_LISTING_PAGE = re.compile(r"/(?:cases|orders)/[A-Za-z0-9_-]{1,64}")
+
+
+def _back_to() -> str | None:
+    """The case or order page the file was opened from (this site's Referer, path only), for a link back; the
+    file belongs to both, and which one the reader may open is theirs to say."""
+    came_from = urlsplit(request.referrer or "")
+    if came_from.netloc == request.host and _LISTING_PAGE.fullmatch(came_from.path):
+        return came_from.path
+    return None

@@ -65,15 +65,25 @@ def unavailable() -> StorageError:
 
 class Reader:
     """A stored object's bytes as a plain file-like (read, iterate, close, `with`), whose failures while
-    reading become StorageError like every other backend failure."""
+    reading become StorageError like every other backend failure; at most `limit` bytes when given."""
 
-    def __init__(self, raw, errors: Callable[[], ContextManager]) -> None:
+    def __init__(self, raw, errors: Callable[[], ContextManager], limit: int | None = None) -> None:
         self._raw = raw
         self._errors = errors  # a fresh context manager that maps the backend's exceptions
+        self._left = limit
 
     def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            size = -1 if self._left is None else self._left
+        elif self._left is not None:
+            size = min(size, self._left)
+        if size == 0:
+            return b""
         with self._errors():
-            return self._raw.read(None if size is None or size < 0 else size)
+            data = self._raw.read(None if size < 0 else size)
+        if self._left is not None:
+            self._left -= len(data)
+        return data
 
     def __iter__(self) -> Iterator[bytes]:
         while chunk := self.read(CHUNK_SIZE):
@@ -127,28 +137,47 @@ def check_prefix(prefix: str) -> str:
     return prefix
 
 
+def check_span(offset: int, length: int | None) -> None:
+    if offset < 0 or (length is not None and length < 0):
+        raise ValueError("a byte range starts at 0 or later and is not negative")
+
+
 def check_aware(when: dt.datetime | None) -> dt.datetime | None:
     if when is not None and when.tzinfo is None:
         raise ValueError("storage needs aware datetimes")
     return when
 
 
+_UNITS = ("KB", "MB", "GB", "TB")
+
+
 def human_size(n: int) -> str:
-    if n >= MiB:
-        return f"{n / MiB:g} MB"
-    if n >= 1024:
-        return f"{n / 1024:g} KB"
-    return f"{n} B"
+    """A size as people read it: at most one decimal, none when it is .0 (`512 B`, `23.9 KB`, `1.2 MB`,
+    `200 MB`); the unit is chosen after rounding, so 1048575 bytes is `1 MB`, not `1024 KB`."""
+    if n < 1024:
+        return f"{n} B"
+    value = float(n)
+    for unit in _UNITS:
+        value /= 1024
+        shown = round(value, 1)
+        if shown < 1024 or unit == _UNITS[-1]:
+            return f"{shown:.1f}".removesuffix(".0") + f" {unit}"
+    raise AssertionError("unreachable")
+
+
+Accept = Callable[[int, str], None]   # (size, SHA-256 hex) of the whole object, before it is published
 
 
 class Meter:
     """Reads a source in chunks, hashing and counting on the way; stops at the first byte past `max_bytes`."""
 
-    def __init__(self, max_bytes: int, inspector: Inspector | None = None, chunk_size: int = CHUNK_SIZE) -> None:
+    def __init__(self, max_bytes: int, inspector: Inspector | None = None, chunk_size: int = CHUNK_SIZE,
+                 accept: Accept | None = None) -> None:
         if max_bytes < 0:
             raise ValueError("max_bytes must be >= 0")
         self.max_bytes = max_bytes
         self.inspector = inspector
+        self.accept = accept
         self.chunk_size = chunk_size
         self.size = 0
         self._hash = hashlib.sha256()
@@ -158,7 +187,8 @@ class Meter:
         return self._hash.hexdigest()
 
     def chunks(self, source: Source) -> Iterator[bytes]:
-        """Yield the source's bytes; the inspector's `finish` runs at the end, before the caller commits."""
+        """Yield the source's bytes; the inspector's `finish`, then `accept` with the size and the digest, run at
+        the end, before the caller commits (raising from either stops the write)."""
         for chunk in _raw_chunks(source, self.chunk_size):
             if not chunk:
                 continue
@@ -171,6 +201,8 @@ class Meter:
             yield chunk
         if self.inspector is not None:
             self.inspector.finish()
+        if self.accept is not None:
+            self.accept(self.size, self.sha256)
 
 
 def _raw_chunks(source: Source, chunk_size: int) -> Iterator[bytes]:
@@ -198,13 +230,16 @@ def safe_content_type(content_type: str | None) -> str:
     return value
 
 
-def content_disposition(filename: str) -> str:
-    """`attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / RFC 5987)."""
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """`attachment` (or `inline`: shown by the browser, saved under the name) with an ASCII fallback name and the
+    exact UTF-8 name (RFC 6266 / RFC 5987)."""
+    if disposition not in ("attachment", "inline"):
+        raise ValueError(f"unknown disposition {disposition!r}")
     stem, dot, extension = filename.rpartition(".") if "." in filename else (filename, "", "")
     stem, extension = (re.sub(r"[^A-Za-z0-9._ -]", "_", unicodedata.normalize("NFKD", part)
                               .encode("ascii", "ignore").decode()).strip(" ._") for part in (stem, extension))
     ascii_name = (stem or "file") + (f".{extension}" if dot and extension else "")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 class Store(abc.ABC):
@@ -215,16 +250,20 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def put_stream(self, key: str, source: Source, *, max_bytes: int,
                    content_type: str = "application/octet-stream", inspector: Inspector | None = None,
-                   retain_until: dt.datetime | None = None) -> StoredObject:
+                   retain_until: dt.datetime | None = None, accept: Accept | None = None) -> StoredObject:
         """Stream `source` (a file-like with read(), an iterable of bytes, or bytes) to `key`.
 
-        Raises TooLarge past `max_bytes`, KeyExists for a used key, whatever the source or the inspector
-        raise, else StorageError; in every failing case nothing is left stored under `key`.
+        `accept(size, sha256)` is called once every byte is read, before the object is published: raising there
+        (a file already filed, say) stores nothing. Raises TooLarge past `max_bytes`, KeyExists for a used key,
+        whatever the source, the inspector or `accept` raise, else StorageError; in every failing case nothing is
+        left stored under `key`.
         """
 
     @abc.abstractmethod
-    def open_read(self, key: str) -> Reader:
-        """A file-like to stream the object from (close it, or use it as a context manager)."""
+    def open_read(self, key: str, offset: int = 0, length: int | None = None) -> Reader:
+        """A file-like to stream the object from (close it, or use it as a context manager): `length` bytes from
+        byte `offset` on (to its end by default), so a range of a video is read from where it starts, not skipped
+        to."""
 
     @abc.abstractmethod
     def exists(self, key: str) -> bool: ...

@@ -10,8 +10,9 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from arbitration.storage.base import (Inspector, KeyExists, Meter, ObjectMissing, Reader, Source, Store, StoredObject,
-                                      check_aware, check_key, check_prefix, is_key, unavailable)
+from arbitration.storage.base import (Accept, Inspector, KeyExists, Meter, ObjectMissing, Reader, Source, Store,
+                                      StoredObject, check_aware, check_key, check_prefix, check_span, is_key,
+                                      unavailable)
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +54,9 @@ class LocalStore(Store):
 
     def put_stream(self, key: str, source: Source, *, max_bytes: int,
                    content_type: str = "application/octet-stream", inspector: Inspector | None = None,
-                   retain_until: dt.datetime | None = None) -> StoredObject:
+                   retain_until: dt.datetime | None = None, accept: Accept | None = None) -> StoredObject:
         check_aware(retain_until)
-        meter = Meter(max_bytes, inspector)
+        meter = Meter(max_bytes, inspector, accept=accept)
         with _os_errors("prepare", key):
             path = self._path(key)
             if path.exists():
@@ -82,10 +83,16 @@ class LocalStore(Store):
                 os.unlink(tmp_name)
         return StoredObject(key=key, size=meter.size, sha256=meter.sha256)
 
-    def open_read(self, key: str) -> Reader:
+    def open_read(self, key: str, offset: int = 0, length: int | None = None) -> Reader:
+        check_span(offset, length)
         with _os_errors("open", key, reading=True):
             raw = open(self._path(key), "rb")
-        return Reader(raw, lambda: _os_errors("read", key, reading=True))
+            try:
+                raw.seek(offset)
+            except BaseException:
+                raw.close()
+                raise
+        return Reader(raw, lambda: _os_errors("read", key, reading=True), length)
 
     def exists(self, key: str) -> bool:
         with _os_errors("stat", key):

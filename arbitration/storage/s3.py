@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import logging
 import threading
 from typing import Iterator
@@ -14,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.errors import StorageError
-from arbitration.storage.base import (Inspector, KeyExists, Meter, ObjectMissing, Reader, Source, Store,
-                                      StoredObject, check_aware, check_key, check_prefix, content_disposition,
-                                      is_key, safe_content_type, unavailable)
+from arbitration.storage.base import (Accept, Inspector, KeyExists, Meter, ObjectMissing, Reader, Source, Store,
+                                      StoredObject, check_aware, check_key, check_prefix, check_span,
+                                      content_disposition, is_key, safe_content_type, unavailable)
 from arbitration.storage.multipart import PartWriter, content_md5
 from arbitration.storage.url import S3Settings
 
@@ -83,9 +84,9 @@ class S3Store(Store):
 
     def put_stream(self, key: str, source: Source, *, max_bytes: int,
                    content_type: str = "application/octet-stream", inspector: Inspector | None = None,
-                   retain_until: dt.datetime | None = None) -> StoredObject:
+                   retain_until: dt.datetime | None = None, accept: Accept | None = None) -> StoredObject:
         name = self._name(key)
-        meter = Meter(max_bytes, inspector)
+        meter = Meter(max_bytes, inspector, accept=accept)
         args = {"ContentType": safe_content_type(content_type), **self._encryption_args()}
         lock = self._lock_args(check_aware(retain_until))
         args.update(lock)
@@ -216,10 +217,16 @@ class S3Store(Store):
                 return None
             raise
 
-    def open_read(self, key: str) -> Reader:
+    def open_read(self, key: str, offset: int = 0, length: int | None = None) -> Reader:
+        check_span(offset, length)
+        if length == 0:
+            return Reader(io.BytesIO(), contextlib.nullcontext)
+        ranged = {}
+        if offset or length is not None:   # asked of the store: only these bytes travel
+            ranged["Range"] = f"bytes={offset}-{'' if length is None else offset + length - 1}"
         with _s3_errors("open", key, reading=True):
-            body = self.client.get_object(Bucket=self.bucket, Key=self._name(key))["Body"]
-        return Reader(body, lambda: _s3_errors("read", key, reading=True))
+            body = self.client.get_object(Bucket=self.bucket, Key=self._name(key), **ranged)["Body"]
+        return Reader(body, lambda: _s3_errors("read", key, reading=True), length)
 
     def exists(self, key: str) -> bool:
         with _s3_errors("head", key):

@@ -13,8 +13,10 @@ from arbitration.auth.models import Role
 from arbitration.calendar.services import seed_from_package
 from arbitration.cases import conflicts
 from arbitration.db import commit
+from arbitration.evidence.services import add_file
 from arbitration.law.services import load_file
 from arbitration.orders import requests as order_requests
+from tests import files
 from tests.factories import create_personas, create_user, make_case, make_order, make_refused_order, personas
 
 # The second arbitrator: a reconsideration goes to a different arbitrator than the one who ruled.
@@ -54,7 +56,23 @@ def seed() -> dict[str, str]:
         # the platform API against the live server: its orders are made through the API, for this merchant
         "api_merchant_id": str(agent.merchant_id),
         **bad_input(buyer, official, agent),
+        "evidence_viewers": evidence_viewers(buyer, official),
     }
+
+
+def evidence_viewers(buyer, official) -> str:
+    """An after-sales request with three screenshots, a chat log in GB18030 and a PDF (the viewers' journey)."""
+    order = make_order(buyer, "delivered", merchant_staff=official)
+    req = order_requests.request_after_sales(order, buyer, problem="invalid_code",
+                                             description="卡密兑换时提示已被使用，请核实")
+    for name, content in (("付款截图.png", files.png(480, 300, (46, 125, 200))),
+                          ("兑换失败提示.png", files.png(300, 520, (200, 60, 50))),
+                          ("客服对话截图.png", files.png(720, 360, (40, 150, 90))),
+                          ("客服聊天记录.txt", ("买家：卡密无效，提示已被使用\n商家：<b>请稍等</b>，正在核实\n" * 40)
+                           .encode("gb18030")),
+                          ("支付凭证.pdf", files.pdf("paid 98 yuan"))):
+        add_file(buyer, req, filename=name, chunks=[content], kind="auto", description="")
+    return order.number
 
 
 def bad_input(buyer, official, agent) -> dict[str, str]:
