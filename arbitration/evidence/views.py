@@ -40,7 +40,9 @@ def _request_of(number: str, request_id: int) -> OrderRequest:
 @login_required
 def upload(number: str, request_id: int):
     req = _request_of(number, request_id)
-    return streamed_upload(services.request_subject(req), url_for("orders.detail", number=number))
+    back = url_for("merchant.decide", request_id=req.id) if request.args.get("back") == "decide" \
+        else url_for("orders.detail", number=number)
+    return streamed_upload(services.request_subject(req), back)
 
 
 @order_pages.page_context.register

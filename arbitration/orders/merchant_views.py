@@ -12,6 +12,7 @@ from arbitration.errors import DomainError, InvalidInput
 from arbitration.orders import permissions as perm
 from arbitration.orders import queries
 from arbitration.orders import requests as order_requests
+from arbitration.orders import views as order_pages
 from arbitration.orders.forms import RespondForm, ReviewForm
 from arbitration.orders.models import OrderRequest
 from arbitration.orders.rules import OrderState
@@ -61,9 +62,20 @@ def decide(request_id: int):
             return redirect(url_for("merchant.queue", kind=req.kind))
     elif request.method == "POST" and not req.is_open:
         flash(_("This request has been answered already."), "error")
-        return render_template("orders/decide.html", req=req, order=order, form=form, review=review), 409
+        return render_template("orders/decide.html", req=req, order=order, form=form, review=review,
+                               **_evidence(req)), 409
     status = 400 if request.method == "POST" else 200
-    return render_template("orders/decide.html", req=req, order=order, form=form, review=review), status
+    return render_template("orders/decide.html", req=req, order=order, form=form, review=review,
+                           **_evidence(req)), status
+
+
+def _evidence(req) -> dict:
+    """The request's files and the upload form, from the features that add to the order's pages (a refusal's
+    evidence stays with the request and goes with it to a case)."""
+    extra = {}
+    for part in order_pages.page_context(req.order, [req], current_user):
+        extra.update(part)
+    return extra
 
 
 def _amount(form) -> int | None:

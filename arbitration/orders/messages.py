@@ -27,6 +27,7 @@ ACTION_LABELS = {
     Action.respond_after_sales: _l("answer the after-sales request"),
     Action.verify_reissue: _l("check the reissued goods"),
     Action.report_platform_fault: _l("report a platform fault"), Action.lock: _l("lock"), Action.unlock: _l("unlock"),
+    Action.withdraw_request: _l("withdraw the request"),
 }
 
 CANCEL_REASON_LABELS = {
@@ -67,7 +68,7 @@ REQUEST_STATE_LABELS = {
     "approved": _l("Approved"), "auto_approved": _l("Approved by default (the merchant did not decide in time)"),
     "rejected": _l("Rejected"), "resolved": _l("Resolved"), "accepted": _l("Accepted"),
     "failed": _l("The reissue failed too"), "timed_out": _l("The merchant did not answer in time"),
-    "escalated": _l("Sent to the platform"),
+    "escalated": _l("Sent to the platform"), "withdrawn": _l("Withdrawn by the buyer"),
 }
 
 CHANNEL_LABELS = {"alipay": _l("Alipay"), "wechat": _l("WeChat Pay"), "balance": _l("Account balance"),
@@ -90,7 +91,7 @@ def refusal(reason: str, action: Action, state: OrderState):
                   "after that it can be unlocked.")
     if reason == "request_open":
         return _l("There is already an open request or case on this order. Wait for its answer.")
-    if reason in ("no_cancellation", "no_after_sales", "no_reissue"):
+    if reason in ("no_cancellation", "no_after_sales", "no_reissue", "no_request"):
         return _l("There is no open request to answer on this order.")
     if reason == "not_locked":
         return _l("This order is not locked.")
@@ -142,6 +143,7 @@ events.declare({
     "order.report_platform_fault": _l("A platform fault was reported"),
     "order.lock": _l("Risk control locked the order"),
     "order.unlock": _l("Support unlocked the order after checking the buyer's identity"),
+    "order.withdraw_request": _l("The buyer withdrew the request"),
     "order.request_filed": _l("A request was filed"),
     "order.merchant_missed_deadline": _l("The merchant did not answer in time"),
     "order.case_eligible": _l("The order may go to a dispute case"),

@@ -340,3 +340,15 @@ def report_platform_fault(order: Order, actor: User, *, fault: str, description:
     _set_request_state(req, "escalated", now)
     escalate(order, req, "platform_fault", now)
     return req
+
+
+def withdraw_request(order: Order, req: OrderRequest, buyer: User, now: dt.datetime | None = None) -> OrderRequest:
+    """The buyer takes back a cancellation or after-sales request the merchant has not answered yet."""
+    now = now or clock.now_utc()
+    ensure_allowed(order, Action.withdraw_request, buyer)
+    _require_open(order, req, ("cancellation", "after_sales"))
+    if req.state != "pending":
+        raise Conflict(_l("This request was answered already."))
+    apply_action(order, Action.withdraw_request, buyer, data={"request_id": req.id}, now=now)
+    _set_request_state(req, "withdrawn", now)
+    return req

@@ -59,6 +59,7 @@ class Action(str, enum.Enum):
     report_platform_fault = "report_platform_fault"
     lock = "lock"
     unlock = "unlock"
+    withdraw_request = "withdraw_request"               # the buyer takes back a request not answered yet
 
 
 # Cancellation reasons: the preset list of the platform's rules; "other" needs a specific text.
@@ -123,6 +124,10 @@ def is_locked(f: OrderFacts) -> bool:
     return f.locked
 
 
+def pending_request(f: OrderFacts) -> bool:
+    return f.open_request is not None and not f.reissue_awaiting_verification
+
+
 GUARD_MESSAGES = {  # a key per guard: services turn it into a translated message
     not_locked: "locked",
     no_open_request: "request_open",
@@ -130,6 +135,7 @@ GUARD_MESSAGES = {  # a key per guard: services turn it into a translated messag
     open_after_sales: "no_after_sales",
     awaiting_reissue_check: "no_reissue",
     is_locked: "not_locked",
+    pending_request: "no_request",
 }
 
 
@@ -176,6 +182,8 @@ TABLE: tuple[Rule, ...] = (
          outcomes=frozenset({S.refunded})),
     Rule(Action.lock, ANY_LIVE, frozenset({R.support, R.admin, R.system}), (not_locked,)),
     Rule(Action.unlock, ANY_LIVE, frozenset({R.support, R.admin}), (is_locked,)),
+    Rule(Action.withdraw_request, frozenset({S.paid, S.delivered, S.completed}), frozenset({R.buyer}),
+         (pending_request,)),
 )
 
 RULES = {rule.action: rule for rule in TABLE}
@@ -248,8 +256,10 @@ def risk_reason(recent_order_count: int, account_switches_today: int, t: RiskThr
 # refunds._move) ----
 
 REQUEST_FLOW = Flow.of("request", start={"pending"}, moves={
-    # the merchant answers (or misses its deadline, or the request goes straight to the platform)
-    "pending": {"approved", "auto_approved", "rejected", "resolved", "reissued", "timed_out", "escalated"},
+    # the merchant answers (or misses its deadline, or the request goes straight to the platform), or the buyer
+    # takes it back
+    "pending": {"approved", "auto_approved", "rejected", "resolved", "reissued", "timed_out", "escalated",
+                "withdrawn"},
     # the buyer checks the reissued goods (or lets the check window pass: accepted)
     "reissued": {"accepted", "failed"},
 })

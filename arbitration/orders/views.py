@@ -10,8 +10,10 @@ from arbitration.audit.services import events_of
 from arbitration.auth.permissions import require
 from arbitration.db import db
 from arbitration.errors import DomainError
+from arbitration.forms import PlainForm
 from arbitration.hooks import Hook
 from arbitration.orders import messages
+from arbitration.orders import now as order_now
 from arbitration.orders import permissions as perm
 from arbitration.orders import queries
 from arbitration.orders import requests as order_requests
@@ -20,6 +22,7 @@ from arbitration.orders.forms import (AfterSalesForm, CancelForm, ConfirmForm, L
                                       RefundOutcomeForm, UnlockForm, VerifyReissueForm)
 from arbitration.orders.models import OrderRequest
 from arbitration.orders.refunds import mark_refund, outcomes_for, refunds_of
+from arbitration.orders.escalations import open_escalation
 from arbitration.orders.rules import Action, OrderState
 from arbitration.web import refuse
 
@@ -78,11 +81,23 @@ def _page(order, failed: dict | None = None, status: int = 200):
     extra = {}
     for part in page_context(order, requests, current_user):
         extra.update(part)
+    actions = services.allowed_actions(current_user, order)
+    req, refunds = services.open_request(order), refunds_of(order)
+    case = services.open_case_on(order.id)
+    window = open_escalation(order) if case is None else None
+    facts = order_now.Facts(
+        state=order.state, role=perm.order_role(current_user, order), actions=frozenset(actions),
+        open_request=("reissued" if req.state == "reissued" else req.kind) if req is not None else None,
+        case_window_open=window is not None, open_case=case is not None, locked=order.locked)
+    reached = {s for s, at in ((OrderState.paid, order.paid_at), (OrderState.delivered, order.delivered_at),
+                               (OrderState.completed, order.completed_at)) if at} | {OrderState.pending_payment}
     return render_template(
-        "orders/detail.html", order=order, actions=services.allowed_actions(current_user, order),
-        requests=requests, refunds=refunds_of(order), events=events_of("order", order.id),
-        deadlines=queries.running_deadlines(order), escalations=queries.escalations_of(order),
-        open_request=services.open_request(order), show_codes=perm.can_see_card_codes(current_user, order),
+        "orders/detail.html", order=order, actions=actions, requests=requests, refunds=refunds,
+        events=events_of("order", order.id), deadlines=queries.running_deadlines(order),
+        escalations=queries.escalations_of(order), open_request=req, case_window=window,
+        now=order_now.now(facts), refund_on_its_way=any(f.state == "pending" for f in refunds),
+        stages=order_now.stage_bar(order.state, frozenset(reached), any(f.state == "pending" for f in refunds)),
+        show_codes=perm.can_see_card_codes(current_user, order),
         refund_outcomes=outcomes_for, open_case=_visible_case(order), unlock_form=forms["unlock"],
         verify_form=forms["verify"], failed_refund=next((k[1] for k in forms if isinstance(k, tuple)), None),
         refund_form=next((f for k, f in forms.items() if isinstance(k, tuple)), RefundOutcomeForm(formdata=None)),
@@ -191,6 +206,15 @@ def verify_reissue(number: str, request_id: int):
                                                                        note=form.note.data or ""),
                    _("Thank you: the reissue is accepted.") if works else
                    _("Recorded. You can now open a dispute case on this order."), "verify")
+
+
+@bp.route("/orders/<number>/requests/<int:request_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_request(number: str, request_id: int):
+    order = _load(number, Action.withdraw_request)
+    req = db.session.get(OrderRequest, request_id) or abort(404)
+    return _inline(number, PlainForm(), lambda: order_requests.withdraw_request(order, req, current_user),
+                   _("Your request is withdrawn."), "withdraw")
 
 
 @bp.route("/orders/<number>/lock", methods=["POST"])

@@ -77,6 +77,8 @@ MATRIX = {
     "orders.verify_reissue": ("POST", lambda c: {"number": c["orders"]["reissued"].number,
                                                  "request_id": c["requests"]["reissued"].id},
                               {"works": "yes"}, BUYER),
+    "orders.withdraw_request": ("POST", lambda c: {"number": c["orders"]["pending_request"].number,
+                                                   "request_id": c["requests"]["cancellation"].id}, {}, BUYER),
     "orders.lock": ("POST", _order("paid"), {}, SUPPORT),
     "orders.unlock": ("POST", _order("locked"), {"method": "id_document", "note": "核对身份证"}, SUPPORT),
     "orders.refund_outcome": ("POST", lambda c: {"number": c["orders"]["refunded"].number,
