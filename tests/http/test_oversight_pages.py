@@ -181,7 +181,7 @@ def test_the_regulator_sees_no_arbitrator_only_message_and_no_action_on_the_case
 
     page = text(client_of(app, "regulator").get(f"/cases/{case.number}"))
     assert "请平台尽快处理" in page
-    assert "商家私下承认卡密是无效的" not in page and "仅仲裁员可见" not in page
+    assert "商家私下承认卡密是无效的" not in page and "仅争议处理专员可见" not in page
     assert 'action="/cases/' not in page and 'action="/rulings/' not in page
     assert "待您处理" not in page                       # the "your move" section
     for label in ("接受请求", "发送方案", "拒绝并交由平台仲裁", "撤回案件", "我没有更多证据了", "延长", "改派",
