@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from arbitration.home.views import bp as home_bp
     from arbitration.law.views import bp as law_bp
     from arbitration.oversight.views import bp as oversight_bp
+    from arbitration.rulings import draft_views  # noqa: F401  (routes on the rulings blueprint)
     from arbitration.rulings.views import bp as rulings_bp
     from arbitration.admin.merchants import bp as merchants_bp
     from arbitration.orders.merchant_views import bp as merchant_bp

@@ -9,7 +9,8 @@ from arbitration.evidence.models import Evidence  # noqa: F401
 from arbitration.cases.models import (ArbitratorConflict, Case, CaseMessage, CaseNote, CaseNumberCounter,  # noqa: F401
                                       RemedyTask)
 from arbitration.law.models import Provision  # noqa: F401
-from arbitration.rulings.models import Ruling, RulingCitation  # noqa: F401
+from arbitration.rulings.models import (ArbitratorInTraining, FourEyesRule, Ruling, RulingCitation,  # noqa: F401
+                                        RulingDraft)
 from arbitration.notifications.models import Notification  # noqa: F401
 from arbitration.oversight.models import Export  # noqa: F401
 from arbitration.api.models import ApiClient  # noqa: F401

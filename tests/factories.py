@@ -218,11 +218,21 @@ REASONING = "经营者以预收款方式提供商品，未按照约定提供的�
 
 
 def the_form(**changes) -> dict:
-    """The ruling form's fields; a change of None leaves the field out."""
+    """The ruling form's fields (the facts checklist as the order's record fills it for a paid, undelivered order);
+    a change of None leaves the field out."""
     form = {"decision": "upheld", "facts_found": FACTS, "reasoning": REASONING, "full_refund": "y",
-            "citations": ["CRPL-53", "CC-563"], "other_citations": ""}
+            "citations": ["CRPL-53", "CC-563"], "other_citations": "", "found_tags": ["paid_not_delivered"]}
     form.update(changes)
     return {k: v for k, v in form.items() if v is not None}
+
+
+def issue_through_the_form(client, case, **changes):
+    """The arbitrator's three steps: save the form as the draft, open the confirmation, issue. Returns the answer
+    to the last step."""
+    saved = client.post(f"/cases/{case.number}/ruling", data={**the_form(**changes), "do": "issue"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(f"/cases/{case.number}/ruling/issue")
+    assert client.get(f"/cases/{case.number}/ruling/issue").status_code in (200, 302)
+    return client.post(f"/cases/{case.number}/ruling/issue")
 
 
 def suggested_codes(page: str) -> list[str]:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_pgettext
 
 from arbitration.audit import events as event_types
 from arbitration.auth.labels import ROLE_LABELS
@@ -20,8 +21,16 @@ class Line:
     action: str
 
 
+# the timeline is read by the parties (the case page, the ruling document): the one who decides is the platform's
+# 争议处理专员, not 仲裁员 (a statutory office of an arbitration commission); English keeps the role's name
+TO_THE_PARTIES = {"arbitrator": lazy_pgettext("to the parties", "Arbitrator"),
+                  "supervisor": lazy_pgettext("to the parties", "Supervisor")}
+
+
 def actor_label(role: str) -> str:
-    return _("platform") if role == "system" else str(ROLE_LABELS.get(role, role))
+    if role == "system":
+        return _("platform")
+    return str(TO_THE_PARTIES.get(role) or ROLE_LABELS.get(role, role))
 
 
 # what the parties never see in a case's history: that its staff wrote an internal note

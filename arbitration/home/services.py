@@ -12,9 +12,11 @@ from arbitration.calendar.models import CalendarYear
 from arbitration.db import db
 from arbitration.deadlines import services as deadlines
 from arbitration.deadlines.models import Deadline
+from arbitration.rulings import drafts as ruling_drafts
 from arbitration.rulings.models import Ruling
 
 RULINGS_NOT_READY_SHOWN = 20
+DRAFTS_SHOWN = 20
 
 
 @dataclass
@@ -24,11 +26,18 @@ class Attention:
     calendar_next_year_known: bool | None = None
     next_year: int | None = None
     rulings_not_ready: list = field(default_factory=list)   # issued rulings whose PDF is not ready, with why
+    # draft rulings: waiting for a supervisor (supervisors), back from one (their arbitrator)
+    drafts_to_review: list = field(default_factory=list)
+    drafts_back: list = field(default_factory=list)
 
 
 def attention_for(user: User, now: dt.datetime | None = None) -> Attention:
     now = now or clock.now_utc()
     out = Attention(deadlines=deadlines.awaiting(user))
+    if user.role == Role.supervisor:
+        out.drafts_to_review = ruling_drafts.waiting_for_review(limit=DRAFTS_SHOWN)
+    if user.role == Role.arbitrator:
+        out.drafts_back = ruling_drafts.needing_the_author(user, limit=DRAFTS_SHOWN)
     if user.role in (Role.admin, Role.supervisor, Role.arbitrator):
         out.next_year = now.year + 1
         out.calendar_next_year_known = db.session.get(CalendarYear, out.next_year) is not None

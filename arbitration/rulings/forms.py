@@ -35,3 +35,16 @@ class RulingForm(FlaskForm):
 
 class VerifyForm(FlaskForm):
     file = FileField(_l("The PDF file"))
+
+
+class ReviewNoteForm(FlaskForm):
+    """A supervisor's approval (a note is optional) or return (a note is required)."""
+    note = TextAreaField(_l("Note to the arbitrator"), validators=[Length(max=5000)])
+
+
+class FourEyesForm(FlaskForm):
+    amount_over = AmountField(_l("Send drafts where the amount at stake is over (yuan; empty: never)"), places=2,
+                              validators=[Optional(), positive_money])
+    in_training = BooleanField(_l("Send drafts of arbitrators in training"))
+    reversal = BooleanField(_l("Send reconsiderations that reverse the first ruling"))
+    trainees = CheckboxesField(_l("Arbitrators in training"), coerce=int, validate_choice=False)

@@ -100,3 +100,88 @@ def _never_edited(mapper, connection, target: Ruling) -> None:
 @event.listens_for(RulingCitation, "before_update")
 def _citations_never_edited(mapper, connection, target: RulingCitation) -> None:
     raise RulingIsFinal("a ruling's citations cannot change")
+
+
+DRAFT_STATES = ("draft", "in_review", "returned", "approved", "issued")
+
+
+class RulingDraft(Base):
+    """A ruling being written: its arbitrator's, for one round of a case, saved and resumed until it is issued
+    (through rulings.services.issue_ruling, the one place that issues). Never shown to the parties."""
+
+    __tablename__ = "ruling_drafts"
+    __table_args__ = (
+        sa.CheckConstraint(f"state IN {DRAFT_STATES}", name="state"),
+        sa.CheckConstraint(f"decision IS NULL OR decision IN {DECISIONS}", name="decision"),
+        sa.UniqueConstraint("case_id", "round", "author_id"),
+        # the supervisors' list of drafts waiting for them
+        sa.Index("ix_ruling_drafts_state_sent_at", "state", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    round: Mapped[int]
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(sa.String(12), default="draft")
+    # the form's fields, as last saved (not checked until issue: a draft may be incomplete)
+    decision: Mapped[str | None] = mapped_column(sa.String(20))
+    facts_found: Mapped[str] = mapped_column(sa.Text, default="")
+    reasoning: Mapped[str] = mapped_column(sa.Text, default="")
+    found_tags_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    remedies_json: Mapped[str] = mapped_column(sa.Text, default="[]")    # [{"remedy": ..., "amount_fen": ...}]
+    citations_json: Mapped[str] = mapped_column(sa.Text, default="[]")   # codes, in the order chosen
+    # four eyes: why it was sent, to whom it went, what came back
+    review_reasons_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    sent_at: Mapped[dt.datetime | None]
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime | None]
+    review_note: Mapped[str] = mapped_column(sa.Text, default="")
+    review_seconds: Mapped[int] = mapped_column(default=0)              # time spent in review, all rounds closed
+    ruling_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rulings.id"))
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+    @property
+    def found_tags(self) -> list[str]:
+        return json.loads(self.found_tags_json)
+
+    @property
+    def remedies(self) -> list[dict]:
+        return json.loads(self.remedies_json)
+
+    @property
+    def citations(self) -> list[str]:
+        return json.loads(self.citations_json)
+
+    @property
+    def review_reasons(self) -> list[dict]:
+        return json.loads(self.review_reasons_json)
+
+
+FOUR_EYES_RULES = ("amount_over", "in_training", "reversal")
+
+
+class FourEyesRule(Base):
+    """A supervisor's rule that sends a draft to a supervisor before it can be issued; absent or disabled: off."""
+
+    __tablename__ = "four_eyes_rules"
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN {FOUR_EYES_RULES}", name="kind"),
+        sa.CheckConstraint("kind != 'amount_over' OR NOT enabled OR amount_fen > 0", name="amount"),
+    )
+
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(default=False)
+    amount_fen: Mapped[int | None] = mapped_column(sa.BigInteger)        # amount_over: the threshold
+    updated_at: Mapped[dt.datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class ArbitratorInTraining(Base):
+    """An arbitrator a supervisor marked as in training (the in_training rule reads it)."""
+
+    __tablename__ = "arbitrators_in_training"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    since: Mapped[dt.datetime]
+    marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -30,7 +30,8 @@ def ruling_context(ruling) -> dict:
             "evidence": case_files(case, until=ruling.issued_at), "platform": platform_name()}
 
 
-def ruling_pdf(ruling) -> bytes:
+def ruling_pdf(ruling, draft: bool = False) -> bytes:
+    """`draft`: a draft's preview, the same document marked 草稿 / DRAFT on every page."""
     with force_locale("zh"):
-        html = render_template("rulings/print.html", **ruling_context(ruling))
+        html = render_template("rulings/print.html", **ruling_context(ruling), draft=draft)
     return html_to_pdf(html)

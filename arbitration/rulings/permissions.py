@@ -7,11 +7,12 @@ import sqlalchemy as sa
 from arbitration import access
 from arbitration.access import Relation
 from arbitration.auth.models import Role
+from arbitration.auth.permissions import role_of
 from arbitration.cases import permissions as case_permissions  # noqa: F401  (the case ties rulings go through)
 from arbitration.cases.models import Case
 from arbitration.db import db
 from arbitration.orders.models import Order
-from arbitration.rulings.models import Ruling
+from arbitration.rulings.models import Ruling, RulingDraft
 
 access.tie(Case, Relation.former_arbitrator, Role.arbitrator,
            clause=lambda user: Case.id.in_(sa.select(Ruling.case_id).where(Ruling.issued_by_id == user.id)))
@@ -35,3 +36,30 @@ def can_read_rulings_of(user, case: Case) -> bool:
 def can_write_ruling(user, case: Case) -> bool:
     """The ruling form: the case's arbitrator only (the lifecycle table then says whether it is time)."""
     return access.may(user, case, {Relation.arbitrator})
+
+
+# a draft is its author's while the case is still theirs, and the supervisors': never the parties', support's,
+# admins' or regulators' (it is not part of the record until issued)
+access.tie(RulingDraft, Relation.arbitrator, Role.arbitrator,
+           clause=lambda user: sa.and_(RulingDraft.author_id == user.id, RulingDraft.case_id.in_(
+               sa.select(Case.id).where(Case.arbitrator_id == user.id))),
+           holds=lambda user, draft: draft.author_id == user.id
+           and db.session.scalar(sa.select(Case.arbitrator_id).where(Case.id == draft.case_id)) == user.id)
+access.viewers(RulingDraft, {Relation.arbitrator, Relation.supervisor})
+
+
+def can_read_draft(user, draft: RulingDraft) -> bool:
+    return access.may_view(user, draft)
+
+
+def can_review_draft(user, draft: RulingDraft) -> bool:
+    return access.may(user, draft, {Relation.supervisor})
+
+
+def can_review_drafts(user) -> bool:
+    """The list of drafts waiting for a supervisor."""
+    return role_of(user) == Role.supervisor
+
+
+def can_set_four_eyes(user) -> bool:
+    return role_of(user) in (Role.supervisor, Role.admin)

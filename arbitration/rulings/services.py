@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -23,7 +24,7 @@ from arbitration.cases import workflow as wf
 from arbitration.cases.models import Case
 from arbitration.cases.workflow import Action, CaseState
 from arbitration.db import commit, db, rollback
-from arbitration.errors import InvalidInput
+from arbitration.errors import Conflict, InvalidInput
 from arbitration.hooks import Hook
 from arbitration.jobs.queue import job
 from arbitration.law import services as law
@@ -32,8 +33,8 @@ from arbitration.money import yuan
 from arbitration.orders.refunds import refunded_so_far
 from arbitration.orders.rules import refundable
 from arbitration.rulings import messages as labels  # noqa: F401  (declares the event types recorded here)
-from arbitration.rulings import rules, suggest
-from arbitration.rulings.models import DECISIONS, Ruling, RulingCitation
+from arbitration.rulings import review, rules, suggest
+from arbitration.rulings.models import DECISIONS, Ruling, RulingCitation, RulingDraft
 from arbitration.rulings import pdf as documents
 from arbitration.storage import app_store, new_key
 from arbitration.web_format import format_local
@@ -43,6 +44,7 @@ SUBJECT = cases.SUBJECT
 MAX_PDF_BYTES = 50 * 1024 * 1024
 DEFAULT_CITATIONS = 4          # a default ruling cites the top suggestions for the case's facts ...
 DEFAULT_PROCESS_CODE = "ECL-63"  # ... and the provision on the platform's dispute process
+DEFAULT_LEAVES_OUT = {"process", "electronic_evidence", "evidence_both_sides"}   # (the merits are not examined)
 # ready(ruling, case, now): a ruling's document is issued (notifications tell both parties)
 ready = Hook("rulings.ready")
 
@@ -84,26 +86,31 @@ def money_of(case: Case) -> rules.Money:
     return rules.Money(paid_fen=order.amount_fen, refundable_fen=refundable(order.amount_fen, refunded_so_far(order)))
 
 
-def has_evidence(case: Case) -> bool:
-    return bool(cases.case_files(case))
+def evidence_from(case: Case) -> frozenset[str]:
+    """The parties with files before the arbitrator (the request's and the case's)."""
+    return frozenset(f.party for f in cases.case_files(case))
+
+
+def recorded_facts(case: Case) -> list[str]:
+    """The facts checklist as the case's record fills it, for the arbitrator to confirm or remove."""
+    return suggest.recorded_facts(case.fact_tags, case.order_snapshot.get("order", {}))
 
 
 def case_facts(case: Case, found_tags: Iterable[str] | None = None) -> suggest.CaseFacts:
-    snapshot = case.order_snapshot.get("order", {})
-    return suggest.CaseFacts(category=case.category,
-                             tags=frozenset(case.fact_tags if found_tags is None else found_tags) | set(case.fact_tags),
-                             origin=case.origin, claim_remedy=case.claim_remedy,
-                             delivered=bool(snapshot.get("delivered_at")), has_evidence=has_evidence(case))
+    """The facts suggestions read: the checklist as confirmed (None: as the record fills it), and the files."""
+    found = recorded_facts(case) if found_tags is None else found_tags
+    return suggest.CaseFacts(found=frozenset(found), evidence_from=evidence_from(case))
 
 
 def reason_text(reason: str) -> str:
     """A suggestion's reason in the current language."""
-    if reason.startswith("tags:"):
-        return _("Its own fact tags match the case: %(tags)s", tags=reason[5:].replace(",", ", "))
+    if reason.startswith("facts:"):
+        facts = "、".join(str(labels.FACT_LABELS.get(f, f)) for f in reason[6:].split(","))
+        return _("The provision itself speaks of a fact of this case: %(facts)s", facts=facts)
     return _(reason)
 
 
-def suggestions(case: Case, found_tags: Iterable[str] | None = None, limit: int = 20):
+def suggestions(case: Case, found_tags: Iterable[str] | None = None, limit: int | None = None):
     """[(provision, suggestion)] ranked, current versions only."""
     provisions = {p.code: p for p in law.current_all()}
     ranked = suggest.suggest(case_facts(case, found_tags),
@@ -137,13 +144,23 @@ def _cited(codes: Iterable[str]) -> list[Provision]:
     return provisions
 
 
-def issue_ruling(case: Case, arbitrator: User, *, decision: str, facts_found: str, reasoning: str,
-                 remedies: list[rules.Remedy], citations: list[str], found_tags: Iterable[str] = (),
-                 now: dt.datetime | None = None) -> Ruling:
-    """The arbitrator's reasoned decision. Checked whole before anything is written; then the case moves on
-    (first round: the reconsideration window; a reconsideration: enforcement) and the PDF is rendered."""
-    now = now or clock.now_utc()
-    cases.ensure_allowed(case, Action.issue_ruling, arbitrator)
+@dataclass(frozen=True)
+class Prepared:
+    """A ruling's content, checked whole, with its amounts settled: what issuing writes and a preview shows."""
+    decision: str
+    facts_found: str
+    reasoning: str
+    found: list[str]
+    remedies: list[rules.Remedy]
+    provisions: list[Provision]
+    reasons: dict
+
+
+def prepare_ruling(case: Case, *, decision: str, facts_found: str, reasoning: str, remedies: list[rules.Remedy],
+                   citations: list[str], found_tags: Iterable[str] | None = None) -> Prepared:
+    """Check a reasoned ruling's content against the order and the law cited; nothing is written. `found_tags`:
+    the facts the arbitrator confirmed (None, from code that records no findings: the citations' reasons come
+    from the case's recorded facts, and the ruling records no findings)."""
     if decision not in DECISIONS:
         raise InvalidInput(_l("Choose the decision on the claim."), field="decision")
     facts_found, reasoning = (facts_found or "").strip(), (reasoning or "").strip()
@@ -151,7 +168,7 @@ def issue_ruling(case: Case, arbitrator: User, *, decision: str, facts_found: st
         raise InvalidInput(_l("State the facts found (at least %(n)d characters).", n=10), field="facts_found")
     if len(reasoning) < 20:
         raise InvalidInput(_l("The reasoning is required (at least %(n)d characters).", n=20), field="reasoning")
-    found = sorted(set(found_tags))
+    found = sorted(set(found_tags or ()))
     if any(tag not in suggest.FINDINGS for tag in found):
         raise InvalidInput(_l("Choose findings from the list."), field="found_tags")
     provisions = _cited(citations)
@@ -159,12 +176,40 @@ def issue_ruling(case: Case, arbitrator: User, *, decision: str, facts_found: st
     problems = rules.check(decision, remedies, money, {p.code for p in provisions})
     if problems:
         raise _problem(*problems[0])
-    reasons = {p.code: s for p, s in suggestions(case, found, limit=200)}
-    ruling = _create(case, arbitrator, kind="reasoned", decision=decision, facts_found=facts_found,
-                     reasoning=reasoning, found=found, remedies=rules.settle_amounts(remedies, money),
-                     provisions=provisions, reasons=reasons, now=now)
+    reasons = {p.code: s for p, s in suggestions(case, None if found_tags is None else found)}
+    return Prepared(decision, facts_found, reasoning, found, rules.settle_amounts(remedies, money), provisions,
+                    reasons)
+
+
+def issue_ruling(case: Case, arbitrator: User, *, decision: str, facts_found: str, reasoning: str,
+                 remedies: list[rules.Remedy], citations: list[str], found_tags: Iterable[str] | None = None,
+                 draft: RulingDraft | None = None, now: dt.datetime | None = None) -> Ruling:
+    """The arbitrator's reasoned decision, the one place that issues one. Checked whole before anything is
+    written; a draft the supervisors' rules send to a supervisor is issued only once approved. Then the case
+    moves on (first round: the reconsideration window; a reconsideration: enforcement) and the PDF is rendered."""
+    now = now or clock.now_utc()
+    cases.ensure_allowed(case, Action.issue_ruling, arbitrator)
+    if draft is not None and draft.state not in ("draft", "approved"):
+        raise Conflict(_l("This draft is with a supervisor or was returned: it is issued once a supervisor "
+                          "approves it."))
+    p = prepare_ruling(case, decision=decision, facts_found=facts_found, reasoning=reasoning, remedies=remedies,
+                       citations=citations, found_tags=found_tags)
+    needs = review.reasons_for(case, arbitrator, p.decision, p.remedies)
+    approved = draft is not None and draft.state == "approved"
+    if needs and not approved:
+        raise Conflict(_l("A supervisor must approve this ruling before it is issued: %(why)s",
+                          why=" ".join(str(review.reason_message(r)) for r in needs)))
+    ruling = _create(case, arbitrator, kind="reasoned", p=p, now=now)
     case.outcome = "ruled"
-    cases.apply_action(case, Action.issue_ruling, arbitrator, data=_event_data(ruling), now=now)
+    data = _event_data(ruling)
+    if draft is not None:
+        data["approved_by_supervisor"] = approved
+    cases.apply_action(case, Action.issue_ruling, arbitrator, data=data, now=now)
+    if draft is not None:
+        draft.ruling_id = ruling.id
+        review.move(draft, "issued", now)
+        record_event(review.DRAFT_SUBJECT, draft.id, arbitrator, "ruling.draft_issued",
+                     review.event_data(draft, {"ruling": ruling.number}), now=now)
     return ruling
 
 
@@ -189,14 +234,14 @@ def issue_default_ruling(case: Case, deadline, now: dt.datetime) -> Ruling:
     if remedy.remedy in rules.WITH_AMOUNT:
         remedy = rules.Remedy(remedy.remedy, min(remedy.amount_fen, money.refundable_fen))
     remedies = [r for r in rules.settle_amounts([remedy], money) if not rules.check("upheld", [r], money, set())]
-    ranked = suggestions(case, limit=200)
-    codes = [p.code for p, s in ranked if s.rules and s.rules != ["process"] and s.rules != ["evidence"]]
+    ranked = suggestions(case)
+    codes = [p.code for p, s in ranked if set(s.rules) - DEFAULT_LEAVES_OUT]
     codes = codes[:DEFAULT_CITATIONS] + [DEFAULT_PROCESS_CODE]
     provisions = [p for code in dict.fromkeys(codes) if (p := law.current(code)) is not None]
-    ruling = _create(case, None, kind="default", decision="upheld", facts_found=facts_found, reasoning=reasoning,
-                     found=[], remedies=remedies, provisions=provisions, reasons={s.code: s for _p, s in ranked},
-                     now=now, missed={"stage": CaseState.negotiation.value, "due_at": deadline.due_at.isoformat(),
-                                      "who": "merchant", "what": stage})
+    p = Prepared("upheld", facts_found, reasoning, [], remedies, provisions, {s.code: s for _p, s in ranked})
+    ruling = _create(case, None, kind="default", p=p, now=now,
+                     missed={"stage": CaseState.negotiation.value, "due_at": deadline.due_at.isoformat(),
+                             "who": "merchant", "what": stage})
     case.outcome = "default_ruling"
     cases.apply_action(case, Action.default_ruling, None, data=_event_data(ruling), now=now)
     return ruling
@@ -208,28 +253,34 @@ def _event_data(ruling: Ruling) -> dict:
             "missed_deadline": ruling.missed_deadline}
 
 
-def _create(case: Case, arbitrator: User | None, *, kind: str, decision: str, facts_found: str, reasoning: str,
-            found: list[str], remedies: list[rules.Remedy], provisions: list[Provision], reasons: dict,
-            now: dt.datetime, missed: dict | None = None) -> Ruling:
+def build_ruling(case: Case, arbitrator: User | None, *, kind: str, p: Prepared, now: dt.datetime,
+                 missed: dict | None = None) -> Ruling:
+    """The ruling as issuing writes it, not yet in the database: issuing adds it, a draft's preview renders it."""
     previous = current_ruling(case)
     round_ = previous.round + 1 if previous else 1
     ruling = Ruling(number=f"{case.number}-{round_}", case_id=case.id, round=round_, kind=kind,
                     supersedes_id=previous.id if previous else None,
-                    issued_by_id=arbitrator.id if arbitrator else None, issued_at=now, decision=decision,
-                    facts_found=facts_found, reasoning=reasoning, found_tags_json=json.dumps(found),
-                    remedies_json=json.dumps([{"remedy": r.remedy, "amount_fen": r.amount_fen} for r in remedies]),
+                    issued_by_id=arbitrator.id if arbitrator else None, issued_at=now, decision=p.decision,
+                    facts_found=p.facts_found, reasoning=p.reasoning, found_tags_json=json.dumps(p.found),
+                    remedies_json=json.dumps([{"remedy": r.remedy, "amount_fen": r.amount_fen} for r in p.remedies]),
                     missed_deadline_json=json.dumps(missed, ensure_ascii=False) if missed else None,
                     pdf_state="pending")
+    with force_locale("zh"):          # the document's language: the reasons are written into it
+        citations = []
+        for position, provision in enumerate(p.provisions, start=1):
+            s = p.reasons.get(provision.code)
+            reason = "；".join(reason_text(r) for r in s.reasons) if s and s.reasons else ""
+            citations.append(RulingCitation(provision=provision, provision_id=provision.id, position=position,
+                                            reason=reason))
+    ruling.citations = citations
+    return ruling
+
+
+def _create(case: Case, arbitrator: User | None, *, kind: str, p: Prepared, now: dt.datetime,
+            missed: dict | None = None) -> Ruling:
+    ruling = build_ruling(case, arbitrator, kind=kind, p=p, now=now, missed=missed)
     db.session.add(ruling)
     db.session.flush()
-    with force_locale("zh"):          # the document's language: the reasons are written into it
-        for position, provision in enumerate(provisions, start=1):
-            s = reasons.get(provision.code)
-            reason = "；".join(reason_text(r) for r in s.reasons) if s and s.reasons else ""
-            db.session.add(RulingCitation(ruling_id=ruling.id, provision_id=provision.id, position=position,
-                                          reason=reason))
-    db.session.flush()
-    db.session.refresh(ruling, ["citations"])
     render_ruling.enqueue_after_commit(ruling.id)
     return ruling
 

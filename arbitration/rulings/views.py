@@ -1,4 +1,5 @@
-"""Ruling pages: the arbitrator's ruling form, a ruling's page and PDF, and the public verification page."""
+"""Ruling pages: a ruling's page and PDF, and the public verification page (the ruling form, drafts and four eyes:
+draft_views.py, on the same blueprint)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -6,20 +7,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from arbitration.cases import services as cases
 from arbitration.cases import views as case_pages
 from arbitration.cases.models import Case
-from arbitration.cases.workflow import Action
 from arbitration.db import db
 from arbitration.errors import DomainError
-from arbitration.forms import choices
 from arbitration.rulings import messages as ruling_messages
-from arbitration.rulings import rules
+from arbitration.rulings import permissions as ruling_permissions
 from arbitration.rulings import services
-from arbitration.rulings.forms import RulingForm, VerifyForm
+from arbitration.rulings.forms import VerifyForm
 from arbitration.rulings.pdf import ruling_context
-from arbitration.rulings.permissions import can_read_ruling, can_read_rulings_of, can_write_ruling
-from arbitration.web import refuse, send_stored
+from arbitration.rulings.permissions import can_read_ruling, can_read_rulings_of
+from arbitration.web import send_stored
 
 bp = Blueprint("rulings", __name__)
 
@@ -31,51 +29,11 @@ def _on_the_case_page(case: Case, user) -> dict:
 
 @bp.app_context_processor
 def _labels():
-    return {"RL": ruling_messages}
+    return {"RL": ruling_messages, "ruling_perm": ruling_permissions, "draft_case_number": _draft_case_number}
 
 
-def _remedies(form: RulingForm) -> list[rules.Remedy]:
-    picked = [rules.Remedy("full_refund")] if form.full_refund.data else []
-    if form.partial_refund.data is not None:
-        picked.append(rules.Remedy("partial_refund", form.partial_refund.fen() or 0))
-    picked += [rules.Remedy(name) for name in ("reissue", "void_fee") if form[name].data]
-    if form.compensation.data is not None:
-        picked.append(rules.Remedy("compensation", form.compensation.fen() or 0))
-    return picked
-
-
-def _codes(form: RulingForm) -> list[str]:
-    other = (form.other_citations.data or "").replace("，", ",").replace(" ", ",").split(",")
-    return list(form.citations.data or []) + [code for code in other if code.strip()]
-
-
-@bp.route("/cases/<number>/ruling", methods=["GET", "POST"])
-@login_required
-def new(number: str):
-    case = cases.get_case(number) if request.method == "GET" else cases.get_case_for_update(number)
-    if case is None or not can_write_ruling(current_user, case):
-        abort(404)
-    cases.ensure_allowed(case, Action.issue_ruling, current_user)
-    form = RulingForm(data={"found_tags": [t for t in case.fact_tags if t in ruling_messages.FINDING_LABELS]}
-                      if request.method == "GET" else None)
-    found = form.found_tags.data or []
-    ranked = services.suggestions(case, found)
-    form.citations.choices = choices((p.code, p.title) for p, _s in ranked)
-    if request.method == "POST" and "refresh" not in request.form and form.validate_on_submit():
-        try:
-            ruling = services.issue_ruling(case, current_user, decision=form.decision.data or "",
-                                           facts_found=form.facts_found.data or "",
-                                           reasoning=form.reasoning.data or "", remedies=_remedies(form),
-                                           citations=_codes(form), found_tags=found)
-        except DomainError as err:
-            refuse(err, form)
-        else:
-            flash(_("Ruling %(number)s is issued. Its PDF is being prepared.", number=ruling.number), "success")
-            return redirect(url_for("cases.detail", number=case.number))
-    status = 400 if request.method == "POST" and "refresh" not in request.form else 200
-    return render_template("rulings/new.html", case=case, form=form, ranked=ranked, money=services.money_of(case),
-                           reason_text=services.reason_text,
-                           punitive_cap=rules.compensation_cap(services.money_of(case), rules.PUNITIVE_CODES)), status
+def _draft_case_number(draft) -> str:
+    return db.session.get(Case, draft.case_id).number
 
 
 def _readable(number: str):

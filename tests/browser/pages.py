@@ -146,7 +146,8 @@ def write_ruling(page: Page, number: str, *, decision: str = "upheld", full_refu
                  partial_refund: str = "", citations: int = 2, shot=None, journey: str = "",
                  step: str = "ruling-form") -> str:
     """The arbitrator, on the case page: 撰写处理决定, facts, decision, remedy, reasoning, the first suggested
-    provisions ticked, 作出处理决定. Returns the ruling's number."""
+    provisions ticked, 保存并继续作出决定… (the draft is saved), then 作出处理决定 on the confirmation page. Returns
+    the ruling's number."""
     open_case_page(page, number)
     follow(page, "撰写处理决定")
     expect(page.locator("h1")).to_have_text(f"案件 {number} 的处理决定")
@@ -158,12 +159,14 @@ def write_ruling(page: Page, number: str, *, decision: str = "upheld", full_refu
         page.fill("input[name=partial_refund]", partial_refund)
     page.fill("textarea[name=reasoning]",
               "订单已付款但商家未在承诺时间内发货，买家在发货前申请取消符合平台规则，商家拒绝取消缺乏依据，应予退款。")
-    suggested = page.locator("ul.suggestions input[name=citations]")
+    suggested = page.locator("#suggestions .suggestion input[name=citations]")
     assert suggested.count() >= citations, "the ruling form suggests no provisions"
     for i in range(citations):
         suggested.nth(i).check()
     if shot:
         shot(page, journey, step)
+    submit(page, "保存并继续作出决定…")
+    expect(page.locator("h1")).to_have_text(f"作出案件 {number} 的处理决定")
     submit(page, "作出处理决定")
     match = re.search(r"处理决定 (ARB-\d{4}-\d{6}-\d+) 已作出", page.locator(".flash-success").inner_text())
     assert match, page.locator("main").inner_text()[:500]

@@ -127,7 +127,7 @@ def test_a_paid_order_goes_from_a_refused_cancellation_to_a_ruling_the_buyer_dow
     dossier = response.body()
     assert dossier.startswith(b"%PDF")
     text = pdf_text(dossier)
-    for line in ("买家提起案件", "提交了证据", "商家拒绝买家请求", "已分配仲裁员", "仲裁员要求补充举证",
+    for line in ("买家提起案件", "提交了证据", "商家拒绝买家请求", "已指派争议处理专员", "争议处理专员要求补充举证",
                  "一方声明无更多证据", "举证阶段结束", "作出处理决定"):
         assert line in text, f"the dossier's timeline lacks {line}"
     for path in evidence_files.values():

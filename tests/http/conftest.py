@@ -20,6 +20,7 @@ from arbitration.evidence.services import add_file
 from arbitration.orders import requests as order_requests
 from arbitration.orders.models import Refund
 from arbitration.oversight import exports
+from arbitration.rulings import drafts as ruling_drafts
 from arbitration.rulings import rules as ruling_rules
 from arbitration.rulings import services as rulings
 from tests.factories import make_order, make_refused_order
@@ -45,10 +46,10 @@ def context(session, personas):
     orders["rejected"] = make_refused_order(buyer, staff)
     opened = {name: cases.open_case(buyer, make_refused_order(buyer, staff), category="non_delivery",
                                     remedy="full_refund", amount_fen=None, statement="商家拒绝取消，也没有发货。")
-              for name in ("negotiation", "offer", "evidence", "ruled", "enforcement", "review", "issued")}
+              for name in ("negotiation", "offer", "evidence", "ruled", "enforcement", "review", "issued", "drafted")}
     cases.make_offer(opened["offer"], staff, remedy="reissue", amount_fen=None)
     cases.refuse_claim(opened["evidence"], staff, reason="卡密已发出并已使用")
-    for name in ("review", "issued"):   # in review before the arbitrator persona, who rules on "issued"
+    for name in ("review", "issued", "drafted"):   # in review before the arbitrator persona, who rules on "issued"
         cases.refuse_claim(opened[name], staff, reason="卡密已发出并已使用")
         cases.no_more_evidence(opened[name], buyer)
         cases.no_more_evidence(opened[name], staff)
@@ -57,6 +58,13 @@ def context(session, personas):
                                   reasoning="经营者收取货款后未按约定提供商品，应当按照消费者的要求退回货款。",
                                   remedies=[ruling_rules.Remedy("full_refund")], citations=["CRPL-53"])
     rulings.make_pdf(ruling)   # as the rendering job does after the commit
+    content = ruling_drafts.Content(decision="upheld", facts_found="买家付款后商家既未发货也未同意取消。",
+                                    reasoning="经营者收取货款后未按约定提供商品，应当按照消费者的要求退回货款。",
+                                    found_tags=("paid_not_delivered",), citations=("CRPL-53",),
+                                    remedies=(ruling_rules.Remedy("full_refund"),))
+    drafts = {"draft": ruling_drafts.save_draft(opened["review"], personas["arbitrator"], content),
+              "in_review": ruling_drafts.save_draft(opened["drafted"], personas["arbitrator"], content)}
+    ruling_drafts.send_for_review(opened["drafted"], personas["arbitrator"])
     conflict = conflicts.declare(personas["admin"], arbitrator_id=personas["arbitrator"].id,
                                  merchant_id=personas["merchant_b"].merchant_id, reason="曾在飞鱼卡盟任职客服主管")
     cases.accept_claim(opened["enforcement"], staff)
@@ -70,5 +78,5 @@ def context(session, personas):
     delivery = enqueue(api_client, "case.opened", {"case": opened["negotiation"].number}, clock.now_utc())
     return {"personas": personas, "orders": orders, "refund": refund, "evidence": evidence, "cases": opened,
             "task": task, "ruling": ruling, "conflict": conflict, "exports": {"done": done, "queued": queued},
-            "api_client": api_client, "delivery": delivery,
+            "api_client": api_client, "delivery": delivery, "drafts": drafts,
             "requests": {"cancellation": cancellation, "reissued": reissued}}

@@ -33,6 +33,7 @@ PARTIES = frozenset({"buyer", "merchant_staff"})
 # the parties, the case's arbitrator (who issued it), supervisors and regulators; not support, not admins
 RULING_READERS = frozenset({"buyer", "merchant_staff", "arbitrator", "supervisor", "regulator"})
 OVERSIGHT = frozenset({"supervisor", "regulator"})
+DRAFT_READERS = frozenset({"arbitrator", "supervisor"})
 
 
 def _case(name):
@@ -41,6 +42,10 @@ def _case(name):
 
 def _ruling(c):
     return {"number": c["ruling"].number}
+
+
+def _draft(c):
+    return {"draft_id": c["drafts"]["in_review"].id}
 
 
 def _export(name):
@@ -130,6 +135,16 @@ MATRIX = {
     "law.retire": ("POST", lambda c: {"code": "CRPL-26"}, {"reason": "已被新的司法解释取代"}, ADMIN),
     # rulings
     "rulings.new": ("GET", _case("review"), None, frozenset({"arbitrator"})),
+    "rulings.confirm": ("GET", _case("review"), None, frozenset({"arbitrator"})),
+    "rulings.issue": ("POST", _case("review"), {}, frozenset({"arbitrator"})),
+    "rulings.send_for_review": ("POST", _case("review"), {}, frozenset({"arbitrator"})),
+    # a draft: its arbitrator and the supervisors, nobody else (not the parties, not regulators)
+    "rulings.draft": ("GET", _draft, None, DRAFT_READERS),
+    "rulings.preview": ("GET", _draft, None, DRAFT_READERS),
+    "rulings.approve": ("POST", _draft, {"note": ""}, frozenset({"supervisor"})),
+    "rulings.return_draft": ("POST", _draft, {"note": "请补充商家拒绝取消的时间"}, frozenset({"supervisor"})),
+    "rulings.drafts_waiting": ("GET", None, None, frozenset({"supervisor"})),
+    "rulings.four_eyes": ("GET", None, None, frozenset({"supervisor", "admin"})),
     "rulings.detail": ("GET", _ruling, None, RULING_READERS),
     "rulings.download": ("GET", _ruling, None, RULING_READERS),
     "rulings.verify": ("GET", None, None, EVERYONE),

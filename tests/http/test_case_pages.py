@@ -87,7 +87,7 @@ def test_others_cannot_see_the_case(app, client, session, refused):
 def test_the_published_table_lists_every_stage(client, personas):
     login(client, "merchant")
     page = text(client.get("/cases/defaults"))
-    for words in ("48 小时", "72 小时", "5 个工作日", "1 个工作日", "案件上报仲裁主管"):
+    for words in ("48 小时", "72 小时", "5 个工作日", "1 个工作日", "案件上报主管"):
         assert words in page
 
 

@@ -13,7 +13,7 @@ from arbitration.rulings import rules
 from arbitration.rulings import services as rulings
 from arbitration.rulings.models import Ruling
 from tests.conftest import login
-from tests.factories import FACTS, REASONING, make_case, suggested_codes, the_form
+from tests.factories import FACTS, REASONING, issue_through_the_form, make_case, suggested_codes
 
 CRPL_26_FIRST = "经营者在经营活动中使用格式条款的，应当以显著方式提请消费者注意商品或者服务的数量和质量"
 CRPL_53_V1 = "经营者以预收款方式提供商品或者服务的，应当按照约定提供。"
@@ -174,7 +174,7 @@ def test_an_amendment_adds_a_version_and_an_old_ruling_keeps_the_text_it_cited(a
     arbitrator = client_of(app, "arbitrator")
     form = text(arbitrator.get(f"/cases/{other.number}/ruling"))
     assert "CRPL-53" in suggested_codes(form) and CRPL_53_V2 in form
-    assert arbitrator.post(f"/cases/{other.number}/ruling", data=the_form(citations=["CRPL-53"])).status_code == 302
+    assert issue_through_the_form(arbitrator, other, citations=["CRPL-53"]).status_code == 302
     session.expire_all()
     new_ruling = session.scalar(sa.select(Ruling).where(Ruling.case_id == other.id))
     assert [(c.provision.code, c.provision.version) for c in new_ruling.citations] == [("CRPL-53", 2)]
@@ -218,10 +218,10 @@ def test_a_retired_provision_leaves_search_and_suggestions_and_cannot_be_cited(a
     arbitrator = client_of(app, "arbitrator")
     codes = suggested_codes(text(arbitrator.get(f"/cases/{case.number}/ruling")))
     assert codes and "CRPL-53" not in codes and "CRPLR-22" in codes
-    for form in (the_form(citations=["CRPL-53"]), the_form(citations=["CC-563"], other_citations="CRPL-53")):
-        response = arbitrator.post(f"/cases/{case.number}/ruling", data=form)
-        assert response.status_code == 400
-        assert "CRPL-53 不是法规库中现行有效的条文。" in text(response)
+    for changes in ({"citations": ["CRPL-53"]}, {"citations": ["CC-563"], "other_citations": "CRPL-53"}):
+        response = issue_through_the_form(arbitrator, case, **changes)    # saved as a draft, never issued
+        assert response.status_code == 302
+        assert "CRPL-53 不是法规库中现行有效的条文。" in text(arbitrator.get(response.headers["Location"]))
     session.expire_all()
     assert session.scalar(sa.select(Ruling).where(Ruling.case_id == case.id)) is None
 

@@ -13,9 +13,9 @@ from arbitration.audit.services import events_of
 from arbitration.cases.workflow import CaseState
 from arbitration.rulings import rules
 from arbitration.rulings import services as rulings
-from arbitration.rulings.models import Ruling
+from arbitration.rulings.models import Ruling, RulingDraft
 from tests.conftest import login
-from tests.factories import FACTS, REASONING, make_case, suggested_codes, the_form
+from tests.factories import FACTS, REASONING, issue_through_the_form, make_case, suggested_codes, the_form
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -68,7 +68,7 @@ def pdf_text(content):
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-# ---- writing the ruling ----
+# ---- writing the ruling: a draft, confirmed, then issued ----
 
 def test_the_arbitrator_sees_the_suggested_provisions_best_first_with_their_reasons(client, case):
     login(client, "arbitrator")
@@ -76,31 +76,42 @@ def test_the_arbitrator_sees_the_suggested_provisions_best_first_with_their_reas
     assert response.status_code == 200
     page = text(response)
     codes = suggested_codes(page)
-    assert codes[0] == "CRPL-53"                  # 消费者权益保护法 第五十三条: paid, not delivered
-    assert {"CRPLR-22", "CC-563"} <= set(codes[:5])
+    assert codes[:3] == ["CRPL-53", "CRPLR-22", "CC-563"]     # 消费者权益保护法 第五十三条: paid, not delivered
     assert "中华人民共和国消费者权益保护法 第五十三条" in page
-    assert "已付款未发货，商家拒绝取消" in page      # the reason it is suggested
+    assert "已付款未发货" in page and "得分 2.0" in page         # the reason it is suggested, and its score
     assert "经营者以预收款方式提供商品或者服务的，应当按照约定提供。" in page   # its text, to read before citing
     assert "CRPL-55" not in codes                   # punitive damages only once fraud is found
+    assert "SPC-EV-14" not in codes                 # no evidence on file: no evidence provisions
 
 
-def test_ticking_a_finding_and_refreshing_updates_the_suggestions_without_issuing(client, session, case):
+def test_the_facts_checklist_is_filled_from_the_order_record_and_at_most_8_suggestions_show_at_first(client, case):
     login(client, "arbitrator")
-    response = client.post(f"/cases/{case.number}/ruling", data={"refresh": "1", "found_tags": ["fraud"],
+    page = text(client.get(f"/cases/{case.number}/ruling"))
+    assert re.search(r'<input checked id="found_tags-0" name="found_tags" type="checkbox" value="paid_not_delivered">',
+                     page)
+    head, _sep, rest = page.partition("<details")
+    assert len(suggested_codes(head)) == 8 and suggested_codes(rest)
+    assert "条得分较低的建议" in rest
+
+
+def test_ticking_a_finding_and_refreshing_updates_the_suggestions_without_saving(client, session, case):
+    login(client, "arbitrator")
+    response = client.post(f"/cases/{case.number}/ruling", data={"do": "refresh", "found_tags": ["fraud"],
                                                                  "facts_found": FACTS})
     assert response.status_code == 200
     page = text(response)
-    assert "CRPL-55" in suggested_codes(page)
+    assert suggested_codes(page)[0] == "CRPL-55"
+    assert "CRPL-53" not in suggested_codes(page)     # "paid, not delivered" was removed from the checklist
     assert "明知是假卡或已使用的卡密（欺诈）：惩罚性赔偿" in page
     assert FACTS in page                              # what was typed stays in the form
-    assert rulings_on(session, case) == []
+    assert rulings_on(session, case) == [] and session.scalars(sa.select(RulingDraft)).all() == []
     session.refresh(case)
     assert case.state == CaseState.review
 
 
-def test_posting_the_form_issues_the_ruling_and_its_pdf_is_ready_after_the_request(client, session, case):
+def test_the_confirmed_draft_issues_the_ruling_and_its_pdf_is_ready_after_the_request(client, session, case):
     login(client, "arbitrator")
-    response = client.post(f"/cases/{case.number}/ruling", data=the_form())
+    response = issue_through_the_form(client, case)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.number}")
     [ruling] = rulings_on(session, case)
     session.refresh(case)
@@ -109,7 +120,7 @@ def test_posting_the_form_issues_the_ruling_and_its_pdf_is_ready_after_the_reque
     assert ruling.facts_found == FACTS and ruling.reasoning == REASONING
     assert ruling.remedies == [{"remedy": "full_refund", "amount_fen": 10_000}]
     assert [(c.provision.code, c.provision.version) for c in ruling.citations] == [("CRPL-53", 1), ("CC-563", 1)]
-    assert ruling.citations[0].reason == "已付款未发货，商家拒绝取消"
+    assert ruling.citations[0].reason == "已付款未发货"
     assert ruling.pdf_state == "ready" and re.fullmatch(r"[0-9a-f]{64}", ruling.pdf_sha256)   # jobs run at once
     page = text(client.get(f"/cases/{case.number}"))
     assert f"处理决定 {ruling.number} 已作出" in page
@@ -117,8 +128,7 @@ def test_posting_the_form_issues_the_ruling_and_its_pdf_is_ready_after_the_reque
 
 def test_codes_typed_in_other_provisions_are_cited_too(client, session, case):
     login(client, "arbitrator")
-    response = client.post(f"/cases/{case.number}/ruling",
-                           data=the_form(citations=["CRPL-53"], other_citations="ecl-63，CC-577"))
+    response = issue_through_the_form(client, case, citations=["CRPL-53"], other_citations="ecl-63，CC-577")
     assert response.status_code == 302
     [ruling] = rulings_on(session, case)
     assert [c.provision.code for c in ruling.citations] == ["CRPL-53", "ECL-63", "CC-577"]
@@ -139,11 +149,16 @@ def test_codes_typed_in_other_provisions_are_cited_too(client, session, case):
 ], ids=["no citation", "no reasoning", "short reasoning", "dismissed with a remedy",
         "compensation over the price without CRPL-55", "unknown code", "no decision", "short facts",
         "upheld without a remedy", "partial refund over the price", "full and partial refund"])
-def test_bad_ruling_input_is_refused_in_chinese_and_issues_nothing(client, session, case, changes, message):
+def test_a_draft_that_would_not_issue_is_kept_and_sent_back_to_its_form_with_the_reason(
+        client, session, case, changes, message):
     login(client, "arbitrator")
-    response = client.post(f"/cases/{case.number}/ruling", data=the_form(**changes))
-    assert response.status_code == 400
-    assert message in text(response)
+    saved = client.post(f"/cases/{case.number}/ruling", data={**the_form(**changes), "do": "issue"})
+    assert saved.status_code == 302                                   # the draft is saved as it is ...
+    response = client.get(f"/cases/{case.number}/ruling/issue")      # ... but cannot be confirmed
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.number}/ruling")
+    assert message in text(client.get(f"/cases/{case.number}/ruling"))
+    response = client.post(f"/cases/{case.number}/ruling/issue")     # nor issued by posting anyway
+    assert response.status_code == 302 and message in text(client.get(f"/cases/{case.number}/ruling"))
     assert rulings_on(session, case) == []
     session.refresh(case)
     assert case.state == CaseState.review
@@ -154,15 +169,15 @@ def test_an_unknown_finding_is_refused_with_its_message_shown_next_to_the_findin
     login(client, "arbitrator")
     response = client.post(f"/cases/{case.number}/ruling", data=the_form(found_tags=["bored"]))
     assert response.status_code == 400
-    assert rulings_on(session, case) == []
+    assert rulings_on(session, case) == [] and session.scalars(sa.select(RulingDraft)).all() == []
     assert "请从列表中选择认定的事实。" in text(response)
 
 
 def test_compensation_above_the_price_is_allowed_when_the_punitive_damages_provision_is_cited(
         client, session, case):
     login(client, "arbitrator")
-    response = client.post(f"/cases/{case.number}/ruling",
-                           data=the_form(full_refund=None, compensation="300", citations=["CRPL-53", "CRPL-55"]))
+    response = issue_through_the_form(client, case, full_refund=None, compensation="300",
+                                      citations=["CRPL-53", "CRPL-55"])
     assert response.status_code == 302
     [ruling] = rulings_on(session, case)
     assert ruling.remedies == [{"remedy": "compensation", "amount_fen": 30_000}]
@@ -171,9 +186,11 @@ def test_compensation_above_the_price_is_allowed_when_the_punitive_damages_provi
 def test_only_the_assigned_arbitrator_of_a_case_in_review_gets_the_ruling_form(app, session, case, issued):
     for username in ("buyer", "merchant", "supervisor", "admin"):
         assert client_of(app, username).get(f"/cases/{case.number}/ruling").status_code == 404
+        assert client_of(app, username).get(f"/cases/{case.number}/ruling/issue").status_code == 404
     # once ruled, the case is in its reconsideration window: no second ruling from the same form
-    response = client_of(app, "arbitrator").post(f"/cases/{case.number}/ruling", data=the_form())
-    assert response.status_code == 409
+    arbitrator = client_of(app, "arbitrator")
+    assert arbitrator.post(f"/cases/{case.number}/ruling", data=the_form()).status_code == 409
+    assert arbitrator.post(f"/cases/{case.number}/ruling/issue").status_code == 409
     assert len(rulings_on(session, case)) == 1
 
 
@@ -278,8 +295,7 @@ def test_script_in_statement_facts_and_reasoning_is_escaped_on_the_page_and_lite
         app, session, personas):
     case = make_case("review", arbitrator=personas["arbitrator"], statement="付款后商家拒绝取消，也一直没有发货。" + SCRIPT)
     arbitrator = client_of(app, "arbitrator")
-    response = arbitrator.post(f"/cases/{case.number}/ruling",
-                               data=the_form(facts_found=FACTS + SCRIPT, reasoning=REASONING + SCRIPT))
+    response = issue_through_the_form(arbitrator, case, facts_found=FACTS + SCRIPT, reasoning=REASONING + SCRIPT)
     assert response.status_code == 302
     [ruling] = rulings_on(session, case)
     assert ruling.pdf_state == "ready"

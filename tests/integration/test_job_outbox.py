@@ -19,7 +19,7 @@ from arbitration.jobs.models import OutboxJob
 from arbitration.rulings import services as rulings
 from arbitration.rulings.models import Ruling
 from tests.conftest import POSTGRES_URL, T0, login
-from tests.factories import make_case, the_form
+from tests.factories import issue_through_the_form, make_case
 
 ran: list[str] = []
 
@@ -181,7 +181,7 @@ def test_issuing_a_ruling_while_redis_is_down_succeeds_and_its_pdf_is_rendered_o
     case = make_case("review", arbitrator=personas["arbitrator"])
     queue_back = redis_down(monkeypatch)
     login(client, "arbitrator")
-    response = client.post(f"/cases/{case.number}/ruling", data=the_form())
+    response = issue_through_the_form(client, case)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{case.number}")
     session.expire_all()
     [ruling] = session.scalars(sa.select(Ruling).where(Ruling.case_id == case.id)).all()

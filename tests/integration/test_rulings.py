@@ -15,17 +15,20 @@ from arbitration import pdf_fonts, pdf_render
 from arbitration.audit.services import events_of
 from arbitration.cases import enforcement
 from arbitration.cases import services as cases
+from arbitration.cases.models import Case
 from arbitration.cases.workflow import CaseState
 from arbitration.db import commit
 from arbitration.deadlines.services import sweep
 from arbitration.errors import Conflict, InvalidInput, NotAllowed
 from arbitration.evidence import services as evidence
 from arbitration.law import services as law
+from arbitration.merchants.models import Merchant
 from arbitration.orders.models import Refund
 from arbitration.rulings import pdf as ruling_pdfs
 from arbitration.rulings import services as rulings
 from arbitration.rulings.models import Ruling, RulingIsFinal
 from arbitration.rulings.rules import Remedy
+from arbitration.seed.cases import seed_cases
 from tests.conftest import T0
 from tests.factories import make_case, make_refused_order
 
@@ -55,7 +58,7 @@ def test_a_ruling_moves_the_case_to_the_reconsideration_window_and_cites_exact_v
     assert ruling.number == f"{case.number}-1" and ruling.round == 1 and ruling.pdf_state == "pending"
     assert [(c.provision.code, c.provision.version) for c in ruling.citations] == [("CRPL-53", 1), ("CC-563", 1)]
     assert ruling.remedies == [{"remedy": "full_refund", "amount_fen": 10_000}]  # fixed at what is refundable
-    assert "预付款" in ruling.citations[0].reason or "取消" in ruling.citations[0].reason  # why it applies, in Chinese
+    assert ruling.citations[0].reason == "已付款未发货"   # why it applies (the order's recorded facts), in Chinese
     issued = [e for e in events_of("case", case.id) if e.action == "case.issue_ruling"][-1]
     assert issued.data["ruling"] == ruling.number and issued.data["citations"] == ["CRPL-53 v1", "CC-563 v1"]
 
@@ -135,6 +138,33 @@ def test_the_pdf_is_an_archival_chinese_document_with_everything_a_party_needs(s
     assert any(k in descendant for k in ("/FontFile", "/FontFile2", "/FontFile3"))
     ready = [e for e in events_of("case", case.id) if e.action == "ruling.pdf_ready"]
     assert ready[-1].data["sha256"] == ruling.pdf_sha256
+
+
+def test_the_pdf_names_the_decider_and_every_route_that_stays_open_as_the_law_library_words_them(
+        session, personas, refused):
+    case = make_case("review", order=refused)
+    cases.request_supplementary(case, personas["arbitrator"], party="buyer", note="请补充付款截图")
+    cases.no_more_evidence(case, personas["buyer"])
+    ruling = rule(case, personas["arbitrator"])
+    words = "".join(pdf_text(rulings.make_pdf(ruling) and stored_pdf(ruling)).split())
+    for expected in ("争议处理专员",                                      # who decides, in the signature and timeline
+                     "向市场监督管理部门投诉（全国12315平台www.12315.cn或12315热线）",
+                     "请求消费者协会或者依法成立的其他调解组织调解",
+                     "根据与对方达成的书面仲裁协议，向仲裁委员会申请仲裁",
+                     "向人民法院提起诉讼", "第三十九条", "第六十条", "不是依照《中华人民共和国仲裁法》进行的仲裁"):
+        assert expected in words, expected
+    assert "仲裁员" not in words and "仲裁主管" not in words and "仲裁裁决" not in words
+
+
+@pytest.mark.parametrize("lines", [1, 2, 37])
+def test_the_signature_never_stands_alone_on_the_last_page(session, personas, refused, lines):
+    """At these lengths of reasoning the signature block fell alone onto a last page before the closing part
+    (the routes that stay open and the signature) was kept together (measured with the test's case)."""
+    line = "商家收取预付款后未按约定提供商品，应当按照消费者的要求退回预付款，本平台认定其应当退款。"
+    ruling = rule(make_case("review", order=refused), personas["arbitrator"], reasoning="\n".join([line] * lines))
+    pages = PdfReader(io.BytesIO(rulings.make_pdf(ruling) and stored_pdf(ruling))).pages
+    last = "".join(pages[-1].extract_text().split())
+    assert "作出人" in last and "其他救济途径" in last and "向人民法院提起诉讼" in last
 
 
 def test_the_pdf_lists_the_evidence_considered_with_hashes(session, personas, refused):
@@ -340,3 +370,15 @@ def test_a_normal_ruling_pdf_passes_the_embedded_font_check(session, personas, r
     ruling = rulings.make_pdf(rule(make_case("review", order=refused), personas["arbitrator"]))
     assert ruling.pdf_state == "ready"
     assert "Noto-Serif-CJK-SC" in pdf_render.embedded_fonts(stored_pdf(ruling))
+
+
+def test_the_demo_cases_top_suggestions_are_the_documented_ones(session, personas):
+    """docs/DECISIONS.md "Citation scoring (issue 18)": every demo case (paid, not delivered, the cancellation
+    refused as late) has its checklist filled with paid-not-delivered and delivered-late, which put these first."""
+    merchant = session.get(Merchant, personas["merchant"].merchant_id)
+    assert seed_cases(personas["buyer"], personas["merchant"], merchant)
+    demo = session.scalars(sa.select(Case).order_by(Case.id)).all()
+    assert len(demo) == 5
+    for case in demo:
+        assert rulings.recorded_facts(case) == ["paid_not_delivered", "delivery_delay"], case.number
+        assert [p.code for p, _s in rulings.suggestions(case)[:3]] == ["CC-563", "CRPL-53", "ECL-20"], case.number

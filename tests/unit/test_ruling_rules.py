@@ -14,13 +14,12 @@ CANDIDATES = [suggest.Candidate(p["id"], frozenset(p["applies_when"])) for p in 
 MONEY = Money(paid_fen=10_000, refundable_fen=10_000)
 
 
-def ranked(**facts):
-    base = {"category": "other", "tags": frozenset()}
-    return suggest.suggest(suggest.CaseFacts(**{**base, **facts}), CANDIDATES)
+def ranked(*found, evidence_from=()):
+    return suggest.suggest(suggest.CaseFacts(frozenset(found), frozenset(evidence_from)), CANDIDATES)
 
 
-def codes(**facts):
-    return [s.code for s in ranked(**facts)]
+def codes(*found, evidence_from=()):
+    return [s.code for s in ranked(*found, evidence_from=evidence_from)]
 
 
 def test_every_code_the_rules_name_is_in_the_carried_library():
@@ -29,40 +28,64 @@ def test_every_code_the_rules_name_is_in_the_carried_library():
 
 
 def test_an_undisclosed_fee_puts_the_format_clause_article_first_with_its_reason():
-    top = ranked(category="hidden_fee", tags=frozenset({"hidden_fee"}))[0]
+    top = ranked("hidden_fee")[0]
     assert top.code == "CRPL-26"
-    assert "A cancellation fee not disclosed at purchase" in top.reasons
+    assert top.reasons == ["A cancellation fee not disclosed at purchase"]
 
 
 def test_a_paid_undelivered_order_suggests_prepayment_and_termination():
-    top = codes(category="non_delivery", origin="cancellation_rejected")[:4]
-    assert top[0] == "CRPL-53" and {"CRPLR-22", "CC-563"} <= set(top)
+    top = codes("paid_not_delivered")[:3]
+    assert top == ["CRPL-53", "CRPLR-22", "CC-563"]
 
 
 def test_fraud_suggests_punitive_damages_above_everything_else():
-    assert codes(category="fraud", tags=frozenset({"fraud"}))[0] == "CRPL-55"
+    assert codes("fraud", "invalid_code")[0] == "CRPL-55"
 
 
 def test_withheld_records_suggest_the_original_records_article():
-    assert codes(category="other", tags=frozenset({"records_withheld"}))[0] == "ECL-62"
+    assert codes("records_withheld")[0] == "ECL-62"
 
 
-def test_the_dispute_process_provision_is_always_offered_and_evidence_ones_only_with_evidence():
-    without = codes(category="other")
-    with_files = codes(category="other", has_evidence=True)
-    assert "ECL-63" in without and "SPC-EV-14" not in without and "SPC-EV-14" in with_files
+def test_without_a_fact_only_the_dispute_process_provision_is_suggested():
+    assert codes() == ["ECL-63"]
 
 
-def test_a_provision_not_in_any_rule_is_still_suggested_by_its_own_tags_below_the_rules():
-    results = ranked(category="non_delivery", origin="cancellation_rejected", tags=frozenset({"auto_renewal"}))
-    by_tag = [s for s in results if s.reasons and s.reasons[0].startswith("tags:")]
-    assert by_tag and all(s.score < results[0].score for s in by_tag)
+def test_evidence_provisions_come_only_with_the_evidence_they_speak_of():
+    assert not {"SPC-EV-14", "CPL-66", "ESL-5"} & set(codes("paid_not_delivered"))
+    one_side = set(codes("paid_not_delivered", evidence_from={"buyer"}))
+    assert {"SPC-EV-14", "CPL-66", "SPC-EV-15", "ESL-5"} <= one_side
+    assert not {"SPC-EV-93", "SPC-EV-94", "SPC-IC-11", "ESL-8"} & one_side     # authenticity: when both filed
+    assert {"SPC-EV-93", "SPC-EV-94", "SPC-IC-11", "ESL-8"} <= set(codes(evidence_from={"buyer", "merchant"}))
+    assert "SPC-OL-16" not in codes(*suggest.FINDINGS, evidence_from={"buyer", "merchant"})   # no blockchain here
+
+
+def test_a_provision_no_rule_names_is_suggested_by_its_own_facts_below_the_rules():
+    results = ranked("paid_not_delivered")
+    by_own = [s for s in results if s.rules == []]
+    assert {"ECL-74", "OTSM-51"} <= {s.code for s in by_own}
+    assert all(s.score == suggest.TAG_MATCH_WEIGHT and s.reasons == ["facts:paid_not_delivered"] for s in by_own)
+    assert all(s.score < results[0].score for s in by_own)
+
+
+def test_a_fact_counts_once_for_a_provision_and_is_its_reason_once():
+    cc563 = next(s for s in ranked("paid_not_delivered", "delivery_delay") if s.code == "CC-563")
+    assert cc563.reasons == ["Paid and not delivered", "Delivered later than promised"]
+    ecl20 = next(s for s in ranked("paid_not_delivered", "delivery_delay") if s.code == "ECL-20")
+    assert ecl20.reasons == ["Delivered later than promised", "facts:paid_not_delivered"]
+    assert ecl20.score == pytest.approx(2.0 + suggest.TAG_MATCH_WEIGHT)
 
 
 def test_retired_or_missing_provisions_are_never_suggested():
     without_53 = [c for c in CANDIDATES if c.code != "CRPL-53"]
-    got = suggest.suggest(suggest.CaseFacts(category="non_delivery", tags=frozenset()), without_53)
+    got = suggest.suggest(suggest.CaseFacts(frozenset({"paid_not_delivered"})), without_53)
     assert "CRPL-53" not in [s.code for s in got]
+
+
+def test_the_checklist_is_filled_from_the_recorded_facts():
+    order = {"paid_at": "2026-09-30T02:00:00+00:00", "delivered_at": None}
+    assert suggest.recorded_facts(["hidden_fee", "merchant_timeout"], order) == ["paid_not_delivered", "hidden_fee"]
+    assert suggest.recorded_facts([], {**order, "delivered_at": "2026-09-30T03:00:00+00:00"}) == []
+    assert suggest.recorded_facts(["risk_lock"], {"paid_at": None}) == ["risk_lock"]
 
 
 @pytest.mark.parametrize("decision, remedies, cited, field", [

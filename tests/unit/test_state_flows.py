@@ -10,8 +10,9 @@ from arbitration.api.rules import DELIVERY_FLOW
 from arbitration.flows import IllegalMove
 from arbitration.orders.rules import REFUND_FLOW, REQUEST_FLOW
 from arbitration.oversight.rules import EXPORT_FLOW
+from arbitration.rulings.review_rules import DRAFT_FLOW
 
-FLOWS = [REQUEST_FLOW, REFUND_FLOW, EXPORT_FLOW, DELIVERY_FLOW]
+FLOWS = [REQUEST_FLOW, REFUND_FLOW, EXPORT_FLOW, DELIVERY_FLOW, DRAFT_FLOW]
 EXPECTED = {
     ("request", "pending", "rejected"): True, ("request", "reissued", "failed"): True,
     ("request", "rejected", "pending"): False, ("request", "pending", "accepted"): False,
@@ -21,6 +22,9 @@ EXPECTED = {
     ("export", "queued", "cancelled"): True, ("export", "running", "done"): True, ("export", "done", "running"): False,
     ("export", "queued", "done"): False, ("export", "cancelled", "running"): False,
     ("webhook delivery", "dead", "delivered"): True, ("webhook delivery", "pending", "pending"): True,
+    ("ruling draft", "draft", "issued"): True, ("ruling draft", "in_review", "issued"): False,
+    ("ruling draft", "returned", "issued"): False, ("ruling draft", "approved", "issued"): True,
+    ("ruling draft", "approved", "draft"): True, ("ruling draft", "issued", "draft"): False,
 }
 
 

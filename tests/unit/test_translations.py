@@ -35,9 +35,11 @@ def test_every_message_the_code_and_the_pages_use_is_in_the_catalog():
         method_map, options_map = parse_mapping_cfg(fh)
     with CATALOG.open("rb") as fh:
         catalog = read_po(fh)
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None}
-    used = {msgid if isinstance(msgid, str) else msgid[0]
-            for _file, _line, msgid, _comments, _context in extract_from_dir(
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None,
+                "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
+    used = {(msgid if isinstance(msgid, str) else msgid[0], context)
+            for _file, _line, msgid, _comments, context in extract_from_dir(
                 str(root), method_map, options_map, keywords=keywords)}
-    missing = sorted(m for m in used if m and (catalog.get(m) is None or not catalog.get(m).string))
+    missing = sorted(m for m, context in used
+                     if m and (catalog.get(m, context) is None or not catalog.get(m, context).string))
     assert missing == []

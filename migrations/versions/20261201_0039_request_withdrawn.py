@@ -1,13 +1,13 @@
 """order requests: a buyer may withdraw a request the merchant has not answered (state "withdrawn")
 
-Revision ID: 0038_request_withdrawn
-Revises: 0037_case_notes
+Revision ID: 0039_request_withdrawn
+Revises: 0038_case_notes
 Create Date: 2026-12-01
 """
 from alembic import op
 
-revision = "0038_request_withdrawn"
-down_revision = "0037_case_notes"
+revision = "0039_request_withdrawn"
+down_revision = "0038_case_notes"
 branch_labels = None
 depends_on = None
 

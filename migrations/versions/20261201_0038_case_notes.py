@@ -1,14 +1,14 @@
 """cases: internal notes of the case's staff; a message may point to an evidence file
 
-Revision ID: 0037_case_notes
-Revises: 0035_supplementary_note
+Revision ID: 0038_case_notes
+Revises: 0037_four_eyes
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0037_case_notes"
-down_revision = "0035_supplementary_note"
+revision = "0038_case_notes"
+down_revision = "0037_four_eyes"
 branch_labels = None
 depends_on = None
 
