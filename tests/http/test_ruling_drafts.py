@@ -17,7 +17,7 @@ from arbitration.rulings import review
 from arbitration.rulings.models import Ruling, RulingDraft
 from arbitration.storage import app_store
 from tests.conftest import login
-from tests.factories import FACTS, REASONING, create_user, make_case, the_form
+from tests.factories import FACTS, REASONING, create_user, make_case, scripts_are_our_own_files, the_form
 
 SECRET_FACTS = FACTS + "（草稿中的认定：商家客服录音甲）"
 
@@ -132,7 +132,7 @@ def test_the_confirmation_shows_the_decision_the_remedies_in_words_and_the_citat
     assert "对申请人的请求（全额退款）：支持。" in page
     assert "全额退款: ¥100.00" in page and "赔偿: ¥20.00" in page
     assert "中华人民共和国消费者权益保护法 第五十三条" in page and "中华人民共和国民法典 第五百六十三条" in page
-    assert "<script" not in page
+    assert scripts_are_our_own_files(page)                 # the page itself asks: no script needed
     assert f'<form method="post" action="/cases/{case.number}/ruling/issue">' in page
     assert session.scalars(sa.select(Ruling)).all() == []            # looking is not issuing
     response = arbitrator.post(f"/cases/{case.number}/ruling/issue")

@@ -130,8 +130,8 @@ def test_the_evidence_on_file_brings_the_evidence_provisions_it_speaks_of(sessio
                       kind="screenshot")
     codes = [p.code for p, _s in rulings.suggestions(case)]
     assert "SPC-EV-14" in codes and "SPC-EV-93" not in codes           # one side filed: authenticity not weighed
-    evidence.add_file(personas["merchant"], cases.evidence_subject(case), filename="发货.png", chunks=[png()],
-                      kind="screenshot")
+    evidence.add_file(personas["merchant"], cases.evidence_subject(case), filename="发货.png",
+                      chunks=[png(color=(0, 0, 255))], kind="screenshot")
     assert "SPC-EV-93" in [p.code for p, _s in rulings.suggestions(case)]
 
 

@@ -30,6 +30,7 @@ SPEC = {
                               {R.buyer, R.support}),
     A.lock: (LIVE, {R.support, R.admin, R.system}),
     A.unlock: (LIVE, {R.support, R.admin}),
+    A.withdraw_request: ({S.paid, S.delivered, S.completed}, {R.buyer}),
 }
 
 # the facts under which each action's guards pass
@@ -40,6 +41,7 @@ ENABLING = {
     A.respond_after_sales: dict(open_request="after_sales"),
     A.verify_reissue: dict(open_request="after_sales", reissue_awaiting_verification=True),
     A.unlock: dict(locked=True),
+    A.withdraw_request: dict(open_request="cancellation"),
 }
 
 
