@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from arbitration import access
+from arbitration import access, clock
 from arbitration.access import Relation
 from arbitration.audit.services import events_of
 from arbitration.auth.models import Role
@@ -20,6 +20,7 @@ from arbitration.cases import services
 from arbitration.cases import workflow as wf
 from arbitration.cases import actions as case_actions
 from arbitration.cases import now as now_panel
+from arbitration.cases.casefile import case_file
 from arbitration.cases.enforcement import remedies_of, tasks_of
 from arbitration.cases.filters import CaseFilter
 from arbitration.cases.forms import OpenCaseForm, TaskForm
@@ -121,7 +122,8 @@ def _page(case: Case, failed: dict | None = None, status: int = 200):
                            can_add_evidence=_can_add_evidence(case),
                            accepted_types=evidence_services.accepted_types_text(),
                            evidence_limits=evidence_services.limits(), notes=notes_of(case) if staff else None,
-                           messages=visible_messages(current_user, case), tasks=tasks, **extra), status
+                           messages=visible_messages(current_user, case), tasks=tasks,
+                           file=case_file(case, clock.now_utc()) if staff else None, **extra), status
 
 
 def _facts(case: Case, tasks) -> now_panel.Facts:

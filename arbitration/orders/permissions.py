@@ -13,7 +13,10 @@ for _model in (Order, OrderRequest):
     access.tie(_model, Relation.buyer, Role.buyer, column=_model.buyer_id, value=lambda user: user.id)
     access.tie(_model, Relation.merchant_staff, Role.merchant_staff, column=_model.merchant_id,
                value=lambda user: user.merchant_id)
-    access.viewers(_model, {Relation.buyer, Relation.merchant_staff, Relation.support, Relation.admin})
+    # the parties and support; the arbitrators of a case on the order and the supervisors read the order too (the
+    # decision rests on it)
+    access.viewers(_model, {Relation.buyer, Relation.merchant_staff, Relation.support, Relation.admin,
+                            Relation.arbitrator, Relation.former_arbitrator, Relation.supervisor})
 access.through(OrderRequest, Order, OrderRequest.order_id, lambda req: req.order)
 
 ORDER_ROLES = {Relation.buyer: OrderRole.buyer, Relation.merchant_staff: OrderRole.merchant,

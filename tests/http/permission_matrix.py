@@ -13,7 +13,7 @@ CALENDAR_READERS = frozenset({"admin", "supervisor", "arbitrator", "support"})
 BUYER = frozenset({"buyer"})
 MERCHANT = frozenset({"merchant_staff"})
 SUPPORT = frozenset({"support", "admin"})
-ORDER_VIEWERS = frozenset({"buyer", "merchant_staff", "support", "admin"})
+ORDER_VIEWERS = frozenset({"buyer", "merchant_staff", "support", "admin", "supervisor"})
 EVIDENCE_READERS = frozenset({"buyer", "merchant_staff", "supervisor", "regulator"})
 
 # API endpoints: a bearer token, never the session; every session user and anonymous visitor gets 401 JSON
