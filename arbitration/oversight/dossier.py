@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 
 from arbitration.audit.services import events_of, verify_subject
 from arbitration.auth.models import User
+from arbitration.cases.messaging import notes_of
 from arbitration.cases.models import Case
 from arbitration.cases.services import case_files
 from arbitration.cases.timeline import actor_label, lines
@@ -46,6 +48,22 @@ def supplementary_requests(events) -> list[SupplementaryRequest]:
             for e in events if e.action == "case.request_supplementary"]
 
 
+@dataclass(frozen=True)
+class InternalNote:
+    """A note of the case's arbitrator or a supervisor: the parties never read it, the regulator does."""
+    at: dt.datetime
+    author: str
+    role: str
+    body: str
+
+
+def internal_notes(case: Case) -> list[InternalNote]:
+    notes = notes_of(case)
+    names = {u.id: u.display_name for u in db.session.scalars(
+        sa.select(User).where(User.id.in_({n.author_id for n in notes})))} if notes else {}
+    return [InternalNote(n.created_at, names.get(n.author_id, "—"), n.author_role, n.body) for n in notes]
+
+
 def context(case: Case, exporter: Exporter, exported_at: dt.datetime) -> dict:
     chain = verify_subject("case", case.id)
     files = case_files(case)
@@ -54,6 +72,7 @@ def context(case: Case, exporter: Exporter, exported_at: dt.datetime) -> dict:
             "merchant": db.session.get(Merchant, case.merchant_id),
             "arbitrator": db.session.get(User, case.arbitrator_id) if case.arbitrator_id else None,
             "timeline": lines(events), "supplementary": supplementary_requests(events),
+            "notes": internal_notes(case),
             "deadlines": all_for("case", case.id), "evidence": files,
             "rulings": rulings_of(case), "chain": chain, "exporter": exporter, "exported_at": exported_at,
             "platform": platform_name(), "actor_label": actor_label}

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from arbitration.audit.services import verify_subject
 from arbitration.cases import filters
+from arbitration.cases import messaging
 from arbitration.cases import services as cases
 from arbitration.cases.models import Case
 from arbitration.deadlines.services import sweep
@@ -79,6 +80,7 @@ def test_the_dossier_holds_the_timeline_deadlines_evidence_rulings_and_the_chain
                                chunks=[pdf()], kind="order_record")
     cases.no_more_evidence(case, personas["buyer"])
     cases.no_more_evidence(case, personas["merchant"])
+    messaging.add_note(case, personas["arbitrator"], body="发货记录的时间晚于付款三天，请主管留意。")
     ruling = rulings.issue_ruling(case, personas["arbitrator"], decision="upheld", facts_found="买家付款后商家未发货。",
                                   reasoning="商家收取预付款后未按约定提供商品，应当退回预付款。",
                                   remedies=[Remedy("full_refund")], citations=["CRPL-53"])
@@ -89,7 +91,8 @@ def test_the_dossier_holds_the_timeline_deadlines_evidence_rulings_and_the_chain
     for expected in ("案件卷宗", case.number, "王监管", "买家提起案件", "商家拒绝买家请求", "作出处理决定",
                      "决定书已出具", shot.display_name, record.display_name, shot.sha256, record.sha256,
                      "按时完成", ruling.number, ruling.pdf_sha256, "CRPL-53", chain.head, "事件链校验通过",
-                     "第 1 页"):
+                     "第 1 页", "内部笔记", "发货记录的时间晚于付款三天，请主管留意。",
+                     personas["arbitrator"].display_name):
         assert expected in text, expected
     reader = PdfReader(io.BytesIO(data))
     assert 'pdfaid:part="3"' in reader.xmp_metadata.stream.get_data().decode()
