@@ -11,6 +11,7 @@ from arbitration import clock
 from arbitration.audit.services import record_event
 from arbitration.auth.models import Role, User
 from arbitration.cases import services
+from arbitration.cases.messages import remedy_sentence
 from arbitration.cases.models import Case, RemedyTask
 from arbitration.cases.services import SUBJECT, apply_action, ensure_allowed
 from arbitration.cases.workflow import Action, CaseState
@@ -19,6 +20,7 @@ from arbitration.errors import Conflict, InvalidInput
 from arbitration.hooks import Provider
 from arbitration.orders.refunds import issue_refund, refunded_so_far
 from arbitration.orders.rules import refundable
+from arbitration.web_format import format_local
 
 # refunds are carried out before compensation, so a compensation above the price never eats the refund
 REFUNDS_FIRST = ("full_refund", "partial_refund")
@@ -34,6 +36,24 @@ def remedies_of(case: Case) -> list[tuple[str, int]]:
     if case.outcome == "settled" and case.offer_remedy:
         return [(case.offer_remedy, case.offer_amount_fen or 0)]
     return [(case.claim_remedy, case.claim_amount_fen or 0)]
+
+
+def decision_words(case: Case, remedies: list[tuple[str, int]] | None = None) -> list:
+    """What a decision means for the parties, in sentences ("商家应于 … 前退款 ¥198.00 至原支付渠道"): the
+    decision in force (its remedy tasks once created), or the `remedies` of one ruling; the enforcement deadline
+    when it runs, else "once the decision is final". Nothing before a decision or after a withdrawal."""
+    if case.state not in (CaseState.reconsideration_window, CaseState.enforcement, CaseState.closed) or \
+            case.outcome in (None, "withdrawn"):
+        return []
+    owner = "platform" if case.origin == "platform_fault" else "merchant"
+    deadline = services.running_deadline(case) if case.state == CaseState.enforcement else None
+    due = format_local(deadline.due_at) if deadline is not None else None
+    if remedies is None:
+        tasks = tasks_of(case)
+        remedies = [(t.remedy, t.amount_fen) for t in tasks] if tasks else remedies_of(case)
+    paid = case.order.amount_fen
+    return [remedy_sentence(remedy, amount or (paid if remedy == "full_refund" else 0), owner, due)
+            for remedy, amount in remedies]
 
 
 @services.moved.register

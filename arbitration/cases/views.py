@@ -21,7 +21,7 @@ from arbitration.cases import workflow as wf
 from arbitration.cases import actions as case_actions
 from arbitration.cases import now as now_panel
 from arbitration.cases.casefile import case_file
-from arbitration.cases.enforcement import remedies_of, tasks_of
+from arbitration.cases.enforcement import decision_words, tasks_of
 from arbitration.cases.filters import CaseFilter
 from arbitration.cases.forms import OpenCaseForm, TaskForm
 from arbitration.cases.messaging import notes_of, visible_messages
@@ -39,7 +39,6 @@ from arbitration.merchants.models import Merchant
 from arbitration.orders import services as orders
 from arbitration.orders.escalations import open_escalation
 from arbitration.web import refuse
-from arbitration.web_format import format_local
 
 bp = Blueprint("cases", __name__)
 # more of the case page from the features above cases: page_context(case, user) -> dict for the template
@@ -116,7 +115,7 @@ def _page(case: Case, failed: dict | None = None, status: int = 200):
     return render_template("cases/detail.html", case=case, timeline=lines(events, internal=staff),
                            deadline=deadline, rule=wf.DEADLINE_BY_STATE.get(case.state),
                            now=now_panel.now(_facts(case, tasks)), stages=_stages(case, events),
-                           decision_words=_decision_words(case, tasks, deadline), actions=actions,
+                           decision_words=decision_words(case), actions=actions,
                            offered=case_actions.offered, forms=forms,
                            evidence=evidence if can_read_evidence_of(current_user, case.order) else [],
                            can_add_evidence=_can_add_evidence(case),
@@ -145,19 +144,6 @@ def _stages(case: Case, events) -> list:
         if to in CaseState.__members__:
             visited.add(CaseState(to))
     return now_panel.stage_bar(case.state, frozenset(visited), case.outcome in ("ruled", "default_ruling"))
-
-
-def _decision_words(case: Case, tasks, deadline) -> list:
-    """What the decision (a ruling, a settlement, an acceptance) means for the parties, in sentences."""
-    if case.state not in (CaseState.reconsideration_window, CaseState.enforcement, CaseState.closed) or \
-            case.outcome in (None, "withdrawn"):
-        return []
-    owner = "platform" if case.origin == "platform_fault" else "merchant"
-    due = format_local(deadline.due_at) if deadline is not None and case.state == CaseState.enforcement else None
-    remedies = [(t.remedy, t.amount_fen) for t in tasks] if tasks else remedies_of(case)
-    paid = case.order.amount_fen
-    return [case_messages.remedy_sentence(remedy, amount or (paid if remedy == "full_refund" else 0), owner, due)
-            for remedy, amount in remedies]
 
 
 @bp.route("/cases/<number>/evidence", methods=["POST"])

@@ -63,7 +63,11 @@ def current_ruling(case: Case) -> Ruling | None:
 def remedies_in_force(case: Case) -> list[tuple[str, int]]:
     """What the ruling in force orders, as enforcement's tasks."""
     ruling = current_ruling(case)
-    return [(r["remedy"], r["amount_fen"]) for r in ruling.remedies] if ruling else []
+    return remedy_pairs(ruling) if ruling else []
+
+
+def remedy_pairs(ruling: Ruling) -> list[tuple[str, int]]:
+    return [(r["remedy"], r["amount_fen"]) for r in ruling.remedies]
 
 
 @cases.ruled_by.register

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from arbitration.cases import views as case_pages
+from arbitration.cases.enforcement import decision_words
 from arbitration.cases.models import Case
 from arbitration.db import db
 from arbitration.errors import DomainError
@@ -47,8 +48,10 @@ def _readable(number: str):
 @login_required
 def detail(number: str):
     ruling, case = _readable(number)
-    return render_template("rulings/detail.html", **ruling_context(ruling),
-                           superseded_by=services.superseded_by(ruling))
+    superseded_by = services.superseded_by(ruling)
+    words = None if superseded_by else decision_words(case, services.remedy_pairs(ruling))
+    return render_template("rulings/detail.html", **ruling_context(ruling), superseded_by=superseded_by,
+                           decision_words=words)
 
 
 @bp.route("/rulings/<number>/pdf")

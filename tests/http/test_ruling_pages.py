@@ -324,3 +324,17 @@ def test_support_sees_the_case_but_no_link_to_the_ruling(app, case, issued):
     page = text(client_of(app, "support").get(f"/cases/{case.number}"))
     assert issued.number in page
     assert f"/rulings/{issued.number}" not in page
+
+
+def test_the_ruling_page_says_in_words_what_each_party_gets_or_must_do(app, case, issued):
+    page = text(client_of(app, "buyer").get(f"/rulings/{issued.number}"))
+    assert "这份决定对您意味着什么" in page
+    assert "决定生效后，商家应全额退款（¥100.00）至原支付渠道。" in page
+
+
+def test_a_dismissed_claim_says_nothing_is_ordered_on_its_ruling_page(app, session, personas, case):
+    ruling = rulings.issue_ruling(case, personas["arbitrator"], decision="dismissed", facts_found=FACTS,
+                                  reasoning=REASONING, remedies=[], citations=["CRPL-53"])
+    session.commit()
+    page = text(client_of(app, "merchant").get(f"/rulings/{ruling.number}"))
+    assert "这份决定对您意味着什么" in page and "驳回" in page
