@@ -40,20 +40,27 @@ def remedies_of(case: Case) -> list[tuple[str, int]]:
 
 def decision_words(case: Case, remedies: list[tuple[str, int]] | None = None) -> list:
     """What a decision means for the parties, in sentences ("商家应于 … 前退款 ¥198.00 至原支付渠道"): the
-    decision in force (its remedy tasks once created), or the `remedies` of one ruling; the enforcement deadline
-    when it runs, else "once the decision is final". Nothing before a decision or after a withdrawal."""
+    decision in force, through its remedy tasks once they exist (a task carried out says when), or the `remedies`
+    of one ruling; the enforcement deadline when it runs, else "once the decision is final". Nothing before a
+    decision or after a withdrawal."""
     if case.state not in (CaseState.reconsideration_window, CaseState.enforcement, CaseState.closed) or \
             case.outcome in (None, "withdrawn"):
         return []
     owner = "platform" if case.origin == "platform_fault" else "merchant"
     deadline = services.running_deadline(case) if case.state == CaseState.enforcement else None
     due = format_local(deadline.due_at) if deadline is not None else None
-    if remedies is None:
-        tasks = tasks_of(case)
-        remedies = [(t.remedy, t.amount_fen) for t in tasks] if tasks else remedies_of(case)
     paid = case.order.amount_fen
-    return [remedy_sentence(remedy, amount or (paid if remedy == "full_refund" else 0), owner, due)
-            for remedy, amount in remedies]
+
+    def amount(remedy: str, fen: int | None) -> int:
+        return fen or (paid if remedy == "full_refund" else 0)
+
+    tasks = tasks_of(case) if remedies is None else []
+    if tasks:
+        return [remedy_sentence(t.remedy, amount(t.remedy, t.amount_fen), owner, due,
+                                done=format_local(t.done_at, "yyyy-MM-dd") if t.state == "done" else None)
+                for t in tasks]
+    return [remedy_sentence(remedy, amount(remedy, fen), owner, due)
+            for remedy, fen in (remedies_of(case) if remedies is None else remedies)]
 
 
 @services.moved.register

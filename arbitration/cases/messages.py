@@ -74,13 +74,23 @@ events.declare({
 PAYER_LABELS = {"merchant": _l("The merchant"), "platform": _l("The platform")}
 
 
-def remedy_sentence(remedy: str, amount_fen: int, owner: str, due: str | None):
+def remedy_sentence(remedy: str, amount_fen: int, owner: str, due: str | None, done: str | None = None):
     """One remedy as a sentence for the parties ("The merchant refunds ¥198.00 to the original payment method by
     2026-10-09 10:00"); `due` is the enforcement deadline when it runs, else the remedy falls due once the decision
-    is final."""
+    is final; `done`, when the remedy was carried out (then the sentence says so)."""
     payer, amount = PAYER_LABELS.get(owner, owner), yuan(amount_fen)
     if remedy == "void_fee":
         return _l("The cancellation fee is void: nothing may be deducted for it.")
+    if done is not None:
+        return {
+            "full_refund": _l("%(payer)s refunded the price in full (%(amount)s) to the original payment method on "
+                              "%(done)s.", payer=payer, amount=amount, done=done),
+            "partial_refund": _l("%(payer)s refunded %(amount)s to the original payment method on %(done)s.",
+                                 payer=payer, amount=amount, done=done),
+            "reissue": _l("%(payer)s reissued the goods on %(done)s.", payer=payer, done=done),
+            "compensation": _l("%(payer)s paid %(amount)s in compensation on %(done)s.", payer=payer, amount=amount,
+                               done=done),
+        }[remedy]
     if due is None:
         return {
             "full_refund": _l("%(payer)s refunds the price in full (%(amount)s) to the original payment method once "

@@ -49,7 +49,9 @@ def _readable(number: str):
 def detail(number: str):
     ruling, case = _readable(number)
     superseded_by = services.superseded_by(ruling)
-    words = None if superseded_by else decision_words(case, services.remedy_pairs(ruling))
+    in_force = superseded_by is None and case.outcome in ("ruled", "default_ruling")
+    words = None if superseded_by else \
+        decision_words(case, None if in_force else services.remedy_pairs(ruling))
     return render_template("rulings/detail.html", **ruling_context(ruling), superseded_by=superseded_by,
                            decision_words=words)
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from arbitration import clock
 from arbitration.auth.models import User
+from arbitration.cases import enforcement
 from arbitration.cases import services as cases
 from arbitration.cases.models import Case
 from arbitration.db import db
@@ -24,10 +25,16 @@ STATEMENT = "付款后商家既不发货也不同意取消，客服称“虚拟�
 def seed_cases(buyer: User, staff: User, merchant: Merchant) -> list[str]:
     if db.session.scalar(sa.select(sa.func.count()).select_from(Case)):
         return []
+    made = demo_cases(buyer, staff, merchant)
+    return [f"cases: {', '.join(made.values())} (one in each stage: {', '.join(made)})"]
+
+
+def demo_cases(buyer: User, staff: User, merchant: Merchant) -> dict[str, str]:
+    """One case in each stage (STAGES), opened over the last day by `buyer` against `merchant`: stage -> number."""
     now = clock.now_utc()
 
     def refused_order(n: int):
-        start = now - (12 - n) * H
+        start = now - (24 - n) * H
         order = orders.create_order(buyer=buyer, merchant=merchant, product_type=ProductType.membership,
                                     product_name="爱奇艺黄金会员 年卡", face_value_fen=24_800, amount_fen=19_800,
                                     channel=Channel.alipay, number=f"KM2026CASE{merchant.id:02d}{n:04d}",
@@ -38,22 +45,45 @@ def seed_cases(buyer: User, staff: User, merchant: Merchant) -> list[str]:
                                            now=start + H)
         return order, start + 2 * H
 
-    made = []
-    for n, stage in enumerate(("negotiation", "offer_pending", "evidence", "review", "ruled"), 1):
+    made = {}
+    for n, stage in enumerate(STAGES, 1):
         order, at = refused_order(n)
         case = cases.open_case(buyer, order, category="non_delivery", remedy="full_refund", amount_fen=None,
                                statement=STATEMENT, now=at)
-        if stage == "offer_pending":
-            cases.make_offer(case, staff, remedy="partial_refund", amount_fen=9_900, text="愿意退一半", now=at + H)
-        if stage in ("evidence", "review", "ruled"):
-            cases.refuse_claim(case, staff, reason="会员已按约开通，买家账号可查", now=at + H)
-        if stage in ("review", "ruled"):
-            cases.no_more_evidence(case, buyer, now=at + 2 * H)
-            cases.no_more_evidence(case, staff, now=at + 3 * H)
-        if stage == "ruled":
-            _rule(case, at + 4 * H)
-        made.append(case.number)
-    return [f"cases: {', '.join(made)} (negotiation, offer, evidence, review, ruled with its PDF)"]
+        _bring(case, stage, buyer, staff, at)
+        made[stage] = case.number
+    return made
+
+
+# One demo case in each stage a case can be in, so every page and every 'now' panel can be seen.
+STAGES = ("negotiation", "offer_pending", "evidence", "supplementary", "review", "ruled", "reconsideration",
+          "enforcement", "closed", "withdrawn")
+
+
+def _bring(case: Case, stage: str, buyer: User, staff: User, at: dt.datetime) -> None:
+    """Move a new demo case to `stage` through the real services, an hour a step."""
+    if stage == "offer_pending":
+        cases.make_offer(case, staff, remedy="partial_refund", amount_fen=9_900, text="愿意退一半", now=at + H)
+    elif stage in ("enforcement", "closed"):
+        cases.accept_claim(case, staff, now=at + H)
+        if stage == "closed":
+            (task,) = enforcement.tasks_of(case)
+            enforcement.complete_task(case, task, staff, now=at + 2 * H)
+    elif stage == "withdrawn":
+        cases.withdraw(case, buyer, now=at + H)
+    elif stage != "negotiation":
+        cases.refuse_claim(case, staff, reason="会员已按约开通，买家账号可查", now=at + H)
+    if stage == "supplementary":
+        cases.request_supplementary(case, db.session.get(User, case.arbitrator_id), party="merchant",
+                                    note="请补充会员开通记录截图（含开通时间与买家账号）", now=at + 2 * H)
+    if stage in ("review", "ruled", "reconsideration"):
+        cases.no_more_evidence(case, buyer, now=at + 2 * H)
+        cases.no_more_evidence(case, staff, now=at + 3 * H)
+    if stage in ("ruled", "reconsideration"):
+        _rule(case, at + 4 * H)
+    if stage == "reconsideration":
+        cases.request_reconsideration(case, staff, new_facts="会员已于付款后十分钟开通，附开通记录，请求复核。",
+                                      now=at + 5 * H)
 
 
 def _rule(case: Case, at: dt.datetime) -> None:

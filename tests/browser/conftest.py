@@ -169,15 +169,18 @@ def shot(screenshots):
 
 @pytest.fixture
 def login(browser, server):
-    """login(username, width=None): a page in a fresh browser context, logged in through /login.
+    """login(username, width=None, height=800): a page in a fresh browser context, logged in through /login (a
+    width under 600 px is a phone: touch, device scale 2).
     Each login is its own context (its own cookies), closed at the end of the test."""
     contexts = []
 
-    def open_as(username: str, *, width: int | None = None):
+    def open_as(username: str, *, width: int | None = None, height: int = 800):
         options = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai", "accept_downloads": True}
-        if width:
-            options.update(viewport={"width": width, "height": 800}, device_scale_factor=2, is_mobile=True,
+        if width and width < 600:       # a phone
+            options.update(viewport={"width": width, "height": height}, device_scale_factor=2, is_mobile=True,
                            has_touch=True)
+        elif width:
+            options.update(viewport={"width": width, "height": height})
         context = browser.new_context(base_url=server.url, **options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

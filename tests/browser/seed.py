@@ -2,20 +2,26 @@
 
 Run from the project folder with the server's environment (ARBITRATION_INSTANCE_PATH, ...) after
 `flask db upgrade`:  python -m tests.browser.seed
-The last line of the output is a JSON object: journey -> order number.
+The last line of the output is a JSON object: journey -> order number (and "stages": stage -> [case number,
+arbitrator]).
 """
 from __future__ import annotations
 
 import json
 
+import sqlalchemy as sa
+
 from arbitration import clock, create_app
-from arbitration.auth.models import Role
+from arbitration.auth.models import Role, User
 from arbitration.calendar.services import seed_from_package
 from arbitration.cases import conflicts
-from arbitration.db import commit
+from arbitration.cases.models import Case
+from arbitration.db import commit, db
 from arbitration.evidence.services import add_file
 from arbitration.law.services import load_file
+from arbitration.merchants.models import Merchant
 from arbitration.orders import requests as order_requests
+from arbitration.seed.cases import demo_cases
 from tests import files
 from tests.factories import create_personas, create_user, make_case, make_order, make_refused_order, personas
 
@@ -39,7 +45,10 @@ def seed() -> dict[str, str]:
     conflicts.declare(people["admin"], arbitrator_id=second.id, merchant_id=people["merchant"].merchant_id,
                       reason="曾在该直营店担任客服主管")
     buyer, official, agent = people["buyer"], people["merchant"], people["merchant_b"]
+    stages = demo_cases(buyer, agent, db.session.get(Merchant, agent.merchant_id))   # before any other case
     return {
+        # the first screen of every role in every stage: stage -> [case number, its arbitrator's username]
+        "stages": {stage: [number, arbitrator_of(number)] for stage, number in stages.items()},
         # 1. the buyer asks to cancel through the pages; against the official store
         "main": make_order(buyer, "paid", merchant_staff=official).number,
         # 2. not paid yet: cancelled at once
@@ -58,6 +67,11 @@ def seed() -> dict[str, str]:
         **bad_input(buyer, official, agent),
         "evidence_viewers": evidence_viewers(buyer, official),
     }
+
+
+def arbitrator_of(number: str) -> str | None:
+    case = db.session.scalar(sa.select(Case).where(Case.number == number))
+    return db.session.get(User, case.arbitrator_id).username if case.arbitrator_id else None
 
 
 def evidence_viewers(buyer, official) -> str:

@@ -189,3 +189,21 @@ def test_the_arbitrators_queue_is_ordered_by_deadline_filtered_and_searchable(ap
     assert made[1].number in filtered and made[0].number not in filtered
     assert text(client.get(f"/cases?q={made[2].order.number}")).count("/cases/ARB-") == 1
     assert client.get("/cases?after=1_999999999999999999999&q=%25'").status_code == 200
+
+
+def test_the_now_panel_says_what_was_agreed_by_when_and_then_that_it_was_done(client, session, personas):
+    from arbitration.cases import enforcement
+    from arbitration.cases import services as cases
+
+    case = make_case(merchant_staff=personas["merchant_b"])
+    cases.accept_claim(case, personas["merchant_b"])
+    session.commit()
+    login(client, "buyer")
+    page = text(client.get(f"/cases/{case.number}"))
+    assert "约定的内容" in page and "前全额退款（¥100.00）至原支付渠道。" in page and "商家应于 " in page
+    (task,) = enforcement.tasks_of(case)
+    enforcement.complete_task(case, task, personas["merchant_b"])
+    session.commit()
+    page = text(client.get(f"/cases/{case.number}"))
+    assert case.state == CaseState.closed and "已结案" in page
+    assert "商家已于 " in page and "全额退款（¥100.00）至原支付渠道。" in page and "商家应于" not in page
