@@ -22,7 +22,7 @@ FACT_LABELS = {**FINDING_LABELS,
                "electronic_evidence": _l("Electronic data is on file"),
                "evidence_both_sides": _l("Both parties filed electronic data"),
                "platform_odr": _l("Decided in the platform's online dispute resolution")}
-DRAFT_STATE_LABELS = {"draft": _l("draft"), "in_review": _l("with a supervisor for approval"),
+DRAFT_STATE_LABELS = {"draft": _l("being written, not issued"), "in_review": _l("with a supervisor for approval"),
                       "returned": _l("returned by a supervisor"), "approved": _l("approved by a supervisor"),
                       "issued": _l("issued")}
 

@@ -15,6 +15,7 @@ from arbitration import clock, create_app
 from arbitration.auth.models import Role, User
 from arbitration.calendar.services import seed_from_package
 from arbitration.cases import conflicts
+from arbitration.cases import services as cases
 from arbitration.cases.models import Case
 from arbitration.db import commit, db
 from arbitration.evidence.services import add_file
@@ -23,7 +24,8 @@ from arbitration.merchants.models import Merchant
 from arbitration.orders import requests as order_requests
 from arbitration.seed.cases import demo_cases
 from tests import files
-from tests.factories import create_personas, create_user, make_case, make_order, make_refused_order, personas
+from tests.factories import (create_personas, create_user, make_case, make_order, make_refused_order,
+                             personas)
 
 # The second arbitrator: a reconsideration goes to a different arbitrator than the one who ruled.
 SECOND_ARBITRATOR = "arbitrator_b"
@@ -64,6 +66,7 @@ def seed() -> dict[str, str]:
         "dossier_link": escalated_order(buyer, agent).number,
         # the platform API against the live server: its orders are made through the API, for this merchant
         "api_merchant_id": str(agent.merchant_id),
+        "workspace": workspace(buyer, official),
         **bad_input(buyer, official, agent),
         "evidence_viewers": evidence_viewers(buyer, official),
     }
@@ -72,6 +75,22 @@ def seed() -> dict[str, str]:
 def arbitrator_of(number: str) -> str | None:
     case = db.session.scalar(sa.select(Case).where(Case.number == number))
     return db.session.get(User, case.arbitrator_id).username if case.arbitrator_id else None
+
+
+def workspace(buyer, official) -> str:
+    """A ¥8,000 case in review (so a supervisor's four-eyes rule over ¥5,000 catches it), the buyer's and the
+    merchant's evidence filed; against the official store, so it is the persona "arbitrator"'s. A case number."""
+    case = make_case("evidence", order=make_refused_order(buyer, official, amount_fen=800_000,
+                                                          text="充值已到账，不同意取消。"),
+                     merchant_staff=official, statement="付款8000元购买游戏点卡，商家两天未发货却拒绝取消，请求全额退款。")
+    subject = cases.evidence_subject(case)
+    add_file(buyer, subject, filename="付款记录.png", chunks=[files.png(400, 260, (30, 110, 200))],
+             kind="payment_record", description="支付宝付款 8000 元的记录")
+    add_file(official, subject, filename="充值后台记录.png", chunks=[files.png(420, 280, (200, 120, 40))],
+             kind="order_record", description="后台显示的充值记录")
+    cases.no_more_evidence(case, buyer)
+    cases.no_more_evidence(case, official)
+    return case.number
 
 
 def evidence_viewers(buyer, official) -> str:

@@ -63,7 +63,7 @@ def test_the_form_saves_a_draft_that_the_arbitrator_resumes_later(session, case,
     assert 'value="30.00"' in page or 'value="30"' in page
     assert re.search(r'name="citations" value="CRPL-53" checked', page)
     assert 'value="ECL-63"' in page                     # typed codes come back in their own field
-    assert "草稿：草稿" in page and "最后保存于" in page
+    assert "撰写中，尚未作出" in page and "最后保存于" in page
     draft = the_draft(session)
     assert draft.state == "draft" and draft.remedies == [{"remedy": "partial_refund", "amount_fen": 3_000}]
     assert session.scalars(sa.select(Ruling)).all() == []
