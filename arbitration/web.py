@@ -12,14 +12,13 @@ from werkzeug.exceptions import HTTPException
 
 from arbitration import clock
 from arbitration.audit import events as event_types
-from arbitration.calendar.rules import split_duration, time_left
 from arbitration.db import commit, db, rollback
 from arbitration.deadlines import registry
 from arbitration.errors import DomainError
 from arbitration.money import yuan
 from arbitration.storage import app_store, content_disposition
 from arbitration.storage.base import human_size
-from arbitration.web_format import format_local
+from arbitration.web_format import duration, format_local
 
 ERROR_TITLES = {
     400: lambda: _("The request could not be understood"),
@@ -163,17 +162,21 @@ def install(app: Flask) -> None:
     app.add_template_filter(lambda text: dt.datetime.fromisoformat(text) if text else None, "fromiso")
     app.add_template_filter(human_size, "filesize")
 
+    app.add_template_global(duration, "duration")
+
     @app.template_filter("time_left")
     def _time_left(due: dt.datetime) -> str:
-        left = time_left(due, clock.now_utc())
-        if not left:
-            return _("passed")
-        days, hours, minutes = split_duration(left)
-        if days:
-            return _("%(d)d d %(h)d h left", d=days, h=hours)
-        if hours:
-            return _("%(h)d h %(m)d min left", h=hours, m=minutes)
-        return _("%(m)d min left", m=minutes)
+        """A countdown to `due` ("2 天 0 小时"), or how long ago it passed."""
+        now = clock.now_utc()
+        if overdue(due, now):
+            return _("overdue by %(time)s", time=duration(minutes=(now - due).total_seconds() // 60,
+                                                          countdown=True))
+        return _("%(time)s left", time=duration(minutes=(due - now).total_seconds() // 60, countdown=True))
+
+
+def overdue(due: dt.datetime | None, now: dt.datetime) -> bool:
+    """A running deadline that has passed (the sweep applies its outcome shortly)."""
+    return due is not None and due <= now
 
 
 def send_stored(key: str, *, filename: str, content_type: str, size: int | None):

@@ -28,6 +28,7 @@ from arbitration.orders import services as orders
 from arbitration.orders.escalations import case_opened, open_escalation
 from arbitration.orders.models import Order
 from arbitration.orders.refunds import check_amount
+from arbitration.web_format import lazy_duration
 
 SUBJECT = "case"
 
@@ -309,7 +310,8 @@ def extend_deadline(case: Case, arbitrator: User, *, hours: int, reason: str,
     now = now or clock.now_utc()
     ensure_allowed(case, Action.extend_deadline, arbitrator)
     if not isinstance(hours, int) or not 1 <= hours <= MAX_EXTENSION_HOURS:
-        raise InvalidInput(_l("Extend by 1 to %(n)d hours.", n=MAX_EXTENSION_HOURS), field="hours")
+        raise InvalidInput(_l("Extend by 1 hour to %(time)s.", time=lazy_duration(hours=MAX_EXTENSION_HOURS)),
+                           field="hours")
     if len((reason or "").strip()) < 5:
         raise InvalidInput(_l("An extension needs a written reason (at least 5 characters)."), field="reason")
     running = running_deadline(case)

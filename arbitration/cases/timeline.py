@@ -21,7 +21,7 @@ class Line:
 
 
 def actor_label(role: str) -> str:
-    return _("platform") if role == "system" else str(ROLE_LABELS.get(role, role))
+    return _("Platform") if role == "system" else str(ROLE_LABELS.get(role, role))
 
 
 # what the parties never see in a case's history: that its staff wrote an internal note

@@ -38,7 +38,7 @@ from arbitration.merchants.models import Merchant
 from arbitration.orders import services as orders
 from arbitration.orders.escalations import open_escalation
 from arbitration.web import refuse
-from arbitration.web_format import format_local
+from arbitration.web_format import duration, format_local
 
 bp = Blueprint("cases", __name__)
 # more of the case page from the features above cases: page_context(case, user) -> dict for the template
@@ -85,10 +85,12 @@ def open_case(number: str):
         except DomainError as err:
             refuse(err, form)
         else:
-            flash(_("Case %(number)s is open. The merchant has 48 hours to answer.", number=case.number), "success")
+            flash(_("Case %(number)s is open. The merchant has %(time)s to answer.", number=case.number,
+                    time=duration(hours=wf.DEADLINE_BY_STATE[CaseState.negotiation].hours)), "success")
             return _to_case(case)
     status = 400 if request.method == "POST" else 200
-    return render_template("cases/open.html", order=order, escalation=escalation, form=form), status
+    return render_template("cases/open.html", order=order, escalation=escalation, form=form,
+                           answer_hours=wf.DEADLINE_BY_STATE[CaseState.negotiation].hours), status
 
 
 @bp.route("/cases/<number>")
