@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, Response, flash, g, jsonify, redirect, render_template, request
+from flask import Flask, Response, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
@@ -163,6 +164,7 @@ def install(app: Flask) -> None:
     app.add_template_filter(human_size, "filesize")
 
     app.add_template_global(duration, "duration")
+    app.add_template_global(icon, "icon")
 
     @app.template_filter("time_left")
     def _time_left(due: dt.datetime) -> str:
@@ -172,6 +174,19 @@ def install(app: Flask) -> None:
             return _("overdue by %(time)s", time=duration(minutes=(now - due).total_seconds() // 60,
                                                           countdown=True))
         return _("%(time)s left", time=duration(minutes=(due - now).total_seconds() // 60, countdown=True))
+
+
+ICONS = frozenset({"case", "order", "evidence", "message", "deadline", "check", "warning"})   # static/icons.svg
+
+
+def icon(name: str, label: str | None = None) -> Markup:
+    """An icon of the sprite static/icons.svg: decoration beside words (hidden from screen readers), or with
+    `label` an image with that name."""
+    if name not in ICONS:
+        raise ValueError(f"no icon {name!r} in static/icons.svg")
+    named = f' role="img" aria-label="{escape(label)}"' if label else ' aria-hidden="true"'
+    href = url_for("static", filename="icons.svg") + "#" + name
+    return Markup(f'<svg class="icon icon-{name}"{named} focusable="false"><use href="{href}"></use></svg>')
 
 
 def overdue(due: dt.datetime | None, now: dt.datetime) -> bool:

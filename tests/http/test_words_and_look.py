@@ -1,11 +1,14 @@
-"""Words shared by every page: durations in one formatter, the welcome in the page's language, the platform
-named like the other actors."""
+"""Words and look shared by every page: durations in one formatter, the welcome in the page's language, the
+platform named like the other actors, the favicon and the icon sprite served from our own files."""
 from __future__ import annotations
+
+import re
 
 from flask_babel import force_locale
 
 from arbitration.cases.timeline import actor_label
 from arbitration.merchants.models import Merchant
+from arbitration.web import ICONS
 from tests.conftest import login
 from tests.factories import PASSWORD, make_case, make_order
 
@@ -52,6 +55,20 @@ def test_the_platform_is_an_actor_named_like_the_others(app):
             assert actor_label("system") == "Platform" and actor_label("buyer") == "Buyer"
         with force_locale("zh"):
             assert actor_label("system") == "平台"
+
+
+def test_the_favicon_and_the_icons_are_our_own_files(client, personas):
+    login(client, "buyer")
+    page = text(client.get("/"))
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    assert '<a class="skip-link" href="#main">' in page and '<main class="content" id="main"' in page
+    favicon = client.get("/static/favicon.svg")
+    assert favicon.status_code == 200 and favicon.mimetype == "image/svg+xml"
+    sprite = text(client.get("/static/icons.svg"))
+    assert set(re.findall(r'<symbol id="([a-z]+)"', sprite)) == ICONS
+    assert "http" not in sprite.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert ('<svg class="icon icon-deadline" aria-hidden="true" focusable="false">'
+            '<use href="/static/icons.svg#deadline"></use></svg>') in page
 
 
 def test_a_stages_window_in_a_message_comes_from_the_rule_table(client, session, personas):
