@@ -19,7 +19,7 @@ from arbitration.errors import DomainError
 from arbitration.money import yuan
 from arbitration.storage import app_store, content_disposition
 from arbitration.storage.base import human_size
-from arbitration.web_format import duration, format_local
+from arbitration.web_format import duration, format_local, mask_name
 
 ERROR_TITLES = {
     400: lambda: _("The request could not be understood"),
@@ -165,6 +165,8 @@ def install(app: Flask) -> None:
 
     app.add_template_global(duration, "duration")
     app.add_template_global(icon, "icon")
+    app.add_template_filter(mask_name, "masked")
+    app.add_template_filter(lambda due: overdue(due, clock.now_utc()), "overdue")
 
     @app.template_filter("time_left")
     def _time_left(due: dt.datetime) -> str:
