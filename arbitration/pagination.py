@@ -13,17 +13,28 @@ class Page:
     next_cursor: str | None
 
 
-def encode(value: dt.datetime, row_id: int) -> str:
-    return f"{int(value.timestamp() * 1_000_000)}_{row_id}"
+def encode(value: dt.datetime | int, row_id: int) -> str:
+    """The cursor after a row: its sort key (a time, in microseconds; or a whole number) and its id."""
+    key = value if isinstance(value, int) else int(value.timestamp() * 1_000_000)
+    return f"{key}_{row_id}"
+
+
+def decode_numbers(cursor: str | None) -> tuple[int, int] | None:
+    """(key, id) from a URL's cursor; None when absent or malformed (then the first page is shown)."""
+    try:
+        key, row_id = (int(part) for part in (cursor or "").split("_"))
+    except ValueError:
+        return None
+    return (key, row_id) if 0 <= key < 2**62 and 0 <= row_id < 2**62 else None
 
 
 def decode(cursor: str | None) -> tuple[dt.datetime, int] | None:
-    """A cursor from a URL; None when absent or malformed (then the first page is shown)."""
+    """A cursor whose key is a time; None when absent or malformed (then the first page is shown)."""
+    found = decode_numbers(cursor)
+    if found is None:
+        return None
     try:
-        micros, row_id = (int(part) for part in (cursor or "").split("_"))
-        if not (0 <= micros < 2**62 and 0 <= row_id < 2**62):
-            return None
-        return dt.datetime.fromtimestamp(micros / 1_000_000, dt.timezone.utc), row_id
+        return dt.datetime.fromtimestamp(found[0] / 1_000_000, dt.timezone.utc), found[1]
     except (ValueError, OverflowError, OSError):
         return None
 

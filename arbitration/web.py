@@ -3,23 +3,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, Response, flash, g, jsonify, redirect, render_template, request
+from flask import Flask, Response, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from arbitration import clock
 from arbitration.audit import events as event_types
-from arbitration.calendar.rules import split_duration, time_left
 from arbitration.db import commit, db, rollback
 from arbitration.deadlines import registry
 from arbitration.errors import DomainError
 from arbitration.money import yuan
 from arbitration.storage import app_store, content_disposition
 from arbitration.storage.base import human_size
-from arbitration.web_format import format_local
+from arbitration.web_format import duration, format_local, mask_name
 
 ERROR_TITLES = {
     400: lambda: _("The request could not be understood"),
@@ -163,17 +163,37 @@ def install(app: Flask) -> None:
     app.add_template_filter(lambda text: dt.datetime.fromisoformat(text) if text else None, "fromiso")
     app.add_template_filter(human_size, "filesize")
 
+    app.add_template_global(duration, "duration")
+    app.add_template_global(icon, "icon")
+    app.add_template_filter(mask_name, "masked")
+    app.add_template_filter(lambda due: overdue(due, clock.now_utc()), "overdue")
+
     @app.template_filter("time_left")
     def _time_left(due: dt.datetime) -> str:
-        left = time_left(due, clock.now_utc())
-        if not left:
-            return _("passed")
-        days, hours, minutes = split_duration(left)
-        if days:
-            return _("%(d)d d %(h)d h left", d=days, h=hours)
-        if hours:
-            return _("%(h)d h %(m)d min left", h=hours, m=minutes)
-        return _("%(m)d min left", m=minutes)
+        """A countdown to `due` ("2 天 0 小时"), or how long ago it passed."""
+        now = clock.now_utc()
+        if overdue(due, now):
+            return _("overdue by %(time)s", time=duration(minutes=(now - due).total_seconds() // 60,
+                                                          countdown=True))
+        return _("%(time)s left", time=duration(minutes=(due - now).total_seconds() // 60, countdown=True))
+
+
+ICONS = frozenset({"case", "order", "evidence", "message", "deadline", "check", "warning"})   # static/icons.svg
+
+
+def icon(name: str, label: str | None = None) -> Markup:
+    """An icon of the sprite static/icons.svg: decoration beside words (hidden from screen readers), or with
+    `label` an image with that name."""
+    if name not in ICONS:
+        raise ValueError(f"no icon {name!r} in static/icons.svg")
+    named = f' role="img" aria-label="{escape(label)}"' if label else ' aria-hidden="true"'
+    href = url_for("static", filename="icons.svg") + "#" + name
+    return Markup(f'<svg class="icon icon-{name}"{named} focusable="false"><use href="{href}"></use></svg>')
+
+
+def overdue(due: dt.datetime | None, now: dt.datetime) -> bool:
+    """A running deadline that has passed (the sweep applies its outcome shortly)."""
+    return due is not None and due <= now
 
 
 def send_stored(key: str, *, filename: str, content_type: str, size: int | None):

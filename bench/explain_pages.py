@@ -53,6 +53,7 @@ def main() -> None:
         sizes = dict(conn.execute(sa.text("SELECT relname, n_live_tup FROM pg_stat_user_tables")).all())
     paths = sorted({r.rule for r in app.url_map.iter_rules() if "GET" in r.methods and not r.arguments
                     and not r.rule.startswith(SKIP)})
+    paths += ["/cases?sort=opened", "/cases?sort=amount"]      # the case list's other orders (issue 17)
     captured: list[tuple[str, dict]] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):

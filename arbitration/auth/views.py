@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh as refresh_language
 from flask_login import current_user, login_required, login_user, logout_user
 
 from arbitration.auth import permissions, services
@@ -47,6 +48,7 @@ def login():
         if lang:
             session["lang"] = lang
         login_user(user)
+        refresh_language()      # the next pages speak the user's saved language: so does the welcome
         flash(_("Welcome, %(name)s.", name=user.display_name), "success")
         return redirect(_safe_next(form.next.data))
     status = 400 if request.method == "POST" else 200

@@ -17,10 +17,17 @@ from arbitration.cases.forms import (ExtendForm, MessageForm, NoteForm, OfferFor
                                      ReconsiderationForm, RefuseForm, SupplementaryForm, TaskForm)
 from arbitration.cases.messaging import add_note, send_message
 from arbitration.cases.models import RemedyTask
-from arbitration.cases.workflow import Action
+from arbitration.cases.workflow import DEADLINE_BY_STATE, Action
+from arbitration.cases.workflow import CaseState as S
 from arbitration.db import db
 from arbitration.errors import NotFound
 from arbitration.forms import choices
+from arbitration.web_format import lazy_duration
+
+
+def _window(state: S):
+    """How long the stage's rule gives ("72 hours" said as "3 days"), said when the message is read."""
+    return lazy_duration(hours=DEADLINE_BY_STATE[state].hours)
 
 
 @dataclass(frozen=True)
@@ -89,16 +96,19 @@ PAGE_ACTIONS: tuple[PageAction, ...] = (
     PageAction("offer", Action.make_offer, "/cases/<number>/offer", OfferForm,
                lambda case, user, form: services.make_offer(case, user, remedy=form.remedy.data or "",
                                                             amount_fen=form.amount.fen(), text=form.text.data or ""),
-               _l("Send the offer"), _l("Your offer was sent to the buyer, who has 72 hours to answer."),
+               _l("Send the offer"),
+               _l("Your offer was sent to the buyer, who has %(time)s to answer.", time=_window(S.offer_pending)),
                title=_l("Make an offer")),
     PageAction("refuse_claim", Action.refuse_claim, "/cases/<number>/refuse", RefuseForm,
                lambda case, user, form: services.refuse_claim(case, user, reason=form.reason.data or ""),
                _l("Refuse and go to arbitration"),
-               _l("The case goes to arbitration: both parties now have 3 days for evidence."), title=_l("Refuse")),
+               _l("The case goes to arbitration: both parties now have %(time)s for evidence.",
+                  time=_window(S.evidence)), title=_l("Refuse")),
     PageAction("supplementary", Action.request_supplementary, "/cases/<number>/supplementary", SupplementaryForm,
                lambda case, user, form: services.request_supplementary(case, user, party=form.party.data or "",
                                                                        note=form.note.data or ""),
-               _l("Ask"), _l("The party was asked for supplementary evidence (48 hours)."),
+               _l("Ask"),
+               _l("The party was asked for supplementary evidence (%(time)s).", time=_window(S.supplementary)),
                title=_l("Ask for supplementary evidence")),
     PageAction("extend", Action.extend_deadline, "/cases/<number>/extend", ExtendForm,
                lambda case, user, form: services.extend_deadline(case, user, hours=form.hours.data,

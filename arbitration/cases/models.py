@@ -46,6 +46,15 @@ class Case(Base):
         sa.Index("ix_cases_arbitrator_queue", "arbitrator_id", "queue_due_at", "id"),
         sa.Index("ix_cases_merchant_queue", "merchant_id", "queue_due_at", "id"),
         sa.Index("ix_cases_buyer_queue", "buyer_id", "queue_due_at", "id"),
+        # the other orders of the case lists (queries.SORTS): newest opened, largest amount; the same four scopes
+        sa.Index("ix_cases_opened", "opened_at", "id"),
+        sa.Index("ix_cases_arbitrator_opened", "arbitrator_id", "opened_at", "id"),
+        sa.Index("ix_cases_merchant_opened", "merchant_id", "opened_at", "id"),
+        sa.Index("ix_cases_buyer_opened", "buyer_id", "opened_at", "id"),
+        sa.Index("ix_cases_amount", "disputed_amount_fen", "id"),
+        sa.Index("ix_cases_arbitrator_amount", "arbitrator_id", "disputed_amount_fen", "id"),
+        sa.Index("ix_cases_merchant_amount", "merchant_id", "disputed_amount_fen", "id"),
+        sa.Index("ix_cases_buyer_amount", "buyer_id", "disputed_amount_fen", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +70,9 @@ class Case(Base):
     arbitrator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     claim_remedy: Mapped[str] = mapped_column(sa.String(20))
     claim_amount_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    # the amount in dispute, fixed at opening: the sum claimed for a partial refund or compensation, else the
+    # order's amount (the case lists show it and sort by it)
+    disputed_amount_fen: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default=sa.text("0"))
     statement: Mapped[str] = mapped_column(sa.Text)
     fact_tags_json: Mapped[str] = mapped_column(sa.Text, default="[]")
     order_snapshot_json: Mapped[str] = mapped_column(sa.Text)     # the order's facts at opening

@@ -28,8 +28,10 @@ from arbitration.orders import services as orders
 from arbitration.orders.escalations import case_opened, open_escalation
 from arbitration.orders.models import Order
 from arbitration.orders.refunds import check_amount
+from arbitration.web_format import lazy_duration
 
 SUBJECT = "case"
+CLAIMED_SUMS = ("partial_refund", "compensation")     # remedies whose claim names its own sum
 
 # moved(case, old_state, new_state, started_deadline, now): after a case entered a new state (old_state None:
 # the case was just opened). Enforcement makes the remedy tasks; notifications tell whoever must act.
@@ -145,6 +147,15 @@ def open_case_on(order_id: int) -> Case | None:
                                                    Case.state.not_in((CaseState.closed, CaseState.withdrawn))))
 
 
+@orders.latest_cases_on.register
+def latest_cases_on(order_ids: list[int]) -> dict[int, Case]:
+    """Each order's newest case, open or not (one query on ix_cases_order_id)."""
+    if not order_ids:
+        return {}
+    found = db.session.scalars(sa.select(Case).where(Case.order_id.in_(order_ids)).order_by(Case.id))
+    return {case.order_id: case for case in found}      # the later case of an order replaces the earlier
+
+
 def open_case(buyer: User, order: Order, *, category: str, remedy: str, amount_fen: int | None, statement: str,
               now: dt.datetime | None = None) -> Case:
     """The buyer asks the platform to intervene, within 7 days of a refusal (the order's escalation)."""
@@ -161,7 +172,7 @@ def open_case(buyer: User, order: Order, *, category: str, remedy: str, amount_f
         raise InvalidInput(_l("Choose what the dispute is about."), field="category")
     if remedy not in REMEDIES:
         raise InvalidInput(_l("Choose the remedy you ask for."), field="remedy")
-    if remedy in ("partial_refund", "compensation"):
+    if remedy in CLAIMED_SUMS:
         check_amount(order, amount_fen)
     statement = (statement or "").strip()
     if len(statement) < 10:
@@ -170,6 +181,7 @@ def open_case(buyer: User, order: Order, *, category: str, remedy: str, amount_f
     case = Case(number=_next_number(now), order_id=order.id, escalation_id=escalation.id, origin=escalation.origin,
                 category=category, state=CaseState.negotiation, buyer_id=buyer.id, merchant_id=order.merchant_id,
                 claim_remedy=remedy, claim_amount_fen=amount_fen or 0, statement=statement,
+                disputed_amount_fen=(amount_fen or 0) if remedy in CLAIMED_SUMS else order.amount_fen,
                 fact_tags_json=json.dumps(sorted(set(facts.get("tags", [])) | _tags_for(category))),
                 order_snapshot_json=json.dumps(facts, ensure_ascii=False, sort_keys=True),
                 policy_snapshot_json=json.dumps(policy_snapshot(), sort_keys=True), opened_at=now)
@@ -309,7 +321,8 @@ def extend_deadline(case: Case, arbitrator: User, *, hours: int, reason: str,
     now = now or clock.now_utc()
     ensure_allowed(case, Action.extend_deadline, arbitrator)
     if not isinstance(hours, int) or not 1 <= hours <= MAX_EXTENSION_HOURS:
-        raise InvalidInput(_l("Extend by 1 to %(n)d hours.", n=MAX_EXTENSION_HOURS), field="hours")
+        raise InvalidInput(_l("Extend by 1 hour to %(time)s.", time=lazy_duration(hours=MAX_EXTENSION_HOURS)),
+                           field="hours")
     if len((reason or "").strip()) < 5:
         raise InvalidInput(_l("An extension needs a written reason (at least 5 characters)."), field="reason")
     running = running_deadline(case)

@@ -29,7 +29,7 @@ TO_THE_PARTIES = {"arbitrator": lazy_pgettext("to the parties", "Arbitrator"),
 
 def actor_label(role: str) -> str:
     if role == "system":
-        return _("platform")
+        return _("Platform")
     return str(TO_THE_PARTIES.get(role) or ROLE_LABELS.get(role, role))
 
 

@@ -39,6 +39,7 @@ from arbitration.merchants.models import Merchant
 from arbitration.orders import services as orders
 from arbitration.orders.escalations import open_escalation
 from arbitration.web import refuse
+from arbitration.web_format import duration
 
 bp = Blueprint("cases", __name__)
 # more of the case page from the features above cases: page_context(case, user) -> dict for the template
@@ -85,10 +86,12 @@ def open_case(number: str):
         except DomainError as err:
             refuse(err, form)
         else:
-            flash(_("Case %(number)s is open. The merchant has 48 hours to answer.", number=case.number), "success")
+            flash(_("Case %(number)s is open. The merchant has %(time)s to answer.", number=case.number,
+                    time=duration(hours=wf.DEADLINE_BY_STATE[CaseState.negotiation].hours)), "success")
             return _to_case(case)
     status = 400 if request.method == "POST" else 200
-    return render_template("cases/open.html", order=order, escalation=escalation, form=form), status
+    return render_template("cases/open.html", order=order, escalation=escalation, form=form,
+                           answer_hours=wf.DEADLINE_BY_STATE[CaseState.negotiation].hours), status
 
 
 @bp.route("/cases/<number>")
@@ -198,16 +201,19 @@ MERCHANT_CHOICES = 200
 @bp.route("/cases")
 @require(perm.can_list_cases)
 def index():
-    """Cases the user may see, nearest deadline first; platform staff and regulators filter further."""
+    """Cases the user may see, in the order chosen (nearest deadline first by default), with how many there are;
+    platform staff and regulators filter further."""
     args = request.args.to_dict()
     if current_user.role == Role.merchant_staff:
         args.pop("merchant", None), args.pop("merchant_id", None)
     status, problem = 200, None
     try:
         f = case_filters.parse(args)
+        sort = case_queries.parse_sort(args.get("sort"))
     except DomainError as err:
-        f, status, problem = CaseFilter(), 400, err
-    page, running = case_queries.case_list(current_user, f, cursor=args.get("after"))
+        f, sort, status, problem = CaseFilter(), case_queries.DEFAULT_SORT, 400, err
+    page, running = case_queries.case_list(current_user, f, cursor=args.get("after"), sort=sort)
+    merchant_names, buyer_names = case_queries.parties_of(page.rows)
     merchants, merchant_name = [], None
     if perm.can_filter_by_merchant(current_user):
         # a list to choose from while it is short; a platform with thousands of merchants gets a number field
@@ -218,7 +224,11 @@ def index():
             merchant_name = db.session.scalar(sa.select(Merchant.name).where(Merchant.id == f.merchant_id)) \
                 if f.merchant_id else None
     return render_template("cases/list.html", page=page, running=running, filters=f, merchants=merchants,
-                           merchant_name=merchant_name, problem=problem, args=args), status
+                           merchant_name=merchant_name, problem=problem, args=args, sort=sort,
+                           sorts=case_queries.SORTS, count=case_queries.count_cases(current_user, f),
+                           merchant_names=merchant_names, buyer_names=buyer_names,
+                           show_merchant=current_user.role != Role.merchant_staff,
+                           show_buyer=current_user.role != Role.buyer), status
 
 
 @bp.route("/cases/defaults")

@@ -38,6 +38,8 @@ def open_request(order: Order) -> OrderRequest | None:
 
 # the case open on an order, if any: provided by the cases feature (cases build on orders)
 open_case_on = Provider("orders.open_case_on")
+# latest_cases_on(order_ids) -> {order id: its newest case}: the dispute column of the buyer's orders (cases provide)
+latest_cases_on = Provider("orders.latest_cases_on")
 
 
 def facts_of(order: Order) -> OrderFacts:

@@ -62,8 +62,10 @@ def my_orders():
     state = request.args.get("state", "")
     q = request.args.get("q", "").strip()[:100]
     page = queries.buyer_orders(current_user, state=state, q=q, cursor=request.args.get("after"))
+    disputes = services.latest_cases_on([o.id for o in page.rows])
     return render_template("orders/list.html", page=page, state=state, q=q, states=list(OrderState),
-                           running=queries.next_deadline_by_order(page.rows))
+                           running=queries.next_deadline_by_order(page.rows), disputes=disputes,
+                           may_open={case.id for case in disputes.values() if access.may_view(current_user, case)})
 
 
 @bp.route("/orders/<number>")

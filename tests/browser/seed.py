@@ -22,6 +22,7 @@ from arbitration.evidence.services import add_file
 from arbitration.law.services import load_file
 from arbitration.merchants.models import Merchant
 from arbitration.orders import requests as order_requests
+from arbitration.rulings.models import Ruling
 from arbitration.seed.cases import demo_cases
 from tests import files
 from tests.factories import (create_personas, create_user, make_case, make_order, make_refused_order,
@@ -29,6 +30,10 @@ from tests.factories import (create_personas, create_user, make_case, make_order
 
 # The second arbitrator: a reconsideration goes to a different arbitrator than the one who ruled.
 SECOND_ARBITRATOR = "arbitrator_b"
+# people as the pages name them (the factories' personas are named after their usernames)
+DISPLAY_NAMES = {"buyer": "张三", "buyer_b": "李四", "merchant": "星辰直营店客服", "merchant_b": "飞鱼卡盟店主",
+                 "support": "平台客服", "arbitrator": "王仲裁员", SECOND_ARBITRATOR: "赵仲裁员", "supervisor": "陈主管",
+                 "regulator": "市场监管员", "admin": "系统管理员"}
 
 
 def escalated_order(buyer, staff):
@@ -46,6 +51,8 @@ def seed() -> dict[str, str]:
     # Tied to the official store: cases against it always go to the persona "arbitrator".
     conflicts.declare(people["admin"], arbitrator_id=second.id, merchant_id=people["merchant"].merchant_id,
                       reason="曾在该直营店担任客服主管")
+    for username, name in DISPLAY_NAMES.items():     # the pages greet and list people by these names
+        (people.get(username) or second).display_name = name
     buyer, official, agent = people["buyer"], people["merchant"], people["merchant_b"]
     stages = demo_cases(buyer, agent, db.session.get(Merchant, agent.merchant_id))   # before any other case
     return {
@@ -69,6 +76,7 @@ def seed() -> dict[str, str]:
         "workspace": workspace(buyer, official),
         **bad_input(buyer, official, agent),
         "evidence_viewers": evidence_viewers(buyer, official),
+        **accessibility(buyer, agent),
     }
 
 
@@ -91,6 +99,17 @@ def workspace(buyer, official) -> str:
     cases.no_more_evidence(case, buyer)
     cases.no_more_evidence(case, official)
     return case.number
+
+
+def accessibility(buyer, agent) -> dict[str, str]:
+    """The pages the accessibility checks read (a case in evidence, its assigned arbitrator, a ruled case and
+    its ruling) and an order whose case the buyer opens with the keyboard alone."""
+    heard = make_case("evidence", buyer=buyer, merchant_staff=agent)
+    ruled = make_case("reconsideration_window", buyer=buyer, merchant_staff=agent)
+    ruling = db.session.scalar(sa.select(Ruling.number).where(Ruling.case_id == ruled.id))
+    return {"a11y_case": heard.number, "a11y_arbitrator": db.session.get(User, heard.arbitrator_id).username,
+            "a11y_order": heard.order.number, "a11y_ruling": ruling,
+            "keyboard": escalated_order(buyer, agent).number}
 
 
 def evidence_viewers(buyer, official) -> str:

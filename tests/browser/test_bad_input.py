@@ -55,7 +55,7 @@ def test_bad_input_on_every_action_form_comes_back_next_to_its_field(server, log
     _username, arbitrator = assigned_arbitrator(login, number)
     _fails(arbitrator, "要求", {"note": "请补充材料"}, "party", "请选择要求补充举证的一方")
     _fails(arbitrator, "要求", {"party": "buyer", "note": "录屏"}, "note", "至少 5 个字")
-    _fails(arbitrator, "延长", {"hours": "999", "reason": "双方正在补充材料"}, "hours", "可延长 1 至")
+    _fails(arbitrator, "延长", {"hours": "999", "reason": "双方正在补充材料"}, "hours", "可延长 1 小时至 7 天")
     _fails(arbitrator, "延长", {"hours": "24", "reason": "忙"}, "reason", "延期需要书面理由")
     supervisor = login("supervisor")
     open_case_page(supervisor, number)

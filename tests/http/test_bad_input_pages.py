@@ -43,7 +43,7 @@ CASE_FORMS = [
     ("negotiation", "merchant", "refuse", {"reason": "不行"}, "reason", "至少 5 个字", "不行"),
     ("evidence", "arbitrator", "supplementary", {"note": "请补充材料"}, "party", "请选择要求补充举证的一方", "请补充材料"),
     ("evidence", "arbitrator", "supplementary", {"party": "buyer", "note": "录屏"}, "note", "至少 5 个字", "录屏"),
-    ("evidence", "arbitrator", "extend", {"hours": "999", "reason": "双方正在补充材料"}, "hours", "可延长 1 至", "999"),
+    ("evidence", "arbitrator", "extend", {"hours": "999", "reason": "双方正在补充材料"}, "hours", "可延长 1 小时至 7 天", "999"),
     ("evidence", "arbitrator", "extend", {"hours": "24", "reason": "忙"}, "reason", "延期需要书面理由", "忙"),
     ("evidence", "supervisor", "reassign", {"arbitrator_id": "0", "reason": "工作量调整"}, "arbitrator_id",
      "请选择一名在职仲裁员", "工作量调整"),

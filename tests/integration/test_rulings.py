@@ -374,7 +374,8 @@ def test_a_normal_ruling_pdf_passes_the_embedded_font_check(session, personas, r
 
 def test_the_demo_cases_top_suggestions_are_the_documented_ones(session, personas):
     """docs/DECISIONS.md "Citation scoring (issue 18)": every demo case an arbitrator decides (paid, not delivered,
-    the cancellation refused as late) has its checklist filled with paid-not-delivered and delivered-late, which put these first."""
+    the cancellation refused as late) has its checklist filled with paid-not-delivered and delivered-late, which
+    put these first."""
     merchant = session.get(Merchant, personas["merchant"].merchant_id)
     assert seed_cases(personas["buyer"], personas["merchant"], merchant)
     demo = session.scalars(sa.select(Case).order_by(Case.id)).all()
