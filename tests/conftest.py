@@ -187,6 +187,17 @@ def login(client, username: str, password: str = PASSWORD):
     return response
 
 
+def client_of(app, username: str):
+    """A test client of its own, logged in as `username`."""
+    client = app.test_client()
+    login(client, username)
+    return client
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
 @pytest.fixture
 def login_as(client):
     def do(username: str):

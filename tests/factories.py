@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from arbitration import clock
 from arbitration.api import openapi
 from arbitration.audit import events
-from arbitration.audit.services import record_event
+from arbitration.audit.services import events_of, record_event
 from arbitration.auth.models import Role, User
 from arbitration.auth.services import hash_password
 from arbitration.calendar.services import load_calendar
@@ -27,6 +27,7 @@ from arbitration.cases.workflow import CaseState
 from arbitration.db import db
 from arbitration.deadlines import registry
 from arbitration.deadlines import services as deadlines
+from arbitration.evidence.models import Evidence
 from arbitration.merchants.models import Merchant, MerchantKind
 from arbitration.orders import requests as order_requests
 from arbitration.orders import services as orders
@@ -315,3 +316,22 @@ def scripts_are_our_own_files(page: str) -> bool:
     tags = re.findall(r"<script\b([^>]*)>(.*?)</script>", page, re.S | re.I)
     return all(re.search(r'\bsrc="/static/[^"]+"', attrs) and not body.strip() for attrs, body in tags) and \
         page.lower().count("<script") == len(tags)
+
+
+# ---- evidence on an order request, through the pages ----
+
+def request_evidence(session, req) -> list[Evidence]:
+    """The files filed with an order request, oldest first."""
+    return list(session.scalars(sa.select(Evidence).where(Evidence.subject_type == "order_request",
+                                                          Evidence.subject_id == str(req.id)).order_by(Evidence.id)))
+
+
+def upload_one(client, session, req, name, content, kind="auto") -> Evidence:
+    """One file uploaded through the request's form; the stored row."""
+    response = upload(client, req, (name, content), kind=kind)
+    assert response.status_code == 302, client.get(f"/orders/{req.order.number}").get_data(as_text=True)[-800:]
+    return request_evidence(session, req)[-1]
+
+
+def order_actions(order_id) -> list[str]:
+    return [e.action for e in events_of("order", order_id)]

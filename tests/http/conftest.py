@@ -80,3 +80,11 @@ def context(session, personas):
             "task": task, "ruling": ruling, "conflict": conflict, "exports": {"done": done, "queued": queued},
             "api_client": api_client, "delivery": delivery, "drafts": drafts,
             "requests": {"cancellation": cancellation, "reissued": reissued}}
+
+
+@pytest.fixture
+def request_(session, personas):
+    """An after-sales request on a delivered order of the official store (the evidence pages' subject)."""
+    order = make_order(personas["buyer"], "delivered", merchant_staff=personas["merchant"])
+    return order_requests.request_after_sales(order, personas["buyer"], problem="invalid_code",
+                                              description="卡密兑换时提示已被使用")

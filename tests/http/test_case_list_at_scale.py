@@ -6,13 +6,7 @@ import re
 
 from arbitration.cases import views
 from arbitration.merchants.models import Merchant
-from tests.conftest import login
-
-
-def client_of(app, username):
-    client = app.test_client()
-    login(client, username)
-    return client
+from tests.conftest import client_of
 
 
 def test_a_short_merchant_list_is_a_choice(app, session, personas):

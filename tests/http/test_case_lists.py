@@ -14,22 +14,12 @@ from arbitration import access
 from arbitration.cases import queries
 from arbitration.cases.models import Case
 from arbitration.orders import views as order_views
-from tests.conftest import login
+from tests.conftest import client_of, text
 from tests.factories import T0, make_case, make_order, make_refused_order
 
 H = dt.timedelta(hours=1)
 CASE_NUMBER = re.compile(r'class="case-number" href="/cases/(ARB-\d{4}-\d{6})"')
 MORE = re.compile(r'<a class="button" href="(/cases\?[^"]*)">')
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def client_of(app, username):
-    client = app.test_client()
-    login(client, username)
-    return client
 
 
 @pytest.fixture

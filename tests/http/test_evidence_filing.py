@@ -14,34 +14,12 @@ from arbitration.audit.services import events_of
 from arbitration.cases import services as cases
 from arbitration.errors import InvalidInput
 from arbitration.evidence import services as evidence
-from arbitration.evidence.models import Evidence
 from arbitration.orders import requests as order_requests
 from arbitration.orders.models import OrderRequest
 from tests import files
 from tests.conftest import login
-from tests.factories import ALL_SCOPES, make_case, make_order, make_refused_order, upload, upload_to_case
-
-
-@pytest.fixture
-def request_(session, personas):
-    order = make_order(personas["buyer"], "delivered", merchant_staff=personas["merchant"])
-    return order_requests.request_after_sales(order, personas["buyer"], problem="invalid_code",
-                                              description="卡密兑换时提示已被使用")
-
-
-def rows(session, req) -> list[Evidence]:
-    return list(session.scalars(sa.select(Evidence).where(Evidence.subject_type == "order_request",
-                                                          Evidence.subject_id == str(req.id)).order_by(Evidence.id)))
-
-
-def one(client, session, req, name, content, kind="auto") -> Evidence:
-    response = upload(client, req, (name, content), kind=kind)
-    assert response.status_code == 302, client.get(f"/orders/{req.order.number}").get_data(as_text=True)[-800:]
-    return rows(session, req)[-1]
-
-
-def actions(order_id) -> list[str]:
-    return [e.action for e in events_of("order", order_id)]
+from tests.factories import (ALL_SCOPES, make_case, make_order, make_refused_order, order_actions, request_evidence,
+                             upload, upload_one, upload_to_case)
 
 
 # ---- the same file twice ----
@@ -50,23 +28,23 @@ def test_the_same_file_twice_in_a_request_is_refused_naming_the_first_and_nothin
         client, session, request_):
     login(client, "buyer")
     image = files.png(7, 7)
-    first = one(client, session, request_, "兑换失败.png", image)
+    first = upload_one(client, session, request_, "兑换失败.png", image)
     keys = set(evidence.store().iter_keys("evidence"))
-    events = actions(request_.order_id)
+    events = order_actions(request_.order_id)
     response = upload(client, request_, ("又一张.png", image), kind="screenshot")
     assert response.status_code == 303
     page = client.get(f"/orders/{request_.order.number}").get_data(as_text=True)
     assert re.search(r"该文件已作为「兑换失败.png」于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 提交", page)
-    assert rows(session, request_) == [first]
+    assert request_evidence(session, request_) == [first]
     assert set(evidence.store().iter_keys("evidence")) == keys
-    assert actions(request_.order_id) == events
+    assert order_actions(request_.order_id) == events
 
 
 def test_two_copies_in_one_submission_store_neither(client, session, request_):
     login(client, "buyer")
     image = files.png(9, 2)
     assert upload(client, request_, ("a.png", image), ("b.png", image)).status_code == 303
-    assert rows(session, request_) == []
+    assert request_evidence(session, request_) == []
     assert "该文件已作为「a.png」" in client.get(f"/orders/{request_.order.number}").get_data(as_text=True)
 
 
@@ -119,7 +97,7 @@ def test_the_api_is_refused_a_second_copy_too_in_both_languages(client, session,
 ])
 def test_left_on_auto_the_kind_follows_the_sniffed_type(client, session, request_, name, content, kind):
     login(client, "buyer")
-    ev = one(client, session, request_, name, content, kind="auto")
+    ev = upload_one(client, session, request_, name, content, kind="auto")
     assert ev.kind == kind
     added = [e for e in events_of("order", request_.order_id) if e.action == "evidence.added"][-1]
     assert added.data["kind"] == kind
@@ -127,8 +105,9 @@ def test_left_on_auto_the_kind_follows_the_sniffed_type(client, session, request
 
 def test_an_explicit_kind_is_kept_and_the_form_starts_on_auto(client, session, request_):
     login(client, "buyer")
-    assert one(client, session, request_, "付款.png", files.png(2, 9), kind="payment_record").kind == "payment_record"
-    assert one(client, session, request_, "录屏.mp4", files.mp4(), kind="other").kind == "other"
+    paid = upload_one(client, session, request_, "付款.png", files.png(2, 9), kind="payment_record")
+    assert paid.kind == "payment_record"
+    assert upload_one(client, session, request_, "录屏.mp4", files.mp4(), kind="other").kind == "other"
     page = client.get(f"/orders/{request_.order.number}").get_data(as_text=True)
     assert '<option value="auto" selected>按文件自动判断</option>' in page
 

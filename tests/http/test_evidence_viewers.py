@@ -6,38 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 
-from arbitration.audit.services import events_of
-from arbitration.evidence.models import Evidence
-from arbitration.orders import requests as order_requests
 from tests import files
 from tests.conftest import login
-from tests.factories import make_order, upload
+from tests.factories import order_actions, upload_one
 
 SANDBOX = "default-src 'none'; sandbox"
-
-
-@pytest.fixture
-def request_(session, personas):
-    order = make_order(personas["buyer"], "delivered", merchant_staff=personas["merchant"])
-    return order_requests.request_after_sales(order, personas["buyer"], problem="invalid_code",
-                                              description="卡密兑换时提示已被使用")
-
-
-def rows(session, req) -> list[Evidence]:
-    return list(session.scalars(sa.select(Evidence).where(Evidence.subject_type == "order_request",
-                                                          Evidence.subject_id == str(req.id)).order_by(Evidence.id)))
-
-
-def one(client, session, req, name, content, kind="auto") -> Evidence:
-    response = upload(client, req, (name, content), kind=kind)
-    assert response.status_code == 302, client.get(f"/orders/{req.order.number}").get_data(as_text=True)[-800:]
-    return rows(session, req)[-1]
-
-
-def actions(order_id) -> list[str]:
-    return [e.action for e in events_of("order", order_id)]
 
 
 # ---- PDF: the browser's own viewer, sandboxed ----
@@ -45,7 +19,7 @@ def actions(order_id) -> list[str]:
 def test_a_pdf_opens_inline_in_the_browsers_viewer_with_the_sandbox_kept(client, session, request_):
     login(client, "buyer")
     document = files.pdf("order KM1 paid")
-    ev = one(client, session, request_, "付款凭证.pdf", document)
+    ev = upload_one(client, session, request_, "付款凭证.pdf", document)
     response = client.get(f"/evidence/{ev.id}/download?inline=1")
     assert response.status_code == 200 and response.data == document
     assert response.headers["Content-Type"] == "application/pdf"
@@ -53,7 +27,7 @@ def test_a_pdf_opens_inline_in_the_browsers_viewer_with_the_sandbox_kept(client,
     assert "filename*=UTF-8''%E4%BB%98%E6%AC%BE%E5%87%AD%E8%AF%81.pdf" in response.headers["Content-Disposition"]
     assert response.headers["Content-Security-Policy"] == SANDBOX
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert actions(request_.order_id)[-1] == "evidence.viewed"
+    assert order_actions(request_.order_id)[-1] == "evidence.viewed"
     # the plain link is still a download
     assert client.get(f"/evidence/{ev.id}/download").headers["Content-Disposition"].startswith("attachment;")
     page = client.get(f"/orders/{request_.order.number}").get_data(as_text=True)
@@ -65,7 +39,7 @@ def test_a_pdf_opens_inline_in_the_browsers_viewer_with_the_sandbox_kept(client,
 def test_a_video_is_served_inline_with_byte_ranges_so_the_player_can_seek(client, session, request_):
     login(client, "buyer")
     video = files.mp4(100_000)
-    ev = one(client, session, request_, "录屏.mp4", video)
+    ev = upload_one(client, session, request_, "录屏.mp4", video)
     url = f"/evidence/{ev.id}/download?inline=1"
 
     first = client.get(url, headers={"Range": "bytes=0-"})
@@ -75,7 +49,7 @@ def test_a_video_is_served_inline_with_byte_ranges_so_the_player_can_seek(client
     assert first.headers["Content-Disposition"].startswith("inline;")
     assert first.headers["Accept-Ranges"] == "bytes" and first.headers["ETag"] == f'"{ev.sha256}"'
     assert first.headers["Content-Security-Policy"] == SANDBOX
-    viewed = actions(request_.order_id).count("evidence.viewed")
+    viewed = order_actions(request_.order_id).count("evidence.viewed")
     assert viewed == 1
 
     seek = client.get(url, headers={"Range": "bytes=50000-50999"})
@@ -84,7 +58,7 @@ def test_a_video_is_served_inline_with_byte_ranges_so_the_player_can_seek(client
     assert seek.headers["Content-Length"] == "1000"
     tail = client.get(url, headers={"Range": "bytes=-10"})
     assert tail.status_code == 206 and tail.data == video[-10:]
-    assert actions(request_.order_id).count("evidence.viewed") == viewed   # seeking is not opening it again
+    assert order_actions(request_.order_id).count("evidence.viewed") == viewed   # seeking is not opening it again
 
     beyond = client.get(url, headers={"Range": f"bytes={len(video)}-"})
     assert beyond.status_code == 416 and beyond.headers["Content-Range"] == f"bytes */{len(video)}"
@@ -99,7 +73,7 @@ def test_a_video_is_served_inline_with_byte_ranges_so_the_player_can_seek(client
 def test_a_download_resumes_with_a_range_too(client, session, request_):
     login(client, "buyer")
     video = files.webm(5000)
-    ev = one(client, session, request_, "录屏.webm", video)
+    ev = upload_one(client, session, request_, "录屏.webm", video)
     response = client.get(f"/evidence/{ev.id}/download", headers={"Range": "bytes=100-"})
     assert response.status_code == 206 and response.data == video[100:]
     assert response.headers["Content-Disposition"].startswith("attachment;")
@@ -107,7 +81,7 @@ def test_a_download_resumes_with_a_range_too(client, session, request_):
 
 def test_the_video_page_has_a_player_that_loads_only_the_metadata(client, session, request_):
     login(client, "merchant")
-    ev = one(client, session, request_, "兑换录屏.webm", files.webm())
+    ev = upload_one(client, session, request_, "兑换录屏.webm", files.webm())
     assert ev.kind == "video"
     page = client.get(f"/evidence/{ev.id}/view").get_data(as_text=True)
     assert (f'<video class="evidence-video" controls preload="metadata" src="/evidence/{ev.id}/download?inline=1">'
@@ -122,7 +96,7 @@ def test_the_video_page_has_a_player_that_loads_only_the_metadata(client, sessio
 def test_a_gb18030_chat_log_is_shown_decoded_and_escaped(client, session, request_):
     login(client, "buyer")
     log = ("买家：卡密无效，提示已被使用\n" * 80 + "商家：<img src=x onerror=alert(1)> 请稍等\n").encode("gb18030")
-    ev = one(client, session, request_, "聊天记录.txt", log)
+    ev = upload_one(client, session, request_, "聊天记录.txt", log)
     assert (ev.charset, ev.kind) == ("gb18030", "chat_log")
     response = client.get(f"/evidence/{ev.id}/view")
     page = response.get_data(as_text=True)
@@ -131,7 +105,7 @@ def test_a_gb18030_chat_log_is_shown_decoded_and_escaped(client, session, reques
     assert pre.startswith("买家：卡密无效，提示已被使用\n") and "商家：&lt;img src=x onerror=alert(1)&gt; 请稍等" in pre
     assert "<img src=x" not in page
     assert "仅显示前" not in page
-    assert actions(request_.order_id)[-1] == "evidence.viewed"
+    assert order_actions(request_.order_id)[-1] == "evidence.viewed"
     # its bytes are never sent inline: the inline link is a download
     raw = client.get(f"/evidence/{ev.id}/download?inline=1")
     assert raw.headers["Content-Disposition"].startswith("attachment;")
@@ -142,7 +116,7 @@ def test_a_long_log_shows_its_first_200_kb_and_says_so(client, session, request_
     login(client, "buyer")
     line = "2026-12-01 10:00 买家：卡密无效，请退款\n".encode("gb18030")   # a line of odd length: a cut character
     log = line * (300 * 1024 // len(line) + 1)
-    ev = one(client, session, request_, "长聊天记录.txt", log)
+    ev = upload_one(client, session, request_, "长聊天记录.txt", log)
     page = client.get(f"/evidence/{ev.id}/view").get_data(as_text=True)
     assert f"仅显示前 200 KB（共 {ev.size / 1024:.1f} KB）".replace(".0 KB", " KB") in page
     pre = re.search(r'<pre class="evidence-log"[^>]*>(.*?)</pre>', page, re.S).group(1)
@@ -153,7 +127,7 @@ def test_a_long_log_shows_its_first_200_kb_and_says_so(client, session, request_
 def test_a_utf8_csv_is_shown_as_text(client, session, request_):
     login(client, "merchant")
     csv = "时间,发送者,内容\n2026-12-01 10:01,买家,卡密无效\n2026-12-01 10:02,商家,已补发\n".encode()
-    ev = one(client, session, request_, "聊天导出.csv", csv)
+    ev = upload_one(client, session, request_, "聊天导出.csv", csv)
     assert (ev.mime, ev.kind) == ("text/csv", "chat_log")
     assert "2026-12-01 10:02,商家,已补发" in client.get(f"/evidence/{ev.id}/view").get_data(as_text=True)
 
@@ -164,7 +138,7 @@ def test_a_utf8_csv_is_shown_as_text(client, session, request_):
 def test_a_row_claiming_html_or_svg_is_never_served_inline(client, session, request_, mime):
     """The sniffer never stores these; a damaged row (or a future bug) still gets no inline view."""
     login(client, "buyer")
-    ev = one(client, session, request_, "截图.png", files.png())
+    ev = upload_one(client, session, request_, "截图.png", files.png())
     ev.mime, ev.extension = mime, "svg"
     session.flush()
     for url in (f"/evidence/{ev.id}/download?inline=1", f"/evidence/{ev.id}/download"):
@@ -181,8 +155,8 @@ def test_a_row_claiming_html_or_svg_is_never_served_inline(client, session, requ
 
 def test_images_link_to_the_full_image_for_the_lightbox_with_alt_text(client, session, request_):
     login(client, "buyer")
-    first = one(client, session, request_, "付款截图.png", files.png(4, 3))
-    second = one(client, session, request_, "兑换失败.png", files.png(5, 3))
+    first = upload_one(client, session, request_, "付款截图.png", files.png(4, 3))
+    second = upload_one(client, session, request_, "兑换失败.png", files.png(5, 3))
     page = client.get(f"/orders/{request_.order.number}").get_data(as_text=True)
     assert '<script defer src="/static/js/evidence.js"></script>' in page
     for ev in (first, second):
@@ -199,7 +173,7 @@ def test_images_link_to_the_full_image_for_the_lightbox_with_alt_text(client, se
 
 def test_sizes_read_as_people_say_them_and_the_hash_is_one_click_away(client, session, request_):
     login(client, "buyer")
-    ev = one(client, session, request_, "付款截图.png", files.png(120, 80))
+    ev = upload_one(client, session, request_, "付款截图.png", files.png(120, 80))
     page = client.get(f"/orders/{request_.order.number}").get_data(as_text=True)
     item = re.search(r'<li class="evidence-file evidence-image">(.*?)</li>', page, re.S).group(1)
     size = f"{ev.size} B" if ev.size < 1024 else f"{ev.size / 1024:.1f} KB".replace(".0 KB", " KB")

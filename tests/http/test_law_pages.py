@@ -12,7 +12,7 @@ from arbitration.law.models import Provision
 from arbitration.rulings import rules
 from arbitration.rulings import services as rulings
 from arbitration.rulings.models import Ruling
-from tests.conftest import login
+from tests.conftest import client_of, login, text
 from tests.factories import FACTS, REASONING, issue_through_the_form, make_case, suggested_codes
 
 CRPL_26_FIRST = "经营者在经营活动中使用格式条款的，应当以显著方式提请消费者注意商品或者服务的数量和质量"
@@ -20,20 +20,10 @@ CRPL_53_V1 = "经营者以预收款方式提供商品或者服务的，应当按
 CRPL_53_V2 = "经营者以预收款方式提供商品或者服务的，应当按照约定提供，并在七日内退回未履行部分的预付款。"
 
 
-def text(response):
-    return response.get_data(as_text=True)
-
-
 def listed(response):
     """The codes in the result table, in order."""
     assert response.status_code == 200
     return re.findall(r'<tr><td><a href="/law/([^"]+)">', text(response))
-
-
-def client_of(app, username):
-    client = app.test_client()
-    login(client, username)
-    return client
 
 
 NEW_PROVISION = {"code": "TEST-1", "law": "测试用规范", "law_en": "A test rule", "article": "第一条",

@@ -30,7 +30,7 @@ from arbitration.oversight import exports
 from arbitration.oversight.models import Export
 from arbitration.rulings import services as rulings
 from tests import files
-from tests.conftest import T0, login
+from tests.conftest import T0, client_of, login, text
 from tests.factories import create_merchant, create_user, make_case, scripts_are_our_own_files
 
 H = dt.timedelta(hours=1)
@@ -39,16 +39,6 @@ DAY = dt.timedelta(days=1)
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-
-
-def text(response):
-    return response.get_data(as_text=True)
-
-
-def client_of(app, username):
-    client = app.test_client()
-    login(client, username)
-    return client
 
 
 def buttons(page: str) -> set[str]:

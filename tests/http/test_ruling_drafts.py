@@ -16,20 +16,10 @@ from arbitration.auth.models import Role
 from arbitration.rulings import review
 from arbitration.rulings.models import Ruling, RulingDraft
 from arbitration.storage import app_store
-from tests.conftest import login
+from tests.conftest import client_of, text
 from tests.factories import FACTS, REASONING, create_user, make_case, scripts_are_our_own_files, the_form
 
 SECRET_FACTS = FACTS + "（草稿中的认定：商家客服录音甲）"
-
-
-def text(response):
-    return response.get_data(as_text=True)
-
-
-def client_of(app, username):
-    client = app.test_client()
-    login(client, username)
-    return client
 
 
 @pytest.fixture
