@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from arbitration.api.shapes import Field, Shape, date, enum_value, field, many, one, time
 from arbitration.audit.services import events_of
 from arbitration.audit import events as event_types
+from arbitration.cases.timeline import INTERNAL
 from arbitration.db import db
 from arbitration.deadlines.services import all_for
 from arbitration.orders.queries import requests_of
@@ -72,8 +73,9 @@ CASE = returned("Case", {
                                  "amount_fen": field(INTEGER, "claim_amount_fen")}), lambda c: c),
     "opened_at": time(), "closed_at": time(),
     "deadlines": many(DEADLINE, lambda c: all_for("case", c.id)),
-    # message bodies and audiences stay on the site
-    "events": many(EVENT, lambda c: [e for e in events_of("case", c.id) if e.action != "case.message"]),
+    # message bodies and audiences stay on the site; that staff wrote an internal note is not the parties' to know
+    "events": many(EVENT, lambda c: [e for e in events_of("case", c.id)
+                                     if e.action != "case.message" and e.action not in INTERNAL]),
     "rulings": many(RULING, rulings.rulings_of)})
 
 EVIDENCE = returned("Evidence", {

@@ -74,7 +74,14 @@ def get_case_for_update(number: str) -> Case | None:
 
 
 def ensure_allowed(case: Case, action: Action, actor: User | None) -> CaseRole:
+    """Lock the case (lock_case), then check_allowed: the check an action relies on."""
     lock_case(case)
+    return check_allowed(case, action, actor)
+
+
+def check_allowed(case: Case, action: Action, actor: User | None) -> CaseRole:
+    """The actor's role if the table lets them take `action` now, else the refusal; no lock (for a page that only
+    shows a form: the action's own request checks again under the lock)."""
     role = case_role(actor, case)
     if role is None:
         raise NotAllowed(_l("You may not do this on this case."))

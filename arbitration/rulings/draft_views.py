@@ -35,7 +35,7 @@ def _writable(number: str, for_update: bool) -> Case:
     case = cases.get_case_for_update(number) if for_update else cases.get_case(number)
     if case is None or not can_write_ruling(current_user, case):
         abort(404)
-    cases.ensure_allowed(case, Action.issue_ruling, current_user)
+    (cases.ensure_allowed if for_update else cases.check_allowed)(case, Action.issue_ruling, current_user)
     return case
 
 

@@ -75,11 +75,18 @@ def case_of(draft: RulingDraft) -> Case:
     return db.session.get(Case, draft.case_id)
 
 
+def _this_round():
+    """The round a draft of its case would rule now (next_round, in SQL): a draft of an earlier round is history."""
+    return RulingDraft.round == (sa.select(sa.func.coalesce(sa.func.max(Ruling.round), 0) + 1)
+                                 .where(Ruling.case_id == RulingDraft.case_id).scalar_subquery())
+
+
 def waiting_for_review(limit: int | None = None) -> list[RulingDraft]:
-    """Drafts with a supervisor, longest waiting first, whose case still awaits that arbitrator's ruling."""
+    """Drafts with a supervisor, longest waiting first, whose case still awaits that arbitrator's ruling in the
+    draft's round."""
     stmt = (sa.select(RulingDraft).join(Case, Case.id == RulingDraft.case_id)
             .where(RulingDraft.state == "in_review", Case.arbitrator_id == RulingDraft.author_id,
-                   Case.state.in_(RULING_STATES))
+                   Case.state.in_(RULING_STATES), _this_round())
             .order_by(RulingDraft.sent_at, RulingDraft.id))
     return list(db.session.scalars(stmt if limit is None else stmt.limit(limit)))
 
@@ -89,7 +96,7 @@ def needing_the_author(arbitrator: User, limit: int = 20) -> list[RulingDraft]:
     return list(db.session.scalars(
         sa.select(RulingDraft).join(Case, Case.id == RulingDraft.case_id)
         .where(RulingDraft.author_id == arbitrator.id, RulingDraft.state.in_(("returned", "approved")),
-               Case.arbitrator_id == arbitrator.id, Case.state.in_(RULING_STATES))
+               Case.arbitrator_id == arbitrator.id, Case.state.in_(RULING_STATES), _this_round())
         .order_by(RulingDraft.reviewed_at, RulingDraft.id).limit(limit)))
 
 
@@ -209,7 +216,7 @@ def _for_review(draft: RulingDraft, supervisor: User) -> RulingDraft:
     db.session.refresh(draft)
     if draft.state != "in_review":
         raise Conflict(_l("This draft is not waiting for a supervisor (it was approved, returned or issued)."))
-    if case.arbitrator_id != draft.author_id or case.state not in RULING_STATES:
+    if case.arbitrator_id != draft.author_id or case.state not in RULING_STATES or draft.round != next_round(case):
         raise Conflict(_l("This case has moved on: the draft can no longer be issued."))
     return draft
 

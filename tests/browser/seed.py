@@ -74,6 +74,7 @@ def seed() -> dict[str, str]:
         # the platform API against the live server: its orders are made through the API, for this merchant
         "api_merchant_id": str(agent.merchant_id),
         "workspace": workspace(buyer, official),
+        **{f"parties_{width}": parties(buyer, official, agent) for width in (375, 1280)},
         **bad_input(buyer, official, agent),
         "evidence_viewers": evidence_viewers(buyer, official),
         **accessibility(buyer, agent),
@@ -83,6 +84,14 @@ def seed() -> dict[str, str]:
 def arbitrator_of(number: str) -> str | None:
     case = db.session.scalar(sa.select(Case).where(Case.number == number))
     return db.session.get(User, case.arbitrator_id).username if case.arbitrator_id else None
+
+
+def parties(buyer, official, agent) -> dict[str, str]:
+    """The parties' journey at one width: a paid order whose cancellation the buyer asked for (to withdraw), and
+    one whose cancellation the merchant refused (the buyer opens a case on it, the merchant accepts)."""
+    pending = make_order(buyer, "paid", merchant_staff=official)
+    order_requests.request_cancellation(pending, buyer, reason="not_needed")
+    return {"pending": pending.number, "refused": escalated_order(buyer, agent).number}
 
 
 def workspace(buyer, official) -> str:

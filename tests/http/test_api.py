@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from arbitration.api import services as api
 from arbitration.api.models import ApiClient
 from arbitration.cases import services as cases
-from arbitration.cases.messaging import send_message
+from arbitration.cases.messaging import add_note, send_message
 from arbitration.rulings import services as rulings
 from arbitration.rulings.rules import Remedy
 from tests.conftest import login
@@ -28,6 +28,7 @@ def _ruled_case(personas):
                            amount_fen=None, statement="商家拒绝取消，也没有发货。")
     send_message(case, buyer, body="当事人与争议处理专员可见的内容")
     cases.refuse_claim(case, staff, reason="卡密已发出，买家已使用")
+    add_note(case, personas["arbitrator"], body="仅平台工作人员可见的内部笔记")
     cases.no_more_evidence(case, buyer)
     cases.no_more_evidence(case, staff)
     ruling = rulings.issue_ruling(case, personas["arbitrator"], decision="upheld", facts_found="买家付款后商家未发货。",
@@ -46,8 +47,9 @@ def test_a_client_with_the_scope_reads_a_case_as_the_document_describes_it(clien
     validate(body, "Case")
     assert body["state"] == "reconsideration_window" and body["rulings"][0]["number"] == ruling.number
     assert {d["stage"] for d in body["deadlines"]} >= {"negotiation", "evidence", "reconsideration_window"}
-    assert "case.message" not in [e["action"] for e in body["events"]]
+    assert not {"case.message", "case.note_added"} & {e["action"] for e in body["events"]}
     assert "当事人与争议处理专员可见的内容" not in response.get_data(as_text=True)   # messages stay on the site
+    assert "内部笔记" not in response.get_data(as_text=True)      # nor that the staff wrote a note
 
 
 def test_errors_have_a_stable_code_and_both_languages(client, session, personas):

@@ -243,3 +243,21 @@ def test_the_rules_refuse_a_nonpositive_amount_and_strangers_as_trainees(session
     with pytest.raises(InvalidInput):
         review.change_rules(personas["supervisor"], amount_over_fen=None, in_training=True, reversal=False,
                             trainee_ids=[personas["buyer"].id])
+
+
+def test_a_draft_of_an_earlier_round_never_comes_back_to_the_supervisors(session, personas, case):
+    """A sent a first-round draft, the case went to B, who ruled; the reconsideration comes back to A: A's old
+    draft is history, not a draft waiting for a supervisor."""
+    first, supervisor = personas["arbitrator"], personas["supervisor"]
+    second = create_user("arb_second", Role.arbitrator)
+    review.change_rules(supervisor, amount_over_fen=None, in_training=True, reversal=False, trainee_ids=[first.id])
+    old = drafts.save_draft(case, first, CONTENT)
+    drafts.send_for_review(case, first)
+    cases.reassign(case, supervisor, arbitrator_id=second.id, reason="原争议处理专员休假")
+    drafts.save_draft(case, second, CONTENT)
+    drafts.issue_draft(case, second)
+    cases.request_reconsideration(case, personas["merchant"], new_facts="游戏日志显示买家已经使用了该卡密")
+    assert case.arbitrator_id == first.id and old.state == "in_review"
+    assert drafts.waiting_for_review() == [] and drafts.needing_the_author(first) == []
+    with pytest.raises(Conflict):
+        drafts.approve(old, supervisor)
