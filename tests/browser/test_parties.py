@@ -35,7 +35,7 @@ def test_the_parties_are_led_from_the_refusal_to_the_case_and_to_what_was_agreed
     # the order page leads: the case button and the window's end on the first screen
     open_order(buyer, orders["refused"])
     now = buyer.locator("#now")
-    expect(now).to_contain_text("之前，您可以就此订单发起争议仲裁")
+    expect(now).to_contain_text("买家发起争议仲裁的期限")     # its end, what happens then, once
     assert on_first_screen(buyer, now.get_by_role("link", name="发起争议仲裁"))
     shot(buyer, journey, "02-order-refused")
 

@@ -92,7 +92,7 @@ def test_an_order_in_dispute_is_marked_and_links_to_its_case(app, session, perso
     order = make_refused_order()
     buyer = _as(app, personas["buyer"])
     now = _now(_page(buyer, order))
-    assert "发起争议仲裁" in now and "您可以就此订单发起争议仲裁" in now     # at the top, with the window's end
+    assert "发起争议仲裁" in now and "买家发起争议仲裁的期限" in now and "申请期限届满" in now   # the window, once
     case = cases.open_case(personas["buyer"], order, category="non_delivery", remedy="full_refund", amount_fen=None,
                            statement="商家拒绝取消，也一直没有发货。")
     page = _page(buyer, order)

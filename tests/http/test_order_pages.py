@@ -167,7 +167,7 @@ def test_the_merchant_rejects_with_a_reason_and_the_buyer_sees_the_case_window(a
     assert response.status_code == 302
     buyer = app.test_client()
     login(buyer, "buyer")
-    assert "您可以就此订单发起争议仲裁" in text(buyer.get(f"/orders/{o.number}"))
+    assert "买家发起争议仲裁的期限" in text(buyer.get(f"/orders/{o.number}"))
     again = client.post(f"/merchant/requests/{req.id}", data={"decision": "approve"})
     assert again.status_code == 409
 
