@@ -74,7 +74,8 @@ def seed() -> dict[str, str]:
         # the platform API against the live server: its orders are made through the API, for this merchant
         "api_merchant_id": str(agent.merchant_id),
         "workspace": workspace(buyer, official),
-        **{f"parties_{width}": parties(buyer, official, agent) for width in (375, 1280)},
+        **{f"parties_{width}": parties(create_user(f"buyer_{width}", Role.buyer), official, agent)
+           for width in (375, 1280)},
         **bad_input(buyer, official, agent),
         "evidence_viewers": evidence_viewers(buyer, official),
         **accessibility(buyer, agent),
@@ -87,11 +88,12 @@ def arbitrator_of(number: str) -> str | None:
 
 
 def parties(buyer, official, agent) -> dict[str, str]:
-    """The parties' journey at one width: a paid order whose cancellation the buyer asked for (to withdraw), and
-    one whose cancellation the merchant refused (the buyer opens a case on it, the merchant accepts)."""
+    """The parties' journey at one width, for a buyer of its own (whose inbox holds only this journey): a paid
+    order whose cancellation the buyer asked for (to withdraw), and one whose cancellation the merchant refused
+    (the buyer opens a case on it, the merchant accepts)."""
     pending = make_order(buyer, "paid", merchant_staff=official)
     order_requests.request_cancellation(pending, buyer, reason="not_needed")
-    return {"pending": pending.number, "refused": escalated_order(buyer, agent).number}
+    return {"buyer": buyer.username, "pending": pending.number, "refused": escalated_order(buyer, agent).number}
 
 
 def workspace(buyer, official) -> str:

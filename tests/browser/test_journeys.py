@@ -1,8 +1,8 @@
 """Browser journeys through the real pages: buyer, merchant, arbitrators and the regulator, each logged in
 in their own browser context, against the app served by `flask serve` (see conftest.py).
 
-The journeys share one server and its clock; the default-ruling journey moves that clock 49 hours ahead, so it
-comes last in this file.
+The journeys share one server and its clock; the default-ruling journey moves that clock 49 hours ahead, so it is
+marked `moves_clock` and runs after every other test (tests/browser/conftest.py).
 """
 from __future__ import annotations
 
@@ -259,6 +259,7 @@ def test_the_key_pages_fit_a_phone_screen_375_px_wide(server, login, shot):
         shot(page, journey, f"06-cases-list-{who}")
 
 
+@pytest.mark.moves_clock
 def test_a_silent_merchant_gets_a_default_ruling_when_the_48_hours_pass(server, login, shot):
     """Moves the server's clock 49 hours ahead (for every later test): keep it last."""
     journey = "default"

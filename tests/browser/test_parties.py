@@ -24,7 +24,7 @@ def on_first_screen(page, locator) -> bool:
 def test_the_parties_are_led_from_the_refusal_to_the_case_and_to_what_was_agreed(server, login, shot, width):
     journey, orders = f"parties-{width}", server.orders[f"parties_{width}"]
     height = 812 if width < 600 else 800
-    buyer = login("buyer", width=width, height=height)
+    buyer = login(orders["buyer"], width=width, height=height)
 
     # the refusal reached the buyer's inbox, with the order and the way on
     buyer.goto("/notifications")
