@@ -150,23 +150,35 @@ def law_load_command(path):
 
 @rulings_cli.command("verify")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def rulings_verify_command(path):
-    """Say whether a PDF file is a ruling issued here (by its SHA-256), and which. Exit 1 when it is not."""
-    from arbitration.rulings.services import find_by_pdf, superseded_by
+@click.option("--lang", default="zh", type=click.Choice(["zh", "en"]), help="Language of the explanations.")
+def rulings_verify_command(path, lang):
+    """Check a PDF: the platform's signature, that no byte changed, the certificate, the trusted timestamp's time
+    and authority, and whether it is a ruling issued here (by its SHA-256), and which. Exit 1 when any check
+    fails or it is not an issued ruling."""
+    from flask_babel import force_locale
 
-    def chunks():
-        with open(path, "rb") as fh:
-            while chunk := fh.read(1024 * 1024):
-                yield chunk
+    from arbitration.rulings.services import superseded_by
+    from arbitration.rulings.verification import check
 
-    sha, ruling = find_by_pdf(chunks())
-    click.echo(f"SHA-256 {sha}")
-    if ruling is None:
-        click.echo("NOT an issued ruling: no document issued here has this hash (unknown or altered file)")
+    with open(path, "rb") as fh:
+        data = fh.read()
+    with force_locale(lang):
+        verdict = check(data)
+        ruling = verdict.ruling
+        click.echo(f"SHA-256 {verdict.sha256}")
+        if ruling is None:
+            click.echo("NOT an issued ruling: no document issued here has this hash (unknown or altered file)")
+        else:
+            later = superseded_by(ruling)
+            click.echo(f"ISSUED ruling {ruling.number} ({ruling.kind}), issued {ruling.issued_at.isoformat()}"
+                       + (f"; superseded by {later.number}" if later else ""))
+        if not verdict.signed:
+            click.echo("NO SIGNATURE " + ("(issued before documents were signed)" if ruling else ""))
+        for c in verdict.checks:
+            click.echo(f"[{c.state.upper():6}] {c.title}: {c.meaning}")
+        click.echo("VALID" if verdict.valid else "NOT VALID")
+    if not verdict.valid:
         sys.exit(1)
-    later = superseded_by(ruling)
-    click.echo(f"ISSUED ruling {ruling.number} ({ruling.kind}), issued {ruling.issued_at.isoformat()}"
-               + (f"; superseded by {later.number}" if later else ""))
 
 
 @rulings_cli.command("render-pending")

@@ -20,6 +20,11 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _paths(name: str) -> tuple[str, ...]:
+    """File paths separated by the system's path separator (":" on Linux)."""
+    return tuple(p for p in (_env(name) or "").split(os.pathsep) if p)
+
+
 def instance_path() -> Path:
     default = Path(__file__).resolve().parent.parent / "instance"
     return Path(_env("INSTANCE_PATH", str(default))).resolve()
@@ -94,6 +99,22 @@ def from_environment() -> dict:
         # cloud metadata service), and over plain http://; production sends to public https:// addresses only
         "WEBHOOK_ALLOW_PRIVATE": _flag("WEBHOOK_ALLOW_PRIVATE", False),
         "WEBHOOK_ALLOW_HTTP": _flag("WEBHOOK_ALLOW_HTTP", False),
+        # signed documents (docs/VERIFYING.md): the platform's key and certificate chain as PEM/DER files or a
+        # PKCS#12 archive; none set: a development certificate made once in the instance folder
+        "SIGNING_KEY": _env("SIGNING_KEY"),
+        "SIGNING_CERT": _env("SIGNING_CERT"),
+        "SIGNING_CHAIN": _paths("SIGNING_CHAIN"),
+        "SIGNING_KEY_PASSWORD": _env("SIGNING_KEY_PASSWORD"),
+        "SIGNING_PKCS12": _env("SIGNING_PKCS12"),
+        "SIGNING_PKCS12_PASSWORD": _env("SIGNING_PKCS12_PASSWORD"),
+        # certificates whose signatures still count as the platform's (the keys before a rotation)
+        "SIGNING_TRUST": _paths("SIGNING_TRUST"),
+        # trusted time: an RFC 3161 time stamping authority (none: documents are signed without a timestamp and
+        # say so), its optional HTTP basic credentials, and its root certificate(s) for verifying
+        "TSA_URL": _env("TSA_URL"),
+        "TSA_USERNAME": _env("TSA_USERNAME"),
+        "TSA_PASSWORD": _env("TSA_PASSWORD"),
+        "TSA_CA": _paths("TSA_CA"),
     }
 
 

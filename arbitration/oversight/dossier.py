@@ -23,6 +23,7 @@ from arbitration.merchants.models import Merchant
 from arbitration.pdf_render import Attached, html_to_pdf
 from arbitration.rulings.pdf import platform_name
 from arbitration.rulings.services import rulings_of
+from arbitration.signing.service import sign
 from arbitration.storage import app_store
 
 ATTACH_MAX_BYTES = 50 * 1024 * 1024    # evidence attached inside one dossier, in all
@@ -98,4 +99,4 @@ def render(case: Case, exporter: Exporter, exported_at: dt.datetime, attach_evid
                     attachments.append(Attached(fh.read(), f.download_name, f"SHA-256 {f.sha256}"))
                 total += f.size
         page = render_template("oversight/dossier.html", **ctx, attached=attach_evidence, skipped=skipped)
-    return html_to_pdf(page, attachments, document="dossier")
+    return sign(html_to_pdf(page, attachments, document="dossier"), "dossier")

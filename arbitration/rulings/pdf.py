@@ -13,6 +13,7 @@ from arbitration.cases.timeline import lines
 from arbitration.db import db
 from arbitration.merchants.models import Merchant
 from arbitration.pdf_render import html_to_pdf
+from arbitration.signing.service import sign
 
 
 def platform_name() -> str:
@@ -31,7 +32,9 @@ def ruling_context(ruling) -> dict:
 
 
 def ruling_pdf(ruling, draft: bool = False) -> bytes:
-    """`draft`: a draft's preview, the same document marked 草稿 / DRAFT on every page."""
+    """The issued ruling, signed as the platform (PAdES, with a trusted timestamp when an authority is
+    configured). `draft`: a draft's preview, the same document marked 草稿 / DRAFT on every page, unsigned."""
     with force_locale("zh"):
         html = render_template("rulings/print.html", **ruling_context(ruling), draft=draft)
-    return html_to_pdf(html)
+    pdf = html_to_pdf(html)
+    return pdf if draft else sign(pdf, "ruling")

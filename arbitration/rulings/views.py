@@ -11,10 +11,9 @@ from arbitration.cases import views as case_pages
 from arbitration.cases.enforcement import decision_words
 from arbitration.cases.models import Case
 from arbitration.db import db
-from arbitration.errors import DomainError
 from arbitration.rulings import messages as ruling_messages
 from arbitration.rulings import permissions as ruling_permissions
-from arbitration.rulings import services
+from arbitration.rulings import services, verification
 from arbitration.rulings.forms import VerifyForm
 from arbitration.rulings.pdf import ruling_context
 from arbitration.rulings.permissions import can_read_ruling, can_read_rulings_of
@@ -74,7 +73,8 @@ VERIFY_MAX_BYTES = 50 * 1024 * 1024
 
 @bp.route("/rulings/verify", methods=["GET", "POST"])
 def verify():
-    """Anyone holding a PDF can check whether it is a ruling issued here, and which (by its SHA-256)."""
+    """Anyone holding a PDF can check the platform's signature on it, its trusted time, that no byte changed, and
+    whether it is a ruling issued here, and which (by its SHA-256)."""
     request.max_content_length = VERIFY_MAX_BYTES + 64 * 1024
     form = VerifyForm()
     result = None
@@ -83,19 +83,13 @@ def verify():
         if not upload or not getattr(upload, "filename", ""):
             form.file.errors = [_("Choose the PDF file to check.")]
         else:
-            def chunks():
-                seen = 0
-                while chunk := upload.stream.read(1024 * 1024):
-                    seen += len(chunk)
-                    if seen > VERIFY_MAX_BYTES:
-                        raise DomainError(_l("The file is larger than any issued ruling."))
-                    yield chunk
-            try:
-                sha, ruling = services.find_by_pdf(chunks())
-            except DomainError as err:
-                form.file.errors = [str(err)]
+            data = upload.stream.read(VERIFY_MAX_BYTES + 1)
+            if len(data) > VERIFY_MAX_BYTES:
+                form.file.errors = [str(_l("The file is larger than any issued ruling."))]
             else:
-                result = {"sha256": sha, "ruling": ruling,
+                verdict = verification.check(data)
+                ruling = verdict.ruling
+                result = {"sha256": verdict.sha256, "ruling": ruling, "verdict": verdict,
                           "case": db.session.get(Case, ruling.case_id) if ruling else None,
                           "superseded_by": services.superseded_by(ruling) if ruling else None}
     status = 400 if form.errors else 200

@@ -1,0 +1,110 @@
+"""The platform's signing key and certificate chain: from PEM/DER files or a PKCS#12 archive named in the
+configuration, else (the embedded default) a self-signed development certificate made once into the instance
+folder. A document signed with the development certificate says so in its signature's reason."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pyhanko.sign import signers
+
+DEV_FOLDER = "signing"
+DEV_KEY = "development-key.pem"
+DEV_CERT = "development-cert.pem"
+DEV_YEARS = 10
+
+
+class SigningConfigError(Exception):
+    """The configured key, certificate or archive cannot be read: the message names the setting."""
+
+
+@dataclass(frozen=True)
+class KeyFiles:
+    key: str | None = None
+    cert: str | None = None
+    chain: tuple[str, ...] = ()
+    key_password: str | None = None
+    pkcs12: str | None = None
+    pkcs12_password: str | None = None
+    development: bool = False
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def development_files(instance_path: str, platform: str, now: dt.datetime | None = None) -> KeyFiles:
+    """The development key and self-signed certificate in `instance_path`/signing, made on first use."""
+    folder = Path(instance_path) / DEV_FOLDER
+    key_path, cert_path = folder / DEV_KEY, folder / DEV_CERT
+    if not cert_path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        now = now or dt.datetime.now(dt.timezone.utc)
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{platform} (development)"[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, platform),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+        ])
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(now - dt.timedelta(minutes=5))
+                .not_valid_after(now + dt.timedelta(days=365 * DEV_YEARS))
+                .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+                .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                             data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                             crl_sign=False, encipher_only=False, decipher_only=False),
+                               critical=True)
+                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION,
+                                                      x509.ObjectIdentifier("1.2.840.113583.1.1.5")]),  # Adobe
+                               critical=False)
+                .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+                .sign(key, hashes.SHA256()))
+        _write_private(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                   serialization.NoEncryption()))
+        tmp = cert_path.with_suffix(".tmp")
+        tmp.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        tmp.replace(cert_path)       # the certificate last: its presence says the pair is complete
+    return KeyFiles(key=str(key_path), cert=str(cert_path), development=True)
+
+
+def configured_files(config) -> KeyFiles | None:
+    """The key material the configuration names (None: nothing configured, use the development certificate)."""
+    if config.get("SIGNING_PKCS12"):
+        return KeyFiles(pkcs12=config["SIGNING_PKCS12"], pkcs12_password=config.get("SIGNING_PKCS12_PASSWORD"),
+                        chain=tuple(config.get("SIGNING_CHAIN") or ()))
+    if config.get("SIGNING_KEY") or config.get("SIGNING_CERT"):
+        if not (config.get("SIGNING_KEY") and config.get("SIGNING_CERT")):
+            raise SigningConfigError("ARBITRATION_SIGNING_KEY and ARBITRATION_SIGNING_CERT are set together")
+        return KeyFiles(key=config["SIGNING_KEY"], cert=config["SIGNING_CERT"],
+                        chain=tuple(config.get("SIGNING_CHAIN") or ()),
+                        key_password=config.get("SIGNING_KEY_PASSWORD"))
+    return None
+
+
+def load_signer(files: KeyFiles):
+    """A pyHanko signer for the files (SigningConfigError naming the setting when they cannot be read)."""
+
+    for path, setting in ((files.pkcs12, "SIGNING_PKCS12"), (files.key, "SIGNING_KEY"),
+                          (files.cert, "SIGNING_CERT"), *((c, "SIGNING_CHAIN") for c in files.chain)):
+        if path and not os.path.isfile(path):
+            raise SigningConfigError(f"ARBITRATION_{setting}: no file {path}")
+    if files.pkcs12:
+        password = files.pkcs12_password.encode() if files.pkcs12_password else None
+        signer = signers.SimpleSigner.load_pkcs12(files.pkcs12, ca_chain_files=list(files.chain) or None,
+                                                  passphrase=password)
+    else:
+        password = files.key_password.encode() if files.key_password else None
+        signer = signers.SimpleSigner.load(files.key, files.cert, ca_chain_files=list(files.chain) or None,
+                                           key_passphrase=password)
+    if signer is None:
+        raise SigningConfigError("the signing key or certificate cannot be read (wrong password or format?)")
+    return signer

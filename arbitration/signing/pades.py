@@ -1,0 +1,151 @@
+"""PAdES signing with pyHanko: an incremental update of the rendered PDF/A-3b (the original bytes stay as they
+are), a visible signature block on the last page where the document reserved it (an element with the id
+`signature-block`, found through the PDF's named destinations; else the last page's lower left corner), and an
+RFC 3161 timestamp on the signature when an authority is configured (PAdES B-T)."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata.model import VENDOR
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.stamp import TextStampStyle
+from pypdf import PdfReader
+
+from arbitration.signing.keys import KeyFiles, configured_files, development_files, load_signer
+from arbitration.signing.tsa import HttpxTimeStamper, Tsa
+
+FIELD = "Signature-Platform"
+ANCHOR = "signature-block"
+BLOCK_HEIGHT = 72          # points (about 25 mm)
+STAMP_FONT_SOURCE = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2)   # Noto Sans CJK SC
+STAMP_FONT_SIZE = 7
+PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7f))
+LABELS = "电子签名签署人时间可信时间戳由时间戳机构出具未配置本文件仅有签署方自报时间验证地址开发用证书非正式"
+
+
+@dataclass(frozen=True)
+class Settings:
+    files: KeyFiles
+    tsa: Tsa | None
+    verify_url: str
+    platform: str
+    instance_path: str
+
+
+def settings_from(config) -> Settings:
+    """The signing settings of an app's configuration (a mapping)."""
+    files = configured_files(config) or development_files(config["INSTANCE_PATH"], config.get("PLATFORM_NAME", ""))
+    tsa = Tsa(config["TSA_URL"], config.get("TSA_USERNAME"), config.get("TSA_PASSWORD")) \
+        if config.get("TSA_URL") else None
+    return Settings(files, tsa, config.get("PUBLIC_URL", "").rstrip("/") + "/rulings/verify",
+                    config.get("PLATFORM_NAME", ""), config["INSTANCE_PATH"])
+
+
+@functools.lru_cache(maxsize=4)
+def _signer(files: KeyFiles):
+    return load_signer(files)
+
+
+def signer_name(settings: Settings) -> str:
+    cert = _signer(settings.files).signing_cert
+    return cert.subject.native.get("common_name") or settings.platform
+
+
+def _stamp_font(settings: Settings, text: str) -> str:
+    """A TrueType subset of the stamp's characters, made once per set of characters in the instance folder
+    (pyHanko reads single fonts, not the collection; the subset keeps each signature's font work small)."""
+
+    chars = "".join(sorted(set(PRINTABLE + LABELS + text)))
+    digest = hashlib.sha256(chars.encode()).hexdigest()[:16]
+    path = Path(settings.instance_path) / "signing" / f"stamp-font-{digest}.ttf"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        source, number = STAMP_FONT_SOURCE
+        font = TTCollection(source).fonts[number]
+        options = subset.Options()
+        options.name_IDs, options.notdef_outline, options.layout_features = ["*"], True, []
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=chars)
+        subsetter.subset(font)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        font.save(str(tmp))
+        tmp.replace(path)
+    return str(path)
+
+
+def _block_box(data: bytes) -> tuple[int, tuple[float, float, float, float]]:
+    """(page index, box) for the visible signature: the reserved element's place, else the last page's foot."""
+
+    reader = PdfReader(io.BytesIO(data))
+    dest = reader.named_destinations.get(ANCHOR)
+    if dest is not None and dest.get("/Top") is not None:
+        top = float(dest["/Top"])
+        return reader.get_destination_page_number(dest), (56.0, top - BLOCK_HEIGHT, 539.0, top)
+    return len(reader.pages) - 1, (56.0, 8.0, 270.0, 8.0 + BLOCK_HEIGHT * 0.75)
+
+
+def stamp_text(settings: Settings, name: str) -> str:
+    lines = [f"电子签名 Signed by: {name}", "签署时间 Signing time: %(ts)s",
+             "可信时间戳: 由时间戳机构出具 / Trusted timestamp: see signature" if settings.tsa else
+             "未配置可信时间戳，仅有签署方自报时间 / No trusted timestamp: signer's own clock",
+             f"验证 Verify: {settings.verify_url}"]
+    if settings.files.development:
+        lines.append("开发用证书，非正式 / DEVELOPMENT certificate, not for production")
+    return "\n".join(lines)
+
+
+def reason(settings: Settings, document: str) -> str:
+    what = {"ruling": "争议处理决定书 / Ruling", "dossier": "案件卷宗 / Case dossier"}.get(document, document)
+    text = f"{settings.platform} 签发 {what}"
+    if settings.files.development:
+        text += " — 开发用证书签署，非正式证书 / signed with a DEVELOPMENT certificate, not a production one"
+    return text
+
+
+def _same_producer(writer) -> None:
+    """PDF/A wants the Info dictionary and the XMP metadata to agree: pyHanko writes its name as the XMP
+    producer but appends it to the Info's (\"WeasyPrint; pyHanko\"). Name pyHanko alone in both."""
+
+    try:
+        info = writer.prev.trailer_view["/Info"]
+    except KeyError:
+        return
+    copy = generic.DictionaryObject({generic.NameObject(k): v for k, v in info.items()})
+    copy[generic.NameObject("/Producer")] = generic.TextStringObject(VENDOR)
+    writer.set_info(writer.add_object(copy))
+
+
+def sign_pdf(data: bytes, settings: Settings, document: str) -> bytes:
+    """The signed PDF (an incremental update of `data`). Raises TsaUnavailable (tsa) when an authority is
+    configured and does not answer: a document is never issued with less than the configuration promises."""
+
+    signer = _signer(settings.files)
+    name = signer_name(settings)
+    text = stamp_text(settings, name)
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    _same_producer(writer)
+    page, box = _block_box(data)
+    fields.append_signature_field(writer, fields.SigFieldSpec(FIELD, on_page=page, box=box))
+    style = TextStampStyle(stamp_text=text, border_width=1, background=None,
+                           timestamp_format="%Y-%m-%d %H:%M:%S %Z",
+                           text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(
+                               _stamp_font(settings, text), font_size=STAMP_FONT_SIZE, writing_direction="ltr")))
+    meta = signers.PdfSignatureMetadata(field_name=FIELD, reason=reason(settings, document),
+                                        location=settings.verify_url, name=name,
+                                        subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
+    timestamper = HttpxTimeStamper(settings.tsa) if settings.tsa else None
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=style)
+    out = io.BytesIO()
+    pdf_signer.sign_pdf(writer, output=out)
+    return out.getvalue()

@@ -1,0 +1,51 @@
+"""The app's signing: settings from its configuration, sign a rendered document, verify a file."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+
+from arbitration.signing import pades, verify as checks
+from arbitration.signing.tsa import Tsa, timestamp_digest
+
+
+def settings() -> pades.Settings:
+    ext = current_app.extensions.setdefault("signing", {})
+    key = tuple(sorted((k, str(v)) for k, v in current_app.config.items() if k.startswith(("SIGNING_", "TSA_"))))
+    if ext.get("key") != key:
+        ext["key"], ext["settings"] = key, pades.settings_from(current_app.config)
+    return ext["settings"]
+
+
+def sign(data: bytes, document: str) -> bytes:
+    """`data` signed as the platform (PAdES; with a trusted timestamp when an authority is configured)."""
+    return pades.sign_pdf(data, settings(), document)
+
+
+def trust_roots() -> list:
+    """Whose signatures count as the platform's: the root of the configured chain (the development
+    certificate is its own root), and the certificates ARBITRATION_SIGNING_TRUST names (earlier keys)."""
+    signer = pades._signer(settings().files)
+    chain = [signer.signing_cert, *signer.cert_registry]
+    roots = [c for c in chain if c.self_signed] or [chain[-1]]
+    return roots + checks.load_certs(current_app.config.get("SIGNING_TRUST") or ())
+
+
+def tsa_roots() -> list:
+    return checks.load_certs(current_app.config.get("TSA_CA") or ())
+
+
+def tsa() -> Tsa | None:
+    return settings().tsa
+
+
+def verify(data: bytes, now: dt.datetime | None = None) -> checks.Report:
+    return checks.verify_pdf(data, trust_roots(), tsa_roots(), now=now)
+
+
+def stamp(sha256: bytes) -> bytes:
+    """The configured authority's TimeStampResp for a digest (TsaUnavailable; LookupError without one)."""
+    authority = tsa()
+    if authority is None:
+        raise LookupError("no time stamping authority is configured (ARBITRATION_TSA_URL)")
+    return timestamp_digest(authority, sha256)
