@@ -273,28 +273,87 @@ def jobs_flush_command():
 @audit_cli.command("verify")
 @click.option("--subject", default=None, help="TYPE:ID of one chain (e.g. user:3); default: every chain.")
 def verify_command(subject):
-    """Recompute every event hash; name the first bad event of each broken chain. Exit 1 if any."""
+    """Check the audit keys and the anchors, then recompute every event's keyed hash: name every changed event,
+    and each chain rewritten before an anchor ("changed before anchor N of DATE"). Exit 1 on any problem."""
+    from arbitration.audit import keys
+    from arbitration.audit.anchors import Anchored
     from arbitration.audit.services import verify_all, verify_subject
 
+    current, ring = keys.ring()
+    click.echo(f"audit keys: {', '.join(ring.keys)} (current {current})"
+               + (f"; unkeyed events accepted only before {ring.unkeyed_until.isoformat()}"
+                  if ring.unkeyed_until else ""))
+    anchored = Anchored()
+    bad_anchors = 0
+    for a in anchored.statuses:
+        when = a.created_at.strftime("%Y-%m-%d %H:%M UTC")
+        if not a.root_ok:
+            bad_anchors += 1
+            click.echo(f"ANCHOR {a.anchor_id} of {when} ALTERED: its stored heads no longer give its root")
+        elif a.stamp is None:
+            click.echo(f"anchor {a.anchor_id} of {when}: {a.chains} chains, NOT STAMPED yet (no authority, or it "
+                       f"was down: `flask audit anchor` retries)")
+        elif not a.stamp.ok:
+            bad_anchors += 1
+            click.echo(f"ANCHOR {a.anchor_id} of {when} TIMESTAMP INVALID ({a.stamp.reason})")
+        else:
+            click.echo(f"anchor {a.anchor_id} of {when}: {a.chains} chains, root stamped by {a.stamp.authority} "
+                       f"at {a.stamp.at.isoformat()}")
     if subject:
         subject_type, _sep, subject_id = subject.partition(":")
         if not subject_id:
             raise click.BadParameter("use TYPE:ID, e.g. user:3", param_hint="--subject")
-        reports = [verify_subject(subject_type, subject_id)]
+        reports = [verify_subject(subject_type, subject_id, anchored)]
     else:
-        reports = verify_all()
+        reports = verify_all(anchored=anchored)
     broken = checked = 0
+    seen = set()
     for report in reports:
         checked += 1
-        if report.problem:
-            broken += 1
-            p = report.problem
+        seen.add((report.subject_type, report.subject_id))
+        if report.intact:
+            continue
+        broken += 1
+        name = f"{report.subject_type}:{report.subject_id}"
+        for p in report.problems:
             where = f"event id {p.event_id} (seq {p.seq})" if p.event_id else f"after seq {p.seq - 1} (head)"
-            click.echo(f"BROKEN {report.subject_type}:{report.subject_id}: first bad {where}: {p.reason}")
-    if broken:
-        click.echo(f"{broken} of {checked} chains are broken", err=True)
+            click.echo(f"BROKEN {name}: {'first bad ' if p is report.problems[0] else ''}{where}: {p.reason}")
+        if report.anchor:
+            m = report.anchor
+            click.echo(f"REWRITTEN {name}: changed before anchor {m.anchor_id} of "
+                       f"{m.anchored_at.strftime('%Y-%m-%d %H:%M UTC')} (at or before seq {m.seq}); the stamped "
+                       f"anchor proves the chain read otherwise then")
+    if not subject:
+        for st, sid in sorted(anchored.chains() - seen):
+            broken += 1
+            click.echo(f"REWRITTEN {st}:{sid}: the chain is gone, though anchors recorded it")
+    if broken or bad_anchors:
+        click.echo(f"{broken} of {checked} chains are broken, {bad_anchors} anchors altered", err=True)
         sys.exit(1)
     click.echo(f"all {checked} chains intact")
+
+
+@audit_cli.command("anchor")
+def anchor_command():
+    """Anchor now: the heads of every chain into a Merkle root, stamped by the time stamping authority (the queue
+    does this daily); also stamps earlier anchors the authority could not stamp. Exit 1 if any stays unstamped."""
+    from arbitration.audit import anchors
+
+    anchor = anchors.take()
+    commit()
+    click.echo(f"anchor {anchor.id}: {anchor.chains} chains, root {anchor.root}")
+    unstamped = 0
+    for pending in anchors.pending():
+        if anchors.stamp(pending):
+            commit()
+            click.echo(f"anchor {pending.id} stamped at {pending.stamped_at.isoformat()}")
+        else:
+            rollback()
+            unstamped += 1
+    if unstamped:
+        click.echo(f"{unstamped} anchors not stamped: no time stamping authority configured (ARBITRATION_TSA_URL) "
+                   f"or it did not answer", err=True)
+        sys.exit(1)
 
 
 @calendar_cli.command("seed")

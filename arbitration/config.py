@@ -115,6 +115,11 @@ def from_environment() -> dict:
         "TSA_USERNAME": _env("TSA_USERNAME"),
         "TSA_PASSWORD": _env("TSA_PASSWORD"),
         "TSA_CA": _paths("TSA_CA"),
+        # the event log's HMAC keys, outside the database (docs/VERIFYING.md): "id:hex,…" (the last current) and
+        # when keying began, or a key file; none set: instance/audit_keys, made on first use
+        "AUDIT_KEY": _env("AUDIT_KEY"),
+        "AUDIT_KEYED_SINCE": _env("AUDIT_KEYED_SINCE"),
+        "AUDIT_KEY_FILE": _env("AUDIT_KEY_FILE"),
     }
 
 

@@ -1,5 +1,5 @@
 """Imports every feature's tables so the metadata (and Alembic) sees them all."""
-from arbitration.audit.models import ChainHead, Event  # noqa: F401
+from arbitration.audit.models import Anchor, ChainHead, Event  # noqa: F401
 from arbitration.auth.models import LoginAttempt, User  # noqa: F401
 from arbitration.calendar.models import CalendarDay, CalendarYear  # noqa: F401
 from arbitration.deadlines.models import Deadline  # noqa: F401

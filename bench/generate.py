@@ -33,6 +33,7 @@ if __name__ == "__main__":   # the templates' evidence files and queued jobs go 
 
 import sqlalchemy as sa  # noqa: E402
 
+from arbitration.audit import keys as audit_keys  # noqa: E402
 from arbitration.audit.chain import GENESIS, canonical_json, event_hash  # noqa: E402
 
 PASSWORD = "bench-password"           # every generated user's password (one hash, computed once)
@@ -202,14 +203,15 @@ class Cloner:
                     chains[(n["subject_type"], n["subject_id"])].append(n)
                     continue
                 w.add(table, n)
+        key_id, key = audit_keys.current()          # the chains are keyed as the app keys them (HMAC)
         for (stype, sid), events in chains.items():
             prev = GENESIS
             for ev in events:
-                ev["prev_hash"] = prev
+                ev["prev_hash"], ev["key_id"] = prev, key_id
                 ev["hash"] = prev = event_hash(prev, seq=ev["seq"], subject_type=stype, subject_id=sid,
                                                actor_id=ev["actor_id"], actor_role=ev["actor_role"],
                                                action=ev["action"], created_at=ev["created_at"],
-                                               data_json=ev["data_json"])
+                                               data_json=ev["data_json"], key=key)
                 w.add("events", ev)
             w.add("event_chain_heads", {"subject_type": stype, "subject_id": sid, "seq": events[-1]["seq"],
                                         "hash": prev})

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from asn1crypto import keys as asn1_keys, tsp, x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -95,3 +96,18 @@ class LocalTsa:
         if self._server:
             self._server.shutdown()
             self._server.server_close()
+
+
+@pytest.fixture(scope="module", name="local_tsa")
+def local_tsa_fixture(tmp_path_factory):
+    tsa = LocalTsa(tmp_path_factory.mktemp("tsa")).start()
+    yield tsa
+    tsa.stop()
+
+
+@pytest.fixture(name="with_tsa")
+def with_tsa_fixture(config, local_tsa):
+    """The app uses the local authority (and trusts its test CA) for this test."""
+    local_tsa.up()
+    config.update(TSA_URL=local_tsa.url, TSA_CA=(local_tsa.ca_file,))
+    return local_tsa

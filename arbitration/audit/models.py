@@ -27,6 +27,8 @@ class Event(Base):
     data_json: Mapped[str] = mapped_column(sa.Text)
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64))
+    # the audit key whose HMAC `hash` is (None: written before the log was keyed, a plain SHA-256)
+    key_id: Mapped[str | None] = mapped_column(sa.String(20))
 
     @property
     def data(self) -> dict:
@@ -43,3 +45,20 @@ class ChainHead(Base):
     subject_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     seq: Mapped[int]
     hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class Anchor(Base):
+    """The heads of every chain at one moment, gathered into a Merkle root that a time stamping authority
+    stamped: a rewrite of any chain up to its anchored head shows later, even by someone holding the audit key."""
+
+    __tablename__ = "audit_anchors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(index=True)
+    chains: Mapped[int]
+    root: Mapped[str] = mapped_column(sa.String(64))
+    # zlib-compressed JSON [[subject_type, subject_id, seq, head hash], ...] in (type, id) order
+    leaves: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # the authority's TimeStampResp over the root (None: not stamped yet, retried by `flask audit anchor`)
+    tsr: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    stamped_at: Mapped[dt.datetime | None]

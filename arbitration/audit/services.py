@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from arbitration import clock
-from arbitration.audit import events
-from arbitration.audit.chain import GENESIS, Problem, canonical_json, event_hash, verify_chain
+from arbitration.audit import events, keys
+from arbitration.audit.anchors import AnchorMismatch
+from arbitration.audit.chain import GENESIS, Problem, canonical_json, chain_problems, event_hash
 from arbitration.audit.models import ChainHead, Event
 from arbitration.db import db, insert_ignore
 
@@ -42,10 +43,12 @@ def record_event(subject_type: str, subject_id, actor, action: str, data: dict |
     actor_id = getattr(actor, "id", None)
     actor_role = getattr(actor, "role", None) or "system"
     actor_role = getattr(actor_role, "value", actor_role)
+    key_id, key = keys.current()
     digest = event_hash(head.hash, seq=seq, subject_type=subject_type, subject_id=sid, actor_id=actor_id,
-                        actor_role=actor_role, action=action, created_at=now, data_json=data_json)
+                        actor_role=actor_role, action=action, created_at=now, data_json=data_json, key=key)
     event = Event(subject_type=subject_type, subject_id=sid, seq=seq, actor_id=actor_id, actor_role=actor_role,
-                  action=action, created_at=now, data_json=data_json, prev_hash=head.hash, hash=digest)
+                  action=action, created_at=now, data_json=data_json, prev_hash=head.hash, hash=digest,
+                  key_id=key_id)
     session.add(event)
     head.seq, head.hash = seq, digest
     session.flush()
@@ -67,13 +70,17 @@ class ChainReport:
     events: int
     head: str
     problem: Problem | None
+    problems: tuple[Problem, ...] = ()
+    anchor: AnchorMismatch | None = None
 
     @property
     def intact(self) -> bool:
-        return self.problem is None
+        return self.problem is None and self.anchor is None
 
 
-def verify_subject(subject_type: str, subject_id) -> ChainReport:
+def verify_subject(subject_type: str, subject_id, anchored=None) -> ChainReport:
+    """Walk the chain with the audit keys, naming every event whose hash is wrong; with `anchored` (an
+    anchors.Anchored), also compare the hashes at the seqs the anchors recorded."""
     sid = str(subject_id)
     head = db.session.get(ChainHead, (subject_type, sid), populate_existing=True)
     stream = db.session.scalars(
@@ -81,18 +88,24 @@ def verify_subject(subject_type: str, subject_id) -> ChainReport:
         .order_by(Event.seq)
         .execution_options(yield_per=500, populate_existing=True))  # the stored bytes, not cached objects
     count = 0
+    wanted = anchored.seqs(subject_type, sid) if anchored else set()
+    at_seq: dict[int, str] = {}
 
     def counted():
         nonlocal count
         for ev in stream:
             count += 1
+            if ev.seq in wanted:
+                at_seq[ev.seq] = ev.hash
             yield ev
 
-    problem = verify_chain(counted(), head.seq if head else 0, head.hash if head else GENESIS)
-    return ChainReport(subject_type, sid, count, head.hash if head else GENESIS, problem)
+    problems = chain_problems(counted(), head.seq if head else 0, head.hash if head else GENESIS, keys.ring()[1])
+    mismatch = anchored.mismatch(subject_type, sid, at_seq) if anchored else None
+    return ChainReport(subject_type, sid, count, head.hash if head else GENESIS, problems[0] if problems else None,
+                       tuple(problems), mismatch)
 
 
-def verify_all(subject_type: str | None = None) -> Iterator[ChainReport]:
+def verify_all(subject_type: str | None = None, anchored=None) -> Iterator[ChainReport]:
     """Every chain (or every chain of one subject type), including chains whose events are all gone."""
     q = sa.union(
         sa.select(Event.subject_type, Event.subject_id),
@@ -102,4 +115,4 @@ def verify_all(subject_type: str | None = None) -> Iterator[ChainReport]:
     if subject_type:
         stmt = stmt.where(q.c.subject_type == subject_type)
     for st, sid in db.session.execute(stmt).all():
-        yield verify_subject(st, sid)
+        yield verify_subject(st, sid, anchored)

@@ -49,3 +49,7 @@ def stamp(sha256: bytes) -> bytes:
     if authority is None:
         raise LookupError("no time stamping authority is configured (ARBITRATION_TSA_URL)")
     return timestamp_digest(authority, sha256)
+
+
+def check_timestamp(response_der: bytes, digest: bytes) -> checks.TokenCheck:
+    return checks.check_timestamp(response_der, digest, tsa_roots())

@@ -3,15 +3,18 @@ or was added after signing, that the certificate is the platform's (its chain en
 the RFC 3161 timestamp's time and authority. Results are codes and facts; the words are the caller's."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from asn1crypto import tsp
 from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -108,3 +111,31 @@ def verify_pdf(data: bytes, trust_roots: list, tsa_roots: list, now: dt.datetime
     return Report(True, tuple(checks), signer=_name(cert), signer_certificate_sha256=cert.sha256.hex(),
                   development="DEVELOPMENT" in reason, signer_reported_at=status.signer_reported_dt,
                   timestamp_at=ts_at, timestamp_authority=authority, reason=reason)
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    ok: bool
+    at: dt.datetime | None
+    authority: str
+    reason: str = ""     # "imprint" (stamps other data), "signature", "untrusted-authority", "unreadable"
+
+
+def check_timestamp(response_der: bytes, digest: bytes, tsa_roots: list) -> TokenCheck:
+    """Whether a stored TimeStampResp stamps `digest` (SHA-256), signed by an authority chaining to `tsa_roots`."""
+    try:
+        token = tsp.TimeStampResp.load(response_der)["time_stamp_token"]
+        signed = token["content"]
+        tst = signed["encap_content_info"]["content"].parsed
+        at = tst["gen_time"].native
+        if tst["message_imprint"]["hashed_message"].native != digest:
+            return TokenCheck(False, at, "", "imprint")
+        vc = ValidationContext(trust_roots=tsa_roots, allow_fetching=False)
+        status = asyncio.run(validate_tst_signed_data(signed, vc, lambda _algo: digest))
+    except (ValueError, KeyError, TypeError, SignatureValidationError) as err:
+        return TokenCheck(False, None, "", f"unreadable: {err}"[:120])
+    authority = _name(status["signing_cert"]) if status.get("signing_cert") is not None else ""
+    if not (status.get("valid") and status.get("intact", True)):
+        return TokenCheck(False, at, authority, "signature")
+    path_ok = status.get("trust_problem_indic") is None
+    return TokenCheck(path_ok, at, authority, "" if path_ok else "untrusted-authority")

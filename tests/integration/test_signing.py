@@ -15,23 +15,10 @@ from arbitration.rulings import services as rulings
 from arbitration.signing import service as signing
 from arbitration.signing.keys import development_files
 from arbitration.signing.verify import ABSENT, FAIL, OK
+from tests.conftest import T0
 from tests.factories import make_case
 from tests.integration.test_rulings import rule, stored_pdf
-from tests.local_tsa import LocalTsa
-
-
-@pytest.fixture(scope="module")
-def local_tsa(tmp_path_factory):
-    tsa = LocalTsa(tmp_path_factory.mktemp("tsa")).start()
-    yield tsa
-    tsa.stop()
-
-
-@pytest.fixture
-def with_tsa(config, local_tsa):
-    local_tsa.up()
-    config.update(TSA_URL=local_tsa.url, TSA_CA=(local_tsa.ca_file,))
-    return local_tsa
+from tests.local_tsa import local_tsa_fixture, with_tsa_fixture  # noqa: F401  (fixtures)
 
 
 def issued_pdf(personas, refused) -> tuple[object, bytes]:
@@ -156,3 +143,13 @@ def test_the_public_verify_page_shows_each_check_in_plain_words(client, session,
     page = client.post("/rulings/verify", data={"file": (io.BytesIO(flip_one_byte(data)), "ruling.pdf")},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "✗" in page
+
+
+def test_a_regulators_dossier_is_signed_as_the_platform_with_its_trusted_time(session, personas, refused, with_tsa):
+    from arbitration.oversight import dossier
+
+    case = make_case("review", order=refused)
+    data = dossier.render(case, dossier.Exporter("王监管", "监管人员"), T0)
+    report = signing.verify(data)
+    assert report.valid and report.check("timestamp").state == OK
+    assert "案件卷宗" in report.reason
