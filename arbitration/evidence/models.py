@@ -46,6 +46,10 @@ class Evidence(Base):
     late: Mapped[bool] = mapped_column(default=False)
     withdrawn: Mapped[bool] = mapped_column(default=False)
     retained_until: Mapped[dt.datetime | None]
+    # the time stamping authority's TimeStampResp over `sha256` (a job asks for it after the upload; None while the
+    # authority is down or none is configured: the file is usable meanwhile) and the time it states
+    tsr: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    stamped_at: Mapped[dt.datetime | None]
 
     @property
     def content_type(self) -> str:

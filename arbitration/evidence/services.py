@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import io
 import logging
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -23,6 +25,9 @@ from arbitration.evidence.permissions import party_of
 from arbitration.evidence.sniff import ACCEPTED, ContentInspector, Empty, Refused, safe_display_name
 from arbitration.orders.escalations import open_escalation
 from arbitration.orders.models import OrderRequest
+from arbitration.jobs.queue import every_minute, job
+from arbitration.signing import service as signing
+from arbitration.signing.tsa import TsaUnavailable
 from arbitration.storage import ObjectMissing, TooLarge, new_key
 from arbitration.storage import app_store as store
 from arbitration.web_format import format_local
@@ -36,6 +41,7 @@ TEXT_SHOWN = 200 * 1024    # the bytes of a chat log shown on its page; the rest
 
 events.declare({
     "evidence.added": _l("Evidence was added"),
+    "evidence.timestamped": _l("A trusted timestamp was obtained for a file of the evidence"),
     "evidence.downloaded": _l("A file of the evidence was downloaded"),
     "evidence.viewed": _l("A file of the evidence was opened"),
 })
@@ -216,7 +222,68 @@ def add_file(actor, subject, *, filename: str, chunks: Iterable[bytes] | Iterato
                  {"evidence_id": row.id, "subject": f"{subject.type}:{subject.id}", "party": party, "kind": kind,
                   "name": row.display_name, "mime": row.mime, "size": row.size, "sha256": row.sha256, "late": late},
                  now=now)
+    if signing.tsa() is not None:
+        stamp_evidence.enqueue_after_commit(row.id)
     return row
+
+
+# ---- trusted timestamps of the files' hashes (evidence receipts) ----
+
+STAMP_BATCH = 50
+STAMP_AFTER = dt.timedelta(minutes=2)     # the sweep leaves fresh rows to their own job
+
+
+def stamp(ev: Evidence, now: dt.datetime | None = None) -> bool:
+    """Ask the authority to stamp the file's SHA-256; False when none is configured (TsaUnavailable when it is
+    down: the caller retries). Writes the token, the time it states, and an event."""
+    if ev.tsr is not None:
+        return True
+    if signing.tsa() is None:
+        return False
+    response = signing.stamp(bytes.fromhex(ev.sha256))
+    ev.tsr, ev.stamped_at = response, signing.gen_time(response)
+    subject = ("case", ev.subject_id) if ev.subject_type == "case" else ("order", str(ev.order_id))
+    record_event(subject[0], subject[1], None, "evidence.timestamped",
+                 {"evidence_id": ev.id, "sha256": ev.sha256, "stamped_at": ev.stamped_at.isoformat()}, now=now)
+    db.session.flush()
+    return True
+
+
+@job(retries=5, retry_delay=60)
+def stamp_evidence(evidence_id: int) -> None:
+    """The receipt's token; the authority being down leaves the row unstamped (usable) and the job retried, then the
+    minute's sweep (stamp_pending) until it answers."""
+    ev = db.session.get(Evidence, evidence_id, with_for_update=True)
+    if ev is not None:
+        stamp(ev)
+
+
+def unstamped(older_than: dt.datetime | None = None, limit: int = STAMP_BATCH) -> list[Evidence]:
+    q = sa.select(Evidence).where(Evidence.tsr.is_(None)).order_by(Evidence.id).limit(limit)
+    if older_than is not None:
+        q = q.where(Evidence.created_at <= older_than)
+    return list(db.session.scalars(q))
+
+
+def stamp_pending(now: dt.datetime | None = None) -> int:
+    """Stamp files whose job gave up (the authority was down for long): a batch a minute; stops at the first
+    refusal (still down)."""
+    if signing.tsa() is None:
+        return 0
+    done = 0
+    for ev in unstamped((now or clock.now_utc()) - STAMP_AFTER):
+        try:
+            stamp(ev, now)
+        except TsaUnavailable as err:
+            log.warning("evidence timestamps delayed: %s", err)
+            break
+        done += 1
+    return done
+
+
+@every_minute("stamp_pending_evidence")
+def _stamp_pending_every_minute() -> None:
+    stamp_pending()
 
 
 def evidence_of(req: OrderRequest) -> list[Evidence]:
@@ -301,3 +368,37 @@ def cleanup(older_than: dt.timedelta = dt.timedelta(hours=1), now: dt.datetime |
     if batch:
         removed += flush_batch()
     return removed, backend.abort_incomplete(cutoff)
+
+
+RECEIPT_README = """证据时间戳回执 / Evidence timestamp receipt
+
+文件 / File: {name}
+SHA-256: {sha256}
+时间戳机构出具的时间 / Time stated by the time stamping authority: {at} (UTC)
+
+本回执证明：上述 SHA-256 所对应的文件在上述时间已经存在且此后未被改动。核验只需 openssl，不需要本平台：
+This receipt proves that the file with the SHA-256 above existed, unchanged, at the time above. Checking it needs
+only openssl, not this platform:
+
+  sha256sum "{name}"                  # 应得到 / must print {sha256}
+  openssl ts -reply -in receipt.tsr -text
+  openssl ts -verify -digest {sha256} -in receipt.tsr -CAfile tsa-root.pem
+
+最后一条命令应输出 "Verification: OK"。tsa-root.pem 是时间戳机构的根证书（若本压缩包未附，请向该机构索取）。
+The last command must print "Verification: OK". tsa-root.pem is the authority's root certificate (ask the
+authority for it when this archive does not include it).
+"""
+
+
+def receipt(ev: Evidence) -> bytes:
+    """A ZIP a party keeps: the authority's token (receipt.tsr), its root certificate when configured, and how to
+    check both with openssl alone."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("receipt.tsr", ev.tsr)
+        archive.writestr("README.txt", RECEIPT_README.format(name=ev.download_name, sha256=ev.sha256,
+                                                             at=ev.stamped_at.strftime("%Y-%m-%d %H:%M:%S")))
+        roots = b"".join(open(path, "rb").read() for path in current_app.config.get("TSA_CA") or ())
+        if roots:
+            archive.writestr("tsa-root.pem", roots)
+    return out.getvalue()

@@ -177,6 +177,20 @@ def download(evidence_id: int):
     return _stream(ev, content_disposition(ev.download_name), safe_content_type(ev.content_type))
 
 
+@bp.route("/evidence/<int:evidence_id>/receipt")
+@login_required
+def receipt(evidence_id: int):
+    """The file's timestamp receipt (a ZIP: the authority's token, its root, how to check with openssl)."""
+    ev = _readable(evidence_id)
+    if ev.stamped_at is None:
+        flash(_("This file has no trusted timestamp yet: its receipt follows when the time stamping authority "
+                "answers (the file itself is filed and usable)."), "info")
+        return redirect(url_for("evidence.view", evidence_id=ev.id))
+    name = f"receipt-{ev.sha256[:12]}.zip"
+    return Response(services.receipt(ev), mimetype="application/zip",
+                    headers={"Content-Disposition": content_disposition(name)})
+
+
 def _inline(ev: Evidence) -> Response:
     """Streamed by the app from any store (not a presigned URL): the page's CSP allows media from this site only,
     and the sandbox must travel with the bytes. Recorded when asked from the first byte, not at every seek."""

@@ -6,7 +6,7 @@ import datetime as dt
 from flask import current_app
 
 from arbitration.signing import pades, verify as checks
-from arbitration.signing.tsa import Tsa, timestamp_digest
+from arbitration.signing.tsa import Tsa, gen_time as tsa_gen_time, timestamp_digest
 
 
 def settings() -> pades.Settings:
@@ -53,3 +53,8 @@ def stamp(sha256: bytes) -> bytes:
 
 def check_timestamp(response_der: bytes, digest: bytes) -> checks.TokenCheck:
     return checks.check_timestamp(response_der, digest, tsa_roots())
+
+
+def gen_time(response_der: bytes) -> dt.datetime:
+    """The time a stored TimeStampResp states (the authority's clock)."""
+    return tsa_gen_time(response_der)

@@ -97,6 +97,7 @@ MATRIX = {
     "evidence.download": ("GET", lambda c: {"evidence_id": c["evidence"].id}, None, EVIDENCE_READERS),
     "evidence.preview": ("GET", lambda c: {"evidence_id": c["evidence"].id}, None, EVIDENCE_READERS),
     "evidence.view": ("GET", lambda c: {"evidence_id": c["evidence"].id}, None, EVIDENCE_READERS),
+    "evidence.receipt": ("GET", lambda c: {"evidence_id": c["evidence"].id}, None, EVIDENCE_READERS),
     "cases.open_case": ("GET", lambda c: {"number": c["orders"]["rejected"].number}, None, BUYER),
     "cases.detail": ("GET", _case("negotiation"), None, CASE_VIEWERS),
     "cases.accept": ("POST", _case("negotiation"), {}, MERCHANT),
