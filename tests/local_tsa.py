@@ -111,3 +111,13 @@ def with_tsa_fixture(config, local_tsa):
     local_tsa.up()
     config.update(TSA_URL=local_tsa.url, TSA_CA=(local_tsa.ca_file,))
     return local_tsa
+
+
+if __name__ == "__main__":      # a TSA in a process of its own (bench/sign_ruling.py): prints its URL, serves
+    import sys
+    import time
+
+    server = LocalTsa(Path(sys.argv[1])).start()
+    print(server.url, server.ca_file, flush=True)
+    while True:
+        time.sleep(3600)

@@ -14,7 +14,7 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTCollection
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -57,6 +57,35 @@ def _signer(files: KeyFiles):
     return load_signer(files)
 
 
+class _Presubset(GlyphAccumulator):
+    """The stamp's font file is already the subset of the stamp's characters (_stamp_font): embed it as it is.
+    pyHanko would subset it again at every signature, which cost more than the rest of the signing together
+    (docs/BENCHMARKS.md, issue 20)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tt.recalcBBoxes = False       # the bounding boxes are those the subset was saved with
+
+    def _extract_subset(self, options=None):
+        pass
+
+
+class _PresubsetFactory(GlyphAccumulatorFactory):
+    def create_font_engine(self, writer, obj_stream=None):
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        with open(self.font_file, "rb") as fh:
+            handle = io.BytesIO(fh.read())
+        return _Presubset(writer=writer, font_handle=handle, font_size=self.font_size,
+                          writing_direction=self.writing_direction, obj_stream=obj_stream)
+
+
+@functools.lru_cache(maxsize=4)
+def _timestamper(tsa: Tsa) -> HttpxTimeStamper:
+    """One per authority: pyHanko asks it once for a sample token (to size the signature) and keeps it."""
+    return HttpxTimeStamper(tsa)
+
+
 def signer_name(settings: Settings) -> str:
     cert = _signer(settings.files).signing_cert
     return cert.subject.native.get("common_name") or settings.platform
@@ -75,6 +104,7 @@ def _stamp_font(settings: Settings, text: str) -> str:
         font = TTCollection(source).fonts[number]
         options = subset.Options()
         options.name_IDs, options.notdef_outline, options.layout_features = ["*"], True, []
+        options.desubroutinize, options.hinting = True, False       # pyHanko subsets it again at each signature
         subsetter = subset.Subsetter(options)
         subsetter.populate(text=chars)
         subsetter.subset(font)
@@ -139,12 +169,12 @@ def sign_pdf(data: bytes, settings: Settings, document: str) -> bytes:
     fields.append_signature_field(writer, fields.SigFieldSpec(FIELD, on_page=page, box=box))
     style = TextStampStyle(stamp_text=text, border_width=1, background=None,
                            timestamp_format="%Y-%m-%d %H:%M:%S %Z",
-                           text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(
+                           text_box_style=TextBoxStyle(font=_PresubsetFactory(
                                _stamp_font(settings, text), font_size=STAMP_FONT_SIZE, writing_direction="ltr")))
     meta = signers.PdfSignatureMetadata(field_name=FIELD, reason=reason(settings, document),
                                         location=settings.verify_url, name=name,
                                         subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
-    timestamper = HttpxTimeStamper(settings.tsa) if settings.tsa else None
+    timestamper = _timestamper(settings.tsa) if settings.tsa else None
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=style)
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out)

@@ -26,6 +26,17 @@ class Tsa:
     password: str | None = None
 
 
+_client: httpx.Client | None = None
+
+
+def client() -> httpx.Client:
+    """One HTTP client per process (a new one per request would rebuild its TLS context each time)."""
+    global _client
+    if _client is None:
+        _client = httpx.Client()
+    return _client
+
+
 class HttpxTimeStamper(TimeStamper):
     def __init__(self, tsa: Tsa, timeout: float = TIMEOUT_SECONDS):
         super().__init__()
@@ -34,8 +45,8 @@ class HttpxTimeStamper(TimeStamper):
     def post(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         auth = (self.tsa.username, self.tsa.password or "") if self.tsa.username else None
         try:
-            res = httpx.post(self.tsa.url, content=req.dump(), headers=set_tsp_headers({}), auth=auth,
-                             timeout=self.timeout)
+            res = client().post(self.tsa.url, content=req.dump(), headers=set_tsp_headers({}), auth=auth,
+                                timeout=self.timeout)
         except httpx.HTTPError as err:
             raise TsaUnavailable(f"the time stamping authority {self.tsa.url} did not answer: {err}") from err
         if res.status_code != 200 or res.headers.get("content-type", "").split(";")[0] != \

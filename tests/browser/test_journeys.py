@@ -38,7 +38,7 @@ def evidence_files(tmp_path):
 
 
 def test_a_paid_order_goes_from_a_refused_cancellation_to_a_ruling_the_buyer_downloads_and_a_regulator_exports(
-        server, login, shot, evidence_files):
+        server, login, shot, evidence_files, tmp_path):
     journey = "main"
     order = server.orders["main"]
     buyer = login("buyer")
@@ -117,6 +117,21 @@ def test_a_paid_order_goes_from_a_refused_cancellation_to_a_ruling_the_buyer_dow
     follow(buyer, "查看决定")
     expect(buyer.locator("h1")).to_have_text(f"决定书 {ruling}")
     shot(buyer, journey, "07-ruling-page")
+
+    # anyone checks the downloaded document on the public verify page (desktop and phone): every check passes
+    saved = tmp_path / name
+    saved.write_bytes(data)
+    for page, step in ((buyer, "07a-verify"), (login("support", width=375), "07b-verify-phone")):
+        page.goto("/rulings/verify")
+        page.set_input_files("input[type=file]", str(saved))
+        page.get_by_role("button", name="核验", exact=True).click()
+        result = page.locator(".verify-result")
+        expect(result).to_contain_text(ruling)
+        expect(result).to_contain_text("以下各项核验均已通过")
+        expect(result.locator(".check-signature")).to_contain_text("通过")
+        expect(result.locator(".check-unchanged")).to_contain_text("没有任何一个字节被改动")
+        expect(result.locator(".tag.bad")).to_have_count(0)
+        shot(page, journey, step)
 
     # the regulator downloads the case's dossier: the timeline and every file's hash
     regulator = login("regulator")
