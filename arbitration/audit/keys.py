@@ -51,12 +51,16 @@ def _default_file(folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         body = (f"# audit keys (docs/VERIFYING.md): keep this file out of the database and its backups\n"
                 f"since {clock.now_utc().isoformat()}\nkey k1 {secrets.token_hex(32)}\n")
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path
+        tmp = folder / f".{FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(body)
+        try:
+            os.link(tmp, path)          # whole or not at all; a process that came first wins
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
     return path
 
 

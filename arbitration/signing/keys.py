@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,11 +70,27 @@ def development_files(instance_path: str, platform: str, now: dt.datetime | None
                                critical=False)
                 .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
                 .sign(key, hashes.SHA256()))
-        _write_private(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                   serialization.NoEncryption()))
-        tmp = cert_path.with_suffix(".tmp")
-        tmp.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        tmp.replace(cert_path)       # the certificate last: its presence says the pair is complete
+        pem = serialization.Encoding.PEM
+        pair = folder / f".pair.{os.getpid()}.{secrets.token_hex(4)}"
+        pair.mkdir(mode=0o700)
+        _write_private(pair / DEV_KEY, key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
+                                                         serialization.NoEncryption()))
+        (pair / DEV_CERT).write_bytes(cert.public_bytes(pem))
+        try:                       # the key first, then the certificate: its presence says the pair is complete
+            os.link(pair / DEV_KEY, key_path)
+            os.link(pair / DEV_CERT, cert_path)
+        except FileExistsError:
+            pass                   # another process made the pair first: theirs is used
+        finally:
+            for name in (DEV_KEY, DEV_CERT):
+                (pair / name).unlink()
+            pair.rmdir()
+        for _ in range(50):        # the other process links its certificate right after its key
+            if cert_path.exists():
+                break
+            time.sleep(0.1)
+        else:
+            raise SigningConfigError(f"{key_path} exists without {cert_path}: remove it to make a new pair")
     return KeyFiles(key=str(key_path), cert=str(cert_path), development=True)
 
 
