@@ -1,6 +1,7 @@
 """Reading the text out of evidence files, in a background job after the upload's commit: chat logs decoded with
-the charset sniffed at upload, PDFs' text layer (pypdf), screenshots machine-read (ocr.py). The text is kept
-beside the file (evidence_texts), never replacing it; writing it re-indexes the case (index.py)."""
+the charset sniffed at upload, PDFs' text layer (pypdf). The text is kept beside the file (evidence_texts), never
+replacing it; writing it re-indexes the case (index.py). Screenshots are not read yet: machine reading (OCR,
+method 'ocr') is the next step of issue 19 (docs/DECISIONS.md)."""
 from __future__ import annotations
 
 import io
@@ -28,8 +29,8 @@ _NEW = "search.new_evidence"
 
 
 def readable(evidence: Evidence) -> str | None:
-    """How a file's text is read: 'text', 'pdf', 'ocr' (raster images), or None (video, damaged rows)."""
-    return {"text": "text", "pdf": "pdf", "image": "ocr"}.get(evidence.viewer or "")
+    """How a file's text is read: 'text', 'pdf', or None (images until OCR comes, video, damaged rows)."""
+    return {"text": "text", "pdf": "pdf"}.get(evidence.viewer or "")
 
 
 @event.listens_for(Session, "after_flush")
@@ -53,10 +54,6 @@ def read_text(evidence: Evidence) -> tuple[str, str]:
         text, _cut = text_of(evidence, limit=MAX_READ_BYTES)
     elif method == "pdf":
         text = pdf_text(_bytes(evidence))
-    elif method == "ocr":
-        from arbitration.search import ocr   # onnxruntime and the models load only in the process that reads
-
-        text = ocr.read_image(_bytes(evidence)).text
     else:
         raise ValueError(f"no text to read in {evidence.mime}")
     return method, text[:MAX_TEXT_CHARS]
@@ -108,5 +105,7 @@ def read_evidence_text(evidence_id: int) -> None:
 def unread(limit: int = 500) -> list[int]:
     """Files whose text has not been read yet (uploads before this feature, or a job that was lost)."""
     done = sa.select(EvidenceText.evidence_id).where(EvidenceText.evidence_id == Evidence.id)
-    return list(db.session.scalars(sa.select(Evidence.id).where(~sa.exists(done), Evidence.withdrawn.is_(False))
-                                   .order_by(Evidence.id).limit(limit)))
+    return [row.id for row in db.session.scalars(
+        sa.select(Evidence).where(~sa.exists(done), Evidence.withdrawn.is_(False),
+                                  sa.or_(Evidence.mime.like("text/%"), Evidence.mime == "application/pdf"))
+        .order_by(Evidence.id).limit(limit)) if readable(row)]

@@ -23,9 +23,8 @@ def _check(url: str) -> None:
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
-                                                                         "include_object": include_object}),
-                                    db.metadata)
+            options = {"compare_type": True, "include_object": include_object}
+            diff = compare_metadata(MigrationContext.configure(conn, opts=options), db.metadata)
         assert diff == [], diff
         downgrade(revision="base")
         with db.engine.connect() as conn:
