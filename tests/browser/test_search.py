@@ -30,3 +30,22 @@ def test_a_buyer_searches_their_own_cases(login, shot):
     page.goto("/search?q=发货")
     shot(page, "search", "buyer-375")
     assert page.locator("#result-count").count() == 1
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_arbitrator_opens_a_similar_past_decision_from_the_draft(login, server, shot, width):
+    number = server.orders["precedents_case"]
+    page = login("arbitrator", width=width)
+    page.goto(f"/cases/{number}/ruling")
+    similar = page.locator("#similar")
+    similar.wait_for()
+    links = similar.locator("a[href^='/precedents/']")
+    assert links.count() >= 1, "the demo's ruled cases of this kind are listed"
+    assert "同类争议" in similar.inner_text()
+    shot(page, "precedents", f"draft-{width}")
+    with page.context.expect_page() as opened:
+        links.first.click()
+    precedent = opened.value
+    precedent.wait_for_load_state("load")
+    assert "/precedents/ARB-" in precedent.url and precedent.locator("h1").inner_text().startswith("已作出决定")
+    shot(precedent, "precedents", f"opened-{width}")
