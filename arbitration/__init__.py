@@ -94,13 +94,14 @@ def _register_blueprints(app: Flask) -> None:
     from arbitration.rulings.views import bp as rulings_bp
     from arbitration.search.views import bp as search_bp
     from arbitration.precedents.views import bp as precedents_bp
+    from arbitration.consistency.views import bp as consistency_bp
     from arbitration.admin.merchants import bp as merchants_bp
     from arbitration.orders.merchant_views import bp as merchant_bp
     from arbitration.orders.views import bp as orders_bp
 
     for bp in (auth_bp, home_bp, admin_bp, merchants_bp, orders_bp, merchant_bp, evidence_bp, cases_bp,
                notifications_bp, law_bp, rulings_bp, oversight_bp, api_bp, search_bp,
-               precedents_bp):
+               precedents_bp, consistency_bp):
         app.register_blueprint(bp)
 
 
