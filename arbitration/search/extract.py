@@ -1,7 +1,7 @@
 """Reading the text out of evidence files, in a background job after the upload's commit: chat logs decoded with
-the charset sniffed at upload, PDFs' text layer (pypdf). The text is kept beside the file (evidence_texts), never
-replacing it; writing it re-indexes the case (index.py). Screenshots are not read yet: machine reading (OCR,
-method 'ocr') is the next step of issue 19 (docs/DECISIONS.md)."""
+the charset sniffed at upload, PDFs' text layer (pypdf), screenshots machine-read (ocr.py, marked as such wherever
+shown). The text is kept beside the file (evidence_texts), never replacing it; writing it re-indexes the case
+(index.py)."""
 from __future__ import annotations
 
 import io
@@ -17,6 +17,7 @@ from arbitration.db import db
 from arbitration.evidence.models import Evidence
 from arbitration.evidence.services import text_of
 from arbitration.jobs.queue import job
+from arbitration.search import ocr
 from arbitration.search.models import EvidenceText
 from arbitration.storage import app_store as store
 
@@ -29,8 +30,8 @@ _NEW = "search.new_evidence"
 
 
 def readable(evidence: Evidence) -> str | None:
-    """How a file's text is read: 'text', 'pdf', or None (images until OCR comes, video, damaged rows)."""
-    return {"text": "text", "pdf": "pdf"}.get(evidence.viewer or "")
+    """How a file's text is read: 'text', 'pdf', 'ocr' (raster images), or None (video, damaged rows)."""
+    return {"text": "text", "pdf": "pdf", "image": "ocr"}.get(evidence.viewer or "")
 
 
 @event.listens_for(Session, "after_flush")
@@ -54,6 +55,8 @@ def read_text(evidence: Evidence) -> tuple[str, str]:
         text, _cut = text_of(evidence, limit=MAX_READ_BYTES)
     elif method == "pdf":
         text = pdf_text(_bytes(evidence))
+    elif method == "ocr":
+        text = ocr.read_image(_bytes(evidence)).text
     else:
         raise ValueError(f"no text to read in {evidence.mime}")
     return method, text[:MAX_TEXT_CHARS]
@@ -107,5 +110,6 @@ def unread(limit: int = 500) -> list[int]:
     done = sa.select(EvidenceText.evidence_id).where(EvidenceText.evidence_id == Evidence.id)
     return [row.id for row in db.session.scalars(
         sa.select(Evidence).where(~sa.exists(done), Evidence.withdrawn.is_(False),
-                                  sa.or_(Evidence.mime.like("text/%"), Evidence.mime == "application/pdf"))
+                                  sa.or_(Evidence.mime.like("text/%"), Evidence.mime.like("image/%"),
+                                         Evidence.mime == "application/pdf"))
         .order_by(Evidence.id).limit(limit)) if readable(row)]

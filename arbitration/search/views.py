@@ -14,11 +14,26 @@ from arbitration.cases import queries as case_queries
 from arbitration.cases.filters import CaseFilter
 from arbitration.db import db
 from arbitration.errors import DomainError, InvalidInput
+from arbitration.evidence import views as evidence_pages
 from arbitration.merchants.models import Merchant
 from arbitration.search import queries
+from arbitration.search.extract import readable
+from arbitration.search.marks import marked
+from arbitration.search.models import EvidenceText
 from arbitration.search.text import MAX_QUERY_CHARS
 
 bp = Blueprint("search", __name__)
+
+
+@evidence_pages.view_parts.register
+def _text_beside_the_file(evidence, user):
+    """A screenshot's machine-read text (or that it is being read), with order numbers, amounts and times marked."""
+    if readable(evidence) != "ocr":
+        return []
+    reading = db.session.get(EvidenceText, evidence.id)
+    return [("search/_machine_text.html", {"reading": reading, "marks": marked(reading.text) if reading else []})]
+
+
 MERCHANT_CHOICES = 200
 SOURCE_LABELS = {"statement": _l("Statement"), "request": _l("Request and answer"), "refusal": _l("Refusal"),
                  "message": _l("Message"), "ruling": _l("Decision"), "evidence": _l("Evidence")}
