@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from arbitration import access
+from arbitration.access import Relation
 from arbitration.auth.models import Role
 from arbitration.cases import filters as case_filters
 from arbitration.cases.filters import CaseFilter
@@ -53,13 +54,22 @@ class Results:
     more: bool
 
 
+# the relation by which each role sees a case (cases.permissions ties one per role)
+CASE_RELATION = {Role.buyer: Relation.buyer, Role.merchant_staff: Relation.merchant_staff,
+                 Role.arbitrator: Relation.arbitrator, **access.ROLE_RELATIONS}
+
+
 def _readable(user):
-    """Which documents of a visible case the user may read."""
+    """Which documents of a visible case the user may read. Where the relation that shows the user the case also
+    lets them read rulings (files), a ruling (file) of a visible case is readable and needs no clause of its own;
+    otherwise (support: cases, not rulings nor files) the kind's own `visible` clause decides."""
     d = SearchDocument
     conditions = []
     if user.role not in READS_RESTRICTED:
         conditions.append(d.restricted.is_(False))
     for source, model in (("ruling", Ruling), ("evidence", Evidence)):
+        if CASE_RELATION.get(user.role) in access.viewers_of(model):
+            continue
         clause = access.visible(user, model)
         if clause is sa.true():
             continue
@@ -79,19 +89,16 @@ def _fts_expression(words: list[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def _ranked_matches(dialect: str, words: list[str]):
-    """The matching documents' ids with a score (higher is better), as a subquery."""
-    d = SearchDocument
+def _match_score(dialect: str, words: list[str]):
+    """(a condition on search_documents: the row holds every word, the row's score: higher is better)."""
     if dialect == "postgresql":
         tsv = sa.literal_column("search_documents.tsv")
         query = _tsquery(words)
-        inner = sa.select(d.id.label("doc_id"), tsv.label("tsv")).where(tsv.op("@@")(query)) \
-            .limit(RANKED_AT_MOST).subquery()
-        return sa.select(inner.c.doc_id, sa.func.ts_rank_cd(inner.c.tsv, query).label("score")).subquery()
+        return tsv.op("@@")(query), sa.func.ts_rank_cd(tsv, query)
     fts = sa.literal_column("search_fts")
-    return (sa.select(sa.literal_column("rowid").label("doc_id"), (-sa.func.bm25(fts)).label("score"))
-            .select_from(sa.table("search_fts")).where(fts.op("MATCH")(_fts_expression(words)))
-            .limit(RANKED_AT_MOST).subquery())
+    matched = (sa.select(sa.literal_column("rowid").label("doc_id"), (-sa.func.bm25(fts)).label("score"))
+               .select_from(sa.table("search_fts")).where(fts.op("MATCH")(_fts_expression(words))).subquery())
+    return matched, matched.c.score
 
 
 def _matches(dialect: str, words: list[str]):
@@ -114,14 +121,16 @@ def search(user, query: str, f: CaseFilter | None = None, page: int = 1) -> Resu
     d = SearchDocument
     page = max(1, page)
     dialect = db.session.get_bind().dialect.name
-    matched = _ranked_matches(dialect, words)
-    best = sa.func.max(matched.c.score).label("best")
-    stmt = (sa.select(d.case_id, best).join(matched, matched.c.doc_id == d.id).join(Case, Case.id == d.case_id)
-            .where(access.visible(user, Case), *_readable(user))
-            .group_by(d.case_id).order_by(best.desc(), d.case_id.desc())
-            .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE))
-    stmt = case_filters.apply(stmt, f or CaseFilter())
-    ranked = db.session.execute(stmt).all()
+    condition, score = _match_score(dialect, words)
+    # the matching pieces the user may read, scoped and filtered first, then capped, then ranked
+    hits = sa.select(d.case_id, score.label("score")).join(Case, Case.id == d.case_id)
+    hits = hits.join(condition, condition.c.doc_id == d.id) if dialect != "postgresql" else hits.where(condition)
+    hits = case_filters.apply(hits.where(access.visible(user, Case), *_readable(user)), f or CaseFilter())
+    hits = hits.limit(RANKED_AT_MOST).subquery()
+    best = sa.func.max(hits.c.score).label("best")
+    ranked = db.session.execute(
+        sa.select(hits.c.case_id, best).group_by(hits.c.case_id).order_by(best.desc(), hits.c.case_id.desc())
+        .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     more = len(ranked) > PAGE_SIZE
     ranked = ranked[:PAGE_SIZE]
     if not ranked:
