@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from arbitration.cases.models import Case, CaseMessage
 from arbitration.db import db
@@ -17,7 +18,7 @@ from arbitration.rulings.models import Ruling, RulingCitation, RulingDraft
 from arbitration.search.models import SearchDocument
 from arbitration.search.text import index_words
 
-CANDIDATES = 400                 # the latest decisions of the case's category that are scored
+CANDIDATES = 300                 # the latest decisions of the case's category that are scored
 CITED = re.compile(r"ARB-\d{4}-\d{6}-\d+")
 CASE_WORDS = ("statement", "refusal", "request")
 
@@ -58,27 +59,37 @@ def _words_of(case_ids: list[int]) -> dict[int, set[str]]:
 def similar(case: Case, draft: RulingDraft | None = None, limit: int = rank.SHOWN) -> list[Shown]:
     """The issued decisions closest to this case, best first (a decision a reconsideration replaced is left out:
     the one that replaced it stands for its case)."""
-    replaced = sa.select(Ruling.supersedes_id).where(Ruling.supersedes_id.is_not(None))
+    later = aliased(Ruling)
+    replaced = sa.exists().where(later.case_id == Ruling.case_id, later.round > Ruling.round)
+    # the latest cases of the category first (ix_cases_category), each with its standing decision; columns only:
+    # the full rows are loaded for the few shown
     rows = db.session.execute(
-        sa.select(Ruling, Case).join(Case, Case.id == Ruling.case_id)
-        .where(Case.category == case.category, Case.id != case.id, Ruling.id.not_in(replaced))
-        .order_by(Ruling.issued_at.desc(), Ruling.id.desc()).limit(CANDIDATES)).all()
+        sa.select(Ruling.id, Ruling.number, Ruling.decision, Ruling.found_tags_json, Ruling.remedies_json,
+                  Case.id.label("case_id"), Case.category, Case.claim_remedy, Case.disputed_amount_fen,
+                  Case.merchant_id)
+        .join(Case, Case.id == Ruling.case_id)
+        .where(Case.category == case.category, Case.id != case.id, ~replaced)
+        .order_by(Case.id.desc()).limit(CANDIDATES)).all()
     if not rows:
         return []
-    words = _words_of([c.id for _r, c in rows])
+    words = _words_of([r.case_id for r in rows])
     precedents, by_number = [], {}
-    for ruling, other in rows:
-        facts = rank.Facts(other.category, frozenset(json.loads(ruling.found_tags_json)), other.claim_remedy,
-                           other.disputed_amount_fen, other.merchant_id, frozenset(words.get(other.id, ())))
-        precedents.append(rank.Precedent(ruling.number, facts, ruling.decision,
-                                         tuple(r["remedy"] for r in json.loads(ruling.remedies_json))))
-        by_number[ruling.number] = (ruling, other)
+    for r in rows:
+        facts = rank.Facts(r.category, frozenset(json.loads(r.found_tags_json)), r.claim_remedy,
+                           r.disputed_amount_fen, r.merchant_id, frozenset(words.get(r.case_id, ())))
+        precedents.append(rank.Precedent(r.number, facts, r.decision,
+                                         tuple(m["remedy"] for m in json.loads(r.remedies_json))))
+        by_number[r.number] = (r.id, r.case_id)
     ranked = rank.rank(facts_of(case, draft), precedents, limit)
-    cites = _citations([by_number[s.precedent.ruling_number][0].id for s in ranked])
-    return [Shown(rank.Scored(rank.Precedent(s.precedent.ruling_number, s.precedent.facts, s.precedent.decision,
-                                             s.precedent.remedies, cites.get(by_number[s.precedent.ruling_number][0].id,
-                                                                             ())), s.score, s.reasons),
-                  *by_number[s.precedent.ruling_number]) for s in ranked]
+    cites = _citations([by_number[s.precedent.ruling_number][0] for s in ranked])
+    out = []
+    for s in ranked:
+        ruling_id, case_id = by_number[s.precedent.ruling_number]
+        p = s.precedent
+        scored = rank.Scored(rank.Precedent(p.ruling_number, p.facts, p.decision, p.remedies,
+                                            cites.get(ruling_id, ())), s.score, s.reasons)
+        out.append(Shown(scored, db.session.get(Ruling, ruling_id), db.session.get(Case, case_id)))
+    return out
 
 
 def _citations(ruling_ids: list[int]) -> dict[int, tuple[str, ...]]:
