@@ -6,8 +6,7 @@ import time
 import click
 from flask.cli import AppGroup
 
-from arbitration.db import commit, db
-from arbitration.evidence.models import Evidence
+from arbitration.db import commit
 from arbitration.search import extract, index
 
 search_cli = AppGroup("search", help="The full-text search index.")
@@ -34,7 +33,7 @@ def read_texts_command(limit):
     per transaction."""
     done = 0
     for evidence_id in extract.unread(limit):
-        extract.store_text(db.session.get(Evidence, evidence_id))
+        extract.store_text(evidence_id)
         commit()
         done += 1
     click.echo(f"{done} files read")

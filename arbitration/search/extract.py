@@ -77,22 +77,28 @@ def _bytes(evidence: Evidence) -> bytes:
         return reader.read()
 
 
-def store_text(evidence: Evidence) -> EvidenceText:
+def store_text(evidence_id: int) -> EvidenceText | None:
     """Read the file and keep its text (or that it has none, or why it could not be read). Run again, it keeps
-    what it read the first time."""
-    row = db.session.get(EvidenceText, evidence.id)
-    if row is not None:
-        return row
+    what it read the first time. The reading (OCR: seconds) runs outside any transaction: on SQLite a transaction
+    holds the write lock from its start, and every request would wait for the engine."""
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None or db.session.get(EvidenceText, evidence_id) is not None:
+        return db.session.get(EvidenceText, evidence_id) if evidence is not None else None
+    db.session.expunge(evidence)          # keeps the loaded columns the reading needs
+    db.session.rollback()                 # ends the read transaction before the slow part
     now = clock.now_utc()
     try:
         method, text = read_text(evidence)
         text = text.strip()
-        row = EvidenceText(evidence_id=evidence.id, method=method, state="done" if text else "empty", text=text,
+        row = EvidenceText(evidence_id=evidence_id, method=method, state="done" if text else "empty", text=text,
                            read_at=now)
     except Exception as err:   # a damaged PDF, an image the engine refuses: noted, the file stays as it was
-        log.warning("evidence %s: text not read: %s", evidence.id, err)
-        row = EvidenceText(evidence_id=evidence.id, method=readable(evidence) or "text", state="failed", text="",
+        log.warning("evidence %s: text not read: %s", evidence_id, err)
+        row = EvidenceText(evidence_id=evidence_id, method=readable(evidence) or "text", state="failed", text="",
                            error=f"{type(err).__name__}: {err}"[:300], read_at=now)
+    done = db.session.get(EvidenceText, evidence_id)     # another consumer read it meanwhile
+    if done is not None:
+        return done
     db.session.add(row)
     db.session.flush()
     return row
@@ -100,9 +106,7 @@ def store_text(evidence: Evidence) -> EvidenceText:
 
 @job(retries=2, retry_delay=60)
 def read_evidence_text(evidence_id: int) -> None:
-    evidence = db.session.get(Evidence, evidence_id)
-    if evidence is not None:
-        store_text(evidence)
+    store_text(evidence_id)
 
 
 def unread(limit: int = 500) -> list[int]:
