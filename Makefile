@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi:app
-# Debian packages the app needs at run time (fonts for Chinese PDFs, ...); installed when missing.
-APT_PACKAGES ?= fonts-noto-cjk fonts-wqy-microhei fonts-dejavu-core libharfbuzz-subset0
+# Debian packages the app needs at run time (fonts for Chinese PDFs, ...; libgl1 and libglib2.0-0 for OpenCV, which
+# the screenshot reader rapidocr-onnxruntime uses); installed when missing.
+APT_PACKAGES ?= fonts-noto-cjk fonts-wqy-microhei fonts-dejavu-core libharfbuzz-subset0 libgl1 libglib2.0-0
 
 .PHONY: run test install system-packages translations migrate serve clean
 

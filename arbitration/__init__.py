@@ -78,6 +78,7 @@ def _register_features() -> None:
     from arbitration.oversight import anchoring  # noqa: F401
     from arbitration.orders import arrivals, timers as order_timers  # noqa: F401
     from arbitration.rulings import timers as ruling_timers  # noqa: F401
+    from arbitration.search import extract, index as search_index  # noqa: F401  (the search index kept current)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -92,12 +93,16 @@ def _register_blueprints(app: Flask) -> None:
     from arbitration.oversight.views import bp as oversight_bp
     from arbitration.rulings import draft_views  # noqa: F401  (routes on the rulings blueprint)
     from arbitration.rulings.views import bp as rulings_bp
+    from arbitration.search.views import bp as search_bp
+    from arbitration.precedents.views import bp as precedents_bp
+    from arbitration.consistency.views import bp as consistency_bp
     from arbitration.admin.merchants import bp as merchants_bp
     from arbitration.orders.merchant_views import bp as merchant_bp
     from arbitration.orders.views import bp as orders_bp
 
     for bp in (auth_bp, home_bp, admin_bp, merchants_bp, orders_bp, merchant_bp, evidence_bp, cases_bp,
-               notifications_bp, law_bp, rulings_bp, oversight_bp, api_bp):
+               notifications_bp, law_bp, rulings_bp, oversight_bp, api_bp, search_bp,
+               precedents_bp, consistency_bp):
         app.register_blueprint(bp)
 
 

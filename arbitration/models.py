@@ -15,3 +15,5 @@ from arbitration.notifications.models import Notification  # noqa: F401
 from arbitration.oversight.models import Export  # noqa: F401
 from arbitration.api.models import ApiClient  # noqa: F401
 from arbitration.jobs.models import OutboxJob  # noqa: F401
+from arbitration.search.models import EvidenceText, SearchDocument  # noqa: F401
+from arbitration.precedents.models import PrecedentDeparture, RetrievalReport  # noqa: F401

@@ -60,6 +60,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave out the full-text index the models cannot describe (arbitration/search/schema.py says why)."""
+    from arbitration.search.schema import include_object as search_include
+
+    return search_include(obj, name, type_, reflected, compare_to)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -74,7 +81,7 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True, include_object=include_object
     )
 
     with context.begin_transaction():
@@ -101,6 +108,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

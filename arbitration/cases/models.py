@@ -55,6 +55,8 @@ class Case(Base):
         sa.Index("ix_cases_arbitrator_amount", "arbitrator_id", "disputed_amount_fen", "id"),
         sa.Index("ix_cases_merchant_amount", "merchant_id", "disputed_amount_fen", "id"),
         sa.Index("ix_cases_buyer_amount", "buyer_id", "disputed_amount_fen", "id"),
+        # similar past decisions (precedents.services): the latest cases of a category
+        sa.Index("ix_cases_category", "category", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,7 @@ from arbitration.evidence.models import Evidence
 from arbitration.evidence.permissions import can_add_evidence, can_read_evidence, can_read_evidence_of
 from arbitration.evidence.streaming import FilePart, parts
 from arbitration.extensions import csrf
+from arbitration.hooks import Hook
 from arbitration.orders import views as order_pages
 from arbitration.orders.models import OrderRequest
 from arbitration.storage import content_disposition, safe_content_type
@@ -209,6 +210,11 @@ def preview(evidence_id: int):
     return _stream(ev, "inline", ev.mime)
 
 
+# more of a file's page from the features above evidence: view_parts(evidence, user) -> [(template, context)]
+# (search shows the text read from a screenshot beside it)
+view_parts = Hook("evidence.view_parts")
+
+
 @bp.route("/evidence/<int:evidence_id>/view")
 @login_required
 def view(evidence_id: int):
@@ -219,8 +225,9 @@ def view(evidence_id: int):
     if ev.viewer == "text":
         text, cut = services.text_of(ev)
         services.record_view(current_user, ev)
+    extra = [part for found in view_parts(ev, current_user) for part in found or ()]
     return render_template("evidence/view.html", ev=ev, text=text, cut=cut, shown=services.TEXT_SHOWN,
-                           back=_back_to())
+                           back=_back_to(), extra=extra)
 
 
 _LISTING_PAGE = re.compile(r"/(?:cases|orders)/[A-Za-z0-9_-]{1,64}")

@@ -21,6 +21,7 @@ from arbitration.db import db
 from arbitration.deadlines.services import all_for
 from arbitration.merchants.models import Merchant
 from arbitration.pdf_render import Attached, html_to_pdf
+from arbitration.precedents.reports import reports_of
 from arbitration.rulings.pdf import platform_name
 from arbitration.rulings.services import rulings_of
 from arbitration.signing.service import sign
@@ -76,7 +77,8 @@ def context(case: Case, exporter: Exporter, exported_at: dt.datetime) -> dict:
             "notes": internal_notes(case),
             "deadlines": all_for("case", case.id), "evidence": files,
             "rulings": rulings_of(case), "chain": chain, "exporter": exporter, "exported_at": exported_at,
-            "platform": platform_name(), "actor_label": actor_label}
+            "platform": platform_name(), "actor_label": actor_label,
+            "retrieval_reports": reports_of(case)}     # issue 19: the similar-case retrieval reports
 
 
 def html(case: Case, exporter: Exporter, exported_at: dt.datetime) -> str:

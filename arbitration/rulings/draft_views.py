@@ -17,6 +17,7 @@ from arbitration.cases.workflow import Action
 from arbitration.db import db
 from arbitration.errors import DomainError, InvalidInput
 from arbitration.forms import choices
+from arbitration.hooks import Hook
 from arbitration.rulings import drafts, review, rules, services, suggest
 from arbitration.rulings.forms import FourEyesForm, ReviewNoteForm, RulingForm
 from arbitration.rulings.models import RulingDraft
@@ -24,6 +25,15 @@ from arbitration.rulings.permissions import (can_read_draft, can_review_draft, c
                                              can_write_ruling)
 from arbitration.rulings.views import bp
 from arbitration.web import refuse
+
+# parts the features above rulings add (similar past decisions):
+# form_parts(case, draft, user, where) -> [(template, context)] shown on the form ("form") or the issue page
+# ("confirm"), issue_fields(case, draft, user) -> [(template, context)] inside the issue form,
+# issue_check(case, draft, form) -> DomainError or None, before issuing; issued_with(ruling, case, form, user) after
+form_parts = Hook("rulings.form_parts")
+issue_fields = Hook("rulings.issue_fields")
+issue_check = Hook("rulings.issue_check")
+issued_with = Hook("rulings.issued_with")
 
 HISTORY = ("ruling.drafted", "ruling.draft_sent", "ruling.draft_approved", "ruling.draft_returned",
            "ruling.draft_issued")
@@ -103,6 +113,7 @@ def new(number: str):
                         "the ruling is issued."), "success")
                 return redirect(url_for("rulings.new", number=case.number))
     return render_template("rulings/new.html", case=case, form=form, ranked=ranked, draft=draft,
+                           parts=_parts(form_parts(case, draft, current_user, "form")),
                            shown=suggest.SHOWN, money=services.money_of(case), reason_text=services.reason_text,
                            punitive_cap=rules.compensation_cap(services.money_of(case), rules.PUNITIVE_CODES),
                            **_review_status(draft, case)), status
@@ -136,7 +147,13 @@ def _confirm_page(case: Case, status: int = 200):
         return redirect(url_for("rulings.new", number=case.number))
     needs = drafts.review_needed(draft, p) if draft.state in ("draft", "returned") else []
     return render_template("rulings/confirm.html", case=case, draft=draft, p=p, needs=needs,
+                           parts=_parts(form_parts(case, draft, current_user, "confirm")),
+                           fields=_parts(issue_fields(case, draft, current_user)),
                            **_review_status(draft, case)), status
+
+
+def _parts(lists) -> list:
+    return [part for parts in lists for part in parts or ()]
 
 
 @bp.route("/cases/<number>/ruling/issue", methods=["GET"])
@@ -150,6 +167,11 @@ def confirm(number: str):
 @login_required
 def issue(number: str):
     case = _writable(number, for_update=True)
+    draft = drafts.current_draft(case, current_user)
+    problem = next((p for p in issue_check(case, draft, request.form) if p), None) if draft else None
+    if problem is not None:
+        refuse(problem)
+        return _confirm_page(case, problem.status)
     try:
         ruling = drafts.issue_draft(case, current_user)
     except InvalidInput as err:               # the draft does not issue as it stands: back to it, with why
@@ -158,6 +180,7 @@ def issue(number: str):
     except DomainError as err:                # a supervisor must approve it first, or is reviewing it
         refuse(err)
         return _confirm_page(case, err.status)
+    issued_with(ruling, case, request.form, current_user)
     flash(_("Ruling %(number)s is issued. Its PDF is being prepared.", number=ruling.number), "success")
     return redirect(url_for("cases.detail", number=case.number))
 

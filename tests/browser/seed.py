@@ -79,6 +79,9 @@ def seed() -> dict[str, str]:
         **bad_input(buyer, official, agent),
         "evidence_viewers": evidence_viewers(buyer, official),
         **accessibility(buyer, agent),
+        # a case in review against the official store (the persona "arbitrator"'s), for the similar decisions
+        "precedents_case": make_case("review", order=make_refused_order(buyer, official),
+                                     merchant_staff=official).number,
     }
 
 

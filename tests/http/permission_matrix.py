@@ -184,4 +184,9 @@ MATRIX = {
     "admin.rotate_api_secret": ("POST", lambda c: {"client_id": c["api_client"].id}, {}, ADMIN),
     "admin.replay_webhook": ("POST", lambda c: {"client_id": c["api_client"].id,
                                                 "delivery_id": c["delivery"].id}, {}, ADMIN),
+    # issue 19: search (whoever has a case list), precedents and retrieval reports, consistency figures
+    "search.index": ("GET", None, None, frozenset(ROLES) - {"admin"}),
+    "precedents.detail": ("GET", _ruling, None, frozenset({"arbitrator", "supervisor", "regulator"})),
+    "precedents.report": ("GET", _case("review"), None, frozenset({"arbitrator"})),
+    "consistency.index": ("GET", None, None, OVERSIGHT),
 }

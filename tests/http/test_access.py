@@ -156,3 +156,37 @@ def test_the_export_list_shows_exactly_the_exports_the_person_may_open(app, sess
     ids = {str(e.id) for e in session.query(Export).all()}
     openable = {i for i in ids if _opens(client, f"/exports/{i}")}
     assert len(openable) == 1 and _listed(client, "/exports", EXPORT_LINK) & ids == openable
+
+
+SEARCH_RESULT = re.compile(r'class="case-number" href="/cases/(ARB-\d{4}-\d{6})"')
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_search_finds_exactly_the_cases_the_person_may_open_and_no_word_they_may_not_read(app, session, world,
+                                                                                          username):
+    from arbitration.cases.models import CaseMessage
+
+    # every case's statement says 发货 (tests.factories.STATEMENT); each case gets a message with a word of its
+    # own, and one written to the arbitrator alone (the old rule) that only the case's staff may read
+    for name, case in world["cases"].items():
+        for audience, word in (("all", f"口令{name}"), ("arbitrator", f"密语{name}")):
+            session.add(CaseMessage(case_id=case.id, sender_id=case.buyer_id, sender_role="buyer", audience=audience,
+                                    body=f"补充说明 {word}", created_at=case.opened_at))
+    session.flush()
+    user = world["personas"][username]
+    client = _as(app, user)
+    numbers = {c.number for c in session.query(Case).all()}
+    openable = {n for n in numbers if _opens(client, f"/cases/{n}")}
+    response = client.get("/search?q=发货")
+    if response.status_code == 403:     # no case list, no search: and no case to open either
+        assert not openable
+        return
+    assert set(SEARCH_RESULT.findall(response.get_data(as_text=True))) == openable
+    staff = username in ("arbitrator", "arbitrator_b", "supervisor")
+    for name, case in world["cases"].items():
+        found = SEARCH_RESULT.findall(client.get(f"/search?q=口令{name}").get_data(as_text=True))
+        assert found == ([case.number] if case.number in openable else [])
+        restricted = SEARCH_RESULT.findall(client.get(f"/search?q=密语{name}").get_data(as_text=True))
+        assert restricted == ([case.number] if case.number in openable and staff else [])
+    if username in ("buyer", "merchant", "supervisor", "regulator", "support"):
+        assert openable, "the data gives this person at least one case"

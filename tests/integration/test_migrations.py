@@ -13,6 +13,7 @@ from arbitration import create_app
 from arbitration.calendar.services import seed_from_package
 from arbitration.cases.models import Case
 from arbitration.db import db
+from arbitration.search.schema import include_object
 from tests.conftest import POSTGRES_URL, app_config
 from tests.factories import T0, create_personas, make_case
 
@@ -22,11 +23,12 @@ def _check(url: str) -> None:
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+            options = {"compare_type": True, "include_object": include_object}
+            diff = compare_metadata(MigrationContext.configure(conn, opts=options), db.metadata)
         assert diff == [], diff
         downgrade(revision="base")
         with db.engine.connect() as conn:
-            assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
+            assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}, "the downgrade left tables"
         upgrade()
         db.engine.dispose()
 

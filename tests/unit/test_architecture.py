@@ -11,6 +11,7 @@ ROOTS = {"__init__.py", "cli.py"}
 WRITTEN_EXCEPTIONS = {
     ("pdf_render.py", "html_to_pdf"): "WeasyPrint loads only in processes that render, after pdf_fonts.use()",
     ("storage/__init__.py", "open_store"): "boto3 loads only on sites that store in S3",
+    ("search/ocr.py", "_ocr"): "ONNX Runtime and OpenCV load only in the consumers that read screenshots",
 }
 
 

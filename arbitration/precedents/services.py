@@ -1,0 +1,122 @@
+"""Similar past decisions for a case: the issued decisions closest to it (rank.py scores them), the decision
+numbers the parties cite in their messages, and the departure check on issuing."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from arbitration.cases.models import Case, CaseMessage
+from arbitration.db import db
+from arbitration.law.models import Provision
+from arbitration.precedents import rank
+from arbitration.rulings import services as rulings
+from arbitration.rulings.models import Ruling, RulingCitation, RulingDraft
+from arbitration.search.models import SearchDocument
+from arbitration.search.text import index_words
+
+CANDIDATES = 300                 # the latest decisions of the case's category that are scored
+CITED = re.compile(r"ARB-\d{4}-\d{6}-\d+")
+CASE_WORDS = ("statement", "refusal", "request")
+
+
+@dataclass(frozen=True)
+class Shown:
+    scored: rank.Scored
+    ruling: Ruling
+    case: Case
+
+
+@dataclass(frozen=True)
+class Cited:
+    number: str
+    message: CaseMessage
+    ruling: Ruling | None          # None: no decision has this number
+
+
+def facts_of(case: Case, draft: RulingDraft | None = None) -> rank.Facts:
+    """The case as compared: the findings as the draft has them (else as the record fills them), its words."""
+    found = draft.found_tags if draft is not None else rulings.recorded_facts(case)
+    words = set(_words_of([case.id]).get(case.id, ()))
+    if draft is not None and draft.facts_found:
+        words |= set(index_words(draft.facts_found).split())
+    return rank.Facts(case.category, frozenset(found), case.claim_remedy, case.disputed_amount_fen, case.merchant_id,
+                      frozenset(words))
+
+
+def _words_of(case_ids: list[int]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    rows = db.session.execute(sa.select(SearchDocument.case_id, SearchDocument.words)
+                              .where(SearchDocument.case_id.in_(case_ids), SearchDocument.source.in_(CASE_WORDS)))
+    for case_id, words in rows:
+        out.setdefault(case_id, set()).update(words.split())
+    return out
+
+
+def similar(case: Case, draft: RulingDraft | None = None, limit: int = rank.SHOWN) -> list[Shown]:
+    """The issued decisions closest to this case, best first (a decision a reconsideration replaced is left out:
+    the one that replaced it stands for its case)."""
+    later = aliased(Ruling)
+    replaced = sa.exists().where(later.case_id == Ruling.case_id, later.round > Ruling.round)
+    # the latest cases of the category first (ix_cases_category), each with its standing decision; columns only:
+    # the full rows are loaded for the few shown
+    rows = db.session.execute(
+        sa.select(Ruling.id, Ruling.number, Ruling.decision, Ruling.found_tags_json, Ruling.remedies_json,
+                  Case.id.label("case_id"), Case.category, Case.claim_remedy, Case.disputed_amount_fen,
+                  Case.merchant_id)
+        .join(Case, Case.id == Ruling.case_id)
+        .where(Case.category == case.category, Case.id != case.id, ~replaced)
+        .order_by(Case.id.desc()).limit(CANDIDATES)).all()
+    if not rows:
+        return []
+    words = _words_of([r.case_id for r in rows])
+    precedents, by_number = [], {}
+    for r in rows:
+        facts = rank.Facts(r.category, frozenset(json.loads(r.found_tags_json)), r.claim_remedy,
+                           r.disputed_amount_fen, r.merchant_id, frozenset(words.get(r.case_id, ())))
+        precedents.append(rank.Precedent(r.number, facts, r.decision,
+                                         tuple(m["remedy"] for m in json.loads(r.remedies_json))))
+        by_number[r.number] = (r.id, r.case_id)
+    ranked = rank.rank(facts_of(case, draft), precedents, limit)
+    cites = _citations([by_number[s.precedent.ruling_number][0] for s in ranked])
+    out = []
+    for s in ranked:
+        ruling_id, case_id = by_number[s.precedent.ruling_number]
+        p = s.precedent
+        scored = rank.Scored(rank.Precedent(p.ruling_number, p.facts, p.decision, p.remedies,
+                                            cites.get(ruling_id, ())), s.score, s.reasons)
+        out.append(Shown(scored, db.session.get(Ruling, ruling_id), db.session.get(Case, case_id)))
+    return out
+
+
+def _citations(ruling_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    out: dict[int, list[str]] = {}
+    rows = db.session.execute(sa.select(RulingCitation.ruling_id, Provision.code)
+                              .join(Provision, Provision.id == RulingCitation.provision_id)
+                              .where(RulingCitation.ruling_id.in_(ruling_ids)).order_by(RulingCitation.position))
+    for ruling_id, code in rows:
+        out.setdefault(ruling_id, []).append(code)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def departure(case: Case, draft: RulingDraft) -> rank.Departure | None:
+    """Whether the draft's decision departs from most of the close precedents."""
+    return rank.departure(draft.decision, [s.scored for s in similar(case, draft)])
+
+
+def cited_in_messages(case: Case) -> list[Cited]:
+    """Decision numbers a party wrote in a message on this case, each once, with the decision if it exists."""
+    seen, out = set(), []
+    messages = db.session.scalars(sa.select(CaseMessage).where(CaseMessage.case_id == case.id,
+                                                               CaseMessage.audience == "all",
+                                                               CaseMessage.sender_role.in_(("buyer", "merchant")))
+                                  .order_by(CaseMessage.id))
+    for message in messages:
+        for number in CITED.findall(message.body):
+            if number not in seen:
+                seen.add(number)
+                out.append(Cited(number, message, db.session.scalar(sa.select(Ruling).where(Ruling.number == number))))
+    return out

@@ -1,0 +1,1 @@
+"""Full-text search over the cases each person may open (Chinese segmented with jieba)."""

@@ -1,0 +1,148 @@
+"""Searching the index: the cases a person may open whose text holds every word asked for, best first, each with
+its best-matching pieces of text. Every search is scoped by the access model's `visible(user, Case)`, and each
+piece of text by who may read its kind (a ruling as rulings are read, a file as files are, a message written to
+the arbitrator alone only by staff), so nobody finds a case, or a word, they could not open."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from arbitration import access
+from arbitration.access import Relation
+from arbitration.auth.models import Role
+from arbitration.cases import filters as case_filters
+from arbitration.cases.filters import CaseFilter
+from arbitration.cases.models import Case
+from arbitration.db import db
+from arbitration.evidence import permissions as evidence_permissions  # noqa: F401  (who reads files)
+from arbitration.evidence.models import Evidence
+from arbitration.rulings import permissions as ruling_permissions  # noqa: F401  (who reads rulings)
+from arbitration.rulings.models import Ruling
+from arbitration.search.models import SearchDocument
+from arbitration.search.text import Piece, highlight, query_words
+
+PAGE_SIZE = 20
+PIECES_PER_CASE = 3
+# who reads the messages once written to the arbitrator alone (cases.permissions.reads_all_messages: the case's
+# arbitrator and supervisors; `visible` already keeps an arbitrator to their own cases)
+READS_RESTRICTED = (Role.arbitrator, Role.supervisor)
+# ranking reads every match's text vector: past this many matching pieces the rest are not ranked (a one-word
+# query matching most of the platform would otherwise rank it all; docs/BENCHMARKS.md)
+RANKED_AT_MOST = 5000
+
+
+@dataclass(frozen=True)
+class Hit:
+    source: str
+    source_id: int
+    pieces: list[Piece]
+
+
+@dataclass
+class Result:
+    case: Case
+    score: float
+    hits: list[Hit] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Results:
+    words: list[str]
+    rows: list[Result]
+    page: int
+    more: bool
+
+
+# the relation by which each role sees a case (cases.permissions ties one per role)
+CASE_RELATION = {Role.buyer: Relation.buyer, Role.merchant_staff: Relation.merchant_staff,
+                 Role.arbitrator: Relation.arbitrator, **access.ROLE_RELATIONS}
+
+
+def _readable(user):
+    """Which documents of a visible case the user may read. Where the relation that shows the user the case also
+    lets them read rulings (files), a ruling (file) of a visible case is readable and needs no clause of its own;
+    otherwise (support: cases, not rulings nor files) the kind's own `visible` clause decides."""
+    d = SearchDocument
+    conditions = []
+    if user.role not in READS_RESTRICTED:
+        conditions.append(d.restricted.is_(False))
+    for source, model in (("ruling", Ruling), ("evidence", Evidence)):
+        if CASE_RELATION.get(user.role) in access.viewers_of(model):
+            continue
+        clause = access.visible(user, model)
+        if clause is sa.true():
+            continue
+        if clause is sa.false():
+            conditions.append(d.source != source)
+        else:
+            conditions.append(sa.or_(d.source != source, d.source_id.in_(sa.select(model.id).where(clause))))
+    return conditions
+
+
+def _tsquery(words: list[str]):
+    return sa.func.plainto_tsquery(sa.literal_column("'simple'::regconfig"), " ".join(words))
+
+
+def _fts_expression(words: list[str]) -> str:
+    # every word, each as an FTS5 string (a word is never read as an operator)
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def _match_score(dialect: str, words: list[str]):
+    """(a condition on search_documents: the row holds every word, the row's score: higher is better)."""
+    if dialect == "postgresql":
+        tsv = sa.literal_column("search_documents.tsv")
+        query = _tsquery(words)
+        return tsv.op("@@")(query), sa.func.ts_rank_cd(tsv, query)
+    fts = sa.literal_column("search_fts")
+    matched = (sa.select(sa.literal_column("rowid").label("doc_id"), (-sa.func.bm25(fts)).label("score"))
+               .select_from(sa.table("search_fts")).where(fts.op("MATCH")(_fts_expression(words))).subquery())
+    return matched, matched.c.score
+
+
+def _matches(dialect: str, words: list[str]):
+    """A condition on search_documents: the row holds every word."""
+    if dialect == "postgresql":
+        return sa.literal_column("search_documents.tsv").op("@@")(_tsquery(words))
+    fts = sa.literal_column("search_fts")
+    return SearchDocument.id.in_(sa.select(sa.literal_column("rowid")).select_from(sa.table("search_fts"))
+                                 .where(fts.op("MATCH")(_fts_expression(words))))
+
+
+# the order of a case's pieces under its result: the decision first, the file's own words last
+SOURCE_ORDER = {"ruling": 0, "statement": 1, "refusal": 2, "request": 3, "message": 4, "evidence": 5}
+
+
+def search(user, query: str, f: CaseFilter | None = None, page: int = 1) -> Results:
+    words = query_words(query)
+    if not words:
+        return Results(words, [], 1, False)
+    d = SearchDocument
+    page = max(1, page)
+    dialect = db.session.get_bind().dialect.name
+    condition, score = _match_score(dialect, words)
+    # the matching pieces the user may read, scoped and filtered first, then capped, then ranked
+    hits = sa.select(d.case_id, score.label("score")).join(Case, Case.id == d.case_id)
+    hits = hits.join(condition, condition.c.doc_id == d.id) if dialect != "postgresql" else hits.where(condition)
+    hits = case_filters.apply(hits.where(access.visible(user, Case), *_readable(user)), f or CaseFilter())
+    hits = hits.limit(RANKED_AT_MOST).subquery()
+    best = sa.func.max(hits.c.score).label("best")
+    ranked = db.session.execute(
+        sa.select(hits.c.case_id, best).group_by(hits.c.case_id).order_by(best.desc(), hits.c.case_id.desc())
+        .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    more = len(ranked) > PAGE_SIZE
+    ranked = ranked[:PAGE_SIZE]
+    if not ranked:
+        return Results(words, [], page, False)
+    ids = [r.case_id for r in ranked]
+    cases = {c.id: c for c in db.session.scalars(sa.select(Case).where(Case.id.in_(ids)))}
+    results = {r.case_id: Result(cases[r.case_id], float(r.best or 0)) for r in ranked}
+    docs = db.session.execute(
+        sa.select(d.case_id, d.source, d.source_id, d.body)
+        .where(d.case_id.in_(ids), _matches(dialect, words), *_readable(user)).order_by(d.id)).all()
+    for doc in sorted(docs, key=lambda doc: SOURCE_ORDER[doc.source]):
+        result = results[doc.case_id]
+        if len(result.hits) < PIECES_PER_CASE:
+            result.hits.append(Hit(doc.source, doc.source_id, highlight(doc.body, words)))
+    return Results(words, [results[i] for i in ids], page, more)
