@@ -67,6 +67,11 @@ def lock_case(case: Case) -> Case:
     return case
 
 
+def lock_cases(case_ids) -> None:
+    """lock_case for many cases at once, never waiting (the sweep's batches: deadlines.hold_many)."""
+    deadlines.hold_many(SUBJECT, Case.__table__, case_ids)
+
+
 def get_case_for_update(number: str) -> Case | None:
     """The case, locked for an action (see lock_case)."""
     case = get_case(number)
@@ -152,6 +157,13 @@ def _next_number(now: dt.datetime) -> str:
 def open_case_on(order_id: int) -> Case | None:
     return db.session.scalar(sa.select(Case).where(Case.order_id == order_id,
                                                    Case.state.not_in((CaseState.closed, CaseState.withdrawn))))
+
+
+@orders.open_cases_among.register
+def open_cases_among(order_ids) -> set[int]:
+    """Of these orders, those with an open case (one query on ix_cases_order_id)."""
+    return set(db.session.scalars(sa.select(Case.order_id).where(
+        Case.order_id.in_(list(order_ids)), Case.state.not_in((CaseState.closed, CaseState.withdrawn)))))
 
 
 @orders.latest_cases_on.register

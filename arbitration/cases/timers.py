@@ -14,7 +14,7 @@ from arbitration.cases.models import NOTHING_RUNNING, Case
 from arbitration.cases.workflow import Action, CaseState
 from arbitration.db import db
 from arbitration.deadlines.models import Deadline
-from arbitration.deadlines.registry import consequence, kind_labels, on_change, subject_link
+from arbitration.deadlines.registry import batch, consequence, kind_labels, on_change, on_change_many, subject_link
 from arbitration.web_format import path_for
 
 
@@ -59,6 +59,21 @@ def escalate(deadline, now):
         record_event(services.SUBJECT, case.id, None, "case.escalated", {"state": case.state.value}, now=now)
 
 
+@batch("case.escalate")
+def escalate_many(deadlines_due, now):
+    """The same for many cases: locked together (deadlines.hold_many), each checked against its deadline's state,
+    the escalated marked with one UPDATE."""
+    ids = [int(d.subject_id) for d in deadlines_due]
+    services.lock_cases(ids)
+    kinds = {int(d.subject_id): d.kind for d in deadlines_due}
+    states = {r.id: r.state for r in db.session.execute(sa.select(Case.id, Case.state).where(Case.id.in_(ids)))}
+    hit = [i for i in sorted(ids) if i in states and states[i].value == kinds[i]]
+    if hit:
+        db.session.execute(sa.update(Case).where(Case.id.in_(hit)).values(escalated=True)
+                           .execution_options(synchronize_session=False))
+    return [(services.SUBJECT, i, None, "case.escalated", {"state": states[i].value}) for i in hit]
+
+
 kind_labels({d.state.value: _l(d.who_label) for d in wf.DEADLINES})
 
 
@@ -66,6 +81,26 @@ kind_labels({d.state.value: _l(d.who_label) for d in wf.DEADLINES})
 def _case_link(subject_id):
     case = db.session.get(Case, int(subject_id)) if subject_id.isdigit() else None
     return (_("Case %(number)s", number=case.number), path_for("cases.detail", number=case.number)) if case else None
+
+
+def _nearest_due(subject_id):
+    return (sa.select(sa.func.min(Deadline.due_at))
+            .where(Deadline.subject_type == "case", Deadline.subject_id == subject_id, Deadline.state == "pending")
+            .scalar_subquery())
+
+
+@on_change_many("case")
+def refresh_queue_due_many(subject_ids: list[str]) -> None:
+    """refresh_queue_due for many cases with one UPDATE (the sweep's batches)."""
+    db.session.execute(
+        sa.update(Case).where(Case.id.in_([int(i) for i in subject_ids]))
+        .values(queue_due_at=sa.func.coalesce(_nearest_due(sa.cast(Case.id, sa.String)),
+                                              sa.literal(NOTHING_RUNNING, Case.queue_due_at.type)))
+        .execution_options(synchronize_session=False))
+    for subject_id in subject_ids:
+        loaded = db.session.identity_map.get(identity_key(Case, int(subject_id)))
+        if loaded is not None:
+            db.session.expire(loaded, ["queue_due_at"])
 
 
 @on_change("case")
