@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
-from arbitration.audit.services import record_event
+from arbitration.audit.services import record_event, record_events
 from arbitration.auth.models import Role, User
 from arbitration.calendar.services import load_calendar
 from arbitration.cases import messages as labels  # noqa: F401  (declares the event types recorded here)
@@ -36,16 +36,31 @@ CLAIMED_SUMS = ("partial_refund", "compensation")     # remedies whose claim nam
 # moved(case, old_state, new_state, started_deadline, now): after a case entered a new state (old_state None:
 # the case was just opened). Enforcement makes the remedy tasks; notifications tell whoever must act.
 moved = Hook("cases.moved")
+# moved_many(moves, now), moves = [(case, old_state, new_state, started_deadline)]: a listener of `moved` that can
+# take many moves at once registers that variant here (replacing(fn)); apply_action_many calls it instead
+moved_many = Hook("cases.moved_many")
+
+
+def replacing(listener):
+    """Decorator: `fn(moves, now)` is `listener`'s set-based variant (moved_many)."""
+    def register(fn):
+        fn.replaces = listener
+        return moved_many.register(fn)
+    return register
+
+
 # ruled_by(case) -> ids of the arbitrators who issued a ruling on it (never assigned it again)
 ruled_by = Hook("cases.ruled_by")
 
 
-def facts_of(case: Case, role: CaseRole | None) -> CaseFacts:
+def facts_of(case: Case, role: CaseRole | None, open_tasks: int | None = None) -> CaseFacts:
+    """`open_tasks`: counted by the caller already (apply_action_many), else here."""
     party = role.value if role in (CaseRole.buyer, CaseRole.merchant) else None
     closed = {"buyer": case.buyer_evidence_closed, "merchant": case.merchant_evidence_closed}.get(party, False)
     asked = frozenset(json.loads(case.reconsideration_asked_by_json))
-    open_tasks = db.session.scalar(sa.select(sa.func.count()).select_from(RemedyTask).where(
-        RemedyTask.case_id == case.id, RemedyTask.state == "open")) if case.state == CaseState.enforcement else 0
+    if open_tasks is None:
+        open_tasks = db.session.scalar(sa.select(sa.func.count()).select_from(RemedyTask).where(
+            RemedyTask.case_id == case.id, RemedyTask.state == "open")) if case.state == CaseState.enforcement else 0
     return CaseFacts(state=case.state, reconsideration_asked_by=asked, actor_party=party,
                      deadline_extended=case.deadline_extended, party_evidence_closed=closed, open_tasks=open_tasks)
 
@@ -121,21 +136,71 @@ def apply_action(case: Case, action: Action, actor: User | None, *, data: dict |
 
 
 def _start_deadline(case: Case, state: CaseState, now: dt.datetime):
-    rule = case.policy.get(state.value)
-    if not rule:
+    if not case.policy.get(state.value):
         return None
-    calendar = load_calendar()
+    return deadlines.schedule(**_deadline_plan(case, state, now, load_calendar()))
+
+
+def _deadline_plan(case: Case, state: CaseState, now: dt.datetime, calendar) -> dict:
+    """The deadline entering `state` starts, from the case's policy snapshot: deadlines.schedule's arguments."""
+    rule = case.policy[state.value]
     due = (calendar.add_working_days(now, rule["working_days"]) if rule["working_days"]
            else calendar.add_hours(now, rule["hours"]))
     who = wf.who_acts(state, case.supplementary_party)
     # the reminder: 1 working day before a deadline in working days, else 24 h before (halfway if shorter)
     remind = (calendar.add_working_days(due.at, -1).at if rule["working_days"]
               else deadlines.reminder_before(due.at, rule["hours"]))
-    return deadlines.schedule(SUBJECT, case.id, state.value, f"case.{rule['consequence']}", due, started_at=now,
-                              remind_at=remind, working_days=rule["working_days"] or None,
-                              actor_user_id=case.buyer_id if who == "buyer" else
-                              (case.arbitrator_id if who == "arbitrator" else None),
-                              actor_merchant_id=case.merchant_id if who == "merchant" else None)
+    return dict(subject_type=SUBJECT, subject_id=case.id, kind=state.value, consequence=f"case.{rule['consequence']}",
+                due=due, started_at=now, remind_at=remind, working_days=rule["working_days"] or None,
+                actor_user_id=case.buyer_id if who == "buyer" else
+                (case.arbitrator_id if who == "arbitrator" else None),
+                actor_merchant_id=case.merchant_id if who == "merchant" else None)
+
+
+def apply_action_many(cases: list[Case], action: Action, *, now: dt.datetime) -> None:
+    """`apply_action` by the system on many cases at once, locked together first (lock_cases): the same table
+    (wf.check on each case's facts; a refusal raises Conflict for the whole set, which the sweep then takes one by
+    one), the moved cases flushed together, their old deadlines met with one UPDATE, the new ones scheduled with one
+    calendar load and one flush, their events appended in bulk, then `moved` told: a listener with a set-based
+    variant (moved_many) once for all, the others per case, in the order apply_action tells them."""
+    ids = [case.id for case in cases]
+    open_tasks = dict(db.session.execute(
+        sa.select(RemedyTask.case_id, sa.func.count()).where(RemedyTask.case_id.in_(ids), RemedyTask.state == "open")
+        .group_by(RemedyTask.case_id)).all())
+    moves, specs = [], []
+    for case in cases:
+        tasks = open_tasks.get(case.id, 0) if case.state == CaseState.enforcement else 0
+        problem = wf.check(action, CaseRole.system, facts_of(case, CaseRole.system, tasks))
+        if problem:
+            raise Conflict(_l("This case has moved on: this action is no longer possible. Reload the page."))
+        old = case.state
+        new = wf.next_state(action, old)
+        if new != old:
+            case.state = new
+            if new in (CaseState.closed, CaseState.withdrawn):
+                case.closed_at = now
+        moves.append((case, old, new))
+        specs.append((SUBJECT, case.id, None, f"case.{action.value}",
+                      {"number": case.number, "from": old.value, "to": new.value}))
+    db.session.flush()
+    changed = [(case, old, new) for case, old, new in moves if new != old]
+    deadlines.meet_many(SUBJECT, [case.id for case, _old, _new in changed], now)
+    starting = [(case, new) for case, _old, new in changed if case.policy.get(new.value)]
+    calendar = load_calendar() if starting else None
+    started = dict(zip([case.id for case, _new in starting],
+                       deadlines.schedule_many([_deadline_plan(case, new, now, calendar) for case, new in starting])))
+    record_events(specs, now=now)
+    told = [(case, old, new, started.get(case.id)) for case, old, new in changed]
+    if not told:
+        return
+    replaced = set()
+    for fn in moved_many.listeners():
+        fn(told, now)
+        replaced.add(getattr(fn, "replaces", None))
+    for fn in moved.listeners():
+        if fn not in replaced:
+            for case, old, new, deadline in told:
+                fn(case, old, new, deadline, now)
 
 
 def policy_snapshot() -> dict:

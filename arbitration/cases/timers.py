@@ -44,11 +44,37 @@ def evidence_closed(deadline, now):
         services.apply_action(case, Action.evidence_closed, None, now=now)
 
 
+def cases_due(deadlines_due) -> list[Case]:
+    """The deadlines' cases, locked together (lock_cases), read afresh, in the deadlines' order: those still in the
+    state that started their deadline (`applies`)."""
+    ids = [int(d.subject_id) for d in deadlines_due]
+    services.lock_cases(ids)
+    found = {case.id: case for case in db.session.scalars(
+        sa.select(Case).where(Case.id.in_(ids)).execution_options(populate_existing=True))}
+    return [found[int(d.subject_id)] for d in deadlines_due
+            if int(d.subject_id) in found and applies(found[int(d.subject_id)], d)]
+
+
+@batch("case.evidence_closed")
+def evidence_closed_many(deadlines_due, now):
+    cases = cases_due(deadlines_due)
+    for case in cases:
+        case.buyer_evidence_closed = case.merchant_evidence_closed = True
+    services.apply_action_many(cases, Action.evidence_closed, now=now)
+    return []
+
+
 @consequence("case.ruling_final", lambda: _(wf.DEADLINE_BY_STATE[CaseState.reconsideration_window].outcome))
 def ruling_final(deadline, now):
     case = deadline_case(deadline)
     if applies(case, deadline):
         services.apply_action(case, Action.ruling_final, None, now=now)
+
+
+@batch("case.ruling_final")
+def ruling_final_many(deadlines_due, now):
+    services.apply_action_many(cases_due(deadlines_due), Action.ruling_final, now=now)
+    return []
 
 
 @consequence("case.escalate", lambda: _(wf.DEADLINE_BY_STATE[CaseState.review].outcome))

@@ -47,16 +47,36 @@ def schedule(subject_type: str, subject_id, kind: str, consequence: str, due: Du
              data: dict | None = None, working_days: int | None = None) -> Deadline:
     """`working_days`: the deadline is `due`, that many working days after `started_at`; a calendar change
     recomputes it from them while it was counted without some year's holidays (deadlines.recompute)."""
-    registry.get(consequence)  # fail early on a typo
-    row = Deadline(subject_type=subject_type, subject_id=str(subject_id), kind=kind, consequence=consequence,
-                   state="pending", started_at=started_at, due_at=due.at, remind_at=remind_at,
+    row = _new_row(subject_type, subject_id, kind, consequence, due, started_at=started_at, remind_at=remind_at,
                    actor_user_id=actor_user_id, actor_merchant_id=actor_merchant_id, actor_role=actor_role,
-                   calendar_fallback=due.fell_back, working_days=working_days, data_json=canonical_json(data or {}),
-                   attempts=0)
+                   data=data, working_days=working_days)
     db.session.add(row)
     db.session.flush()
     touched(subject_type, subject_id)
     return row
+
+
+def _new_row(subject_type: str, subject_id, kind: str, consequence: str, due: Due, *, started_at: dt.datetime,
+             remind_at: dt.datetime | None = None, actor_user_id: int | None = None,
+             actor_merchant_id: int | None = None, actor_role: str | None = None, data: dict | None = None,
+             working_days: int | None = None) -> Deadline:
+    registry.get(consequence)  # fail early on a typo
+    return Deadline(subject_type=subject_type, subject_id=str(subject_id), kind=kind, consequence=consequence,
+                    state="pending", started_at=started_at, due_at=due.at, remind_at=remind_at,
+                    actor_user_id=actor_user_id, actor_merchant_id=actor_merchant_id, actor_role=actor_role,
+                    calendar_fallback=due.fell_back, working_days=working_days, data_json=canonical_json(data or {}),
+                    attempts=0)
+
+
+def schedule_many(plans: list[dict]) -> list[Deadline]:
+    """`schedule` for many deadlines at once (each plan: schedule's arguments by name): one flush, the watchers
+    told once per subject type (touched_many)."""
+    rows = [_new_row(**plan) for plan in plans]
+    db.session.add_all(rows)
+    db.session.flush()
+    for subject_type in sorted({r.subject_type for r in rows}):
+        touched_many(subject_type, [r.subject_id for r in rows if r.subject_type == subject_type])
+    return rows
 
 
 def _close(subject_type: str, subject_id, kind: str | None, state: str, now: dt.datetime) -> int:
@@ -69,6 +89,20 @@ def _close(subject_type: str, subject_id, kind: str | None, state: str, now: dt.
     count = db.session.execute(stmt.execution_options(synchronize_session=False)).rowcount
     if count:
         touched(subject_type, subject_id)
+    return count
+
+
+def meet_many(subject_type: str, subject_ids, now: dt.datetime) -> int:
+    """`meet` for many subjects of one type at once (every pending deadline of each): one UPDATE."""
+    ids = sorted({str(i) for i in subject_ids})
+    if not ids:
+        return 0
+    count = db.session.execute(
+        sa.update(Deadline).where(Deadline.subject_type == subject_type, Deadline.subject_id.in_(ids),
+                                  Deadline.state == "pending")
+        .values(state="met", closed_at=now).execution_options(synchronize_session=False)).rowcount
+    if count:
+        touched_many(subject_type, ids)
     return count
 
 
