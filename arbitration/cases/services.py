@@ -138,7 +138,10 @@ def apply_action(case: Case, action: Action, actor: User | None, *, data: dict |
 def _start_deadline(case: Case, state: CaseState, now: dt.datetime):
     if not case.policy.get(state.value):
         return None
-    return deadlines.schedule(**_deadline_plan(case, state, now, load_calendar()))
+    plan = _deadline_plan(case, state, now, load_calendar())
+    return deadlines.schedule(SUBJECT, case.id, plan["kind"], plan["consequence"], plan["due"], started_at=now,
+                              remind_at=plan["remind_at"], working_days=plan["working_days"],
+                              actor_user_id=plan["actor_user_id"], actor_merchant_id=plan["actor_merchant_id"])
 
 
 def _deadline_plan(case: Case, state: CaseState, now: dt.datetime, calendar) -> dict:
