@@ -57,9 +57,10 @@ def record_event(subject_type: str, subject_id, actor, action: str, data: dict |
 
 def record_events(specs, now: dt.datetime | None = None) -> list[Event]:
     """Append many events at once, as `record_event` one by one would in the same order: `specs` are
-    (subject_type, subject_id, actor, action, data). The chain heads are made if missing (one statement), locked in
-    one ordered SELECT ... FOR UPDATE, the hashes computed here, the events inserted with one executemany and the
-    heads moved with another. The listeners see each event (not bound to the session: no id)."""
+    (subject_type, subject_id, actor, action, data). The chain heads are locked in one ordered SELECT ... FOR UPDATE
+    (those missing made, with one statement, and locked after), the hashes computed here, the events inserted with
+    one executemany and the heads moved with another. The listeners see each event (not bound to the session: no
+    id)."""
     specs = list(specs)
     if not specs:
         return []
@@ -72,16 +73,23 @@ def record_events(specs, now: dt.datetime | None = None) -> list[Event]:
     keys = sorted({(st, str(sid)) for st, sid, *_ in specs})
     table = ChainHead.__table__
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(table).on_conflict_do_nothing(),
-                    [{"subject_type": st, "subject_id": sid, "seq": 0, "hash": GENESIS} for st, sid in keys])
     heads = {}
-    for start in range(0, len(keys), 500):
-        part = keys[start:start + 500]
-        for row in session.execute(
-                sa.select(table.c.subject_type, table.c.subject_id, table.c.seq, table.c.hash)
-                .where(sa.tuple_(table.c.subject_type, table.c.subject_id).in_(part))
-                .order_by(table.c.subject_type, table.c.subject_id).with_for_update()):
-            heads[(row.subject_type, row.subject_id)] = (row.seq, row.hash)
+
+    def lock(wanted):
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            for row in session.execute(
+                    sa.select(table.c.subject_type, table.c.subject_id, table.c.seq, table.c.hash)
+                    .where(sa.tuple_(table.c.subject_type, table.c.subject_id).in_(part))
+                    .order_by(table.c.subject_type, table.c.subject_id).with_for_update()):
+                heads[(row.subject_type, row.subject_id)] = (row.seq, row.hash)
+
+    lock(keys)
+    missing = [key for key in keys if key not in heads]     # chains without an event yet: made, then locked
+    if missing:
+        session.execute(dialect.insert(table).on_conflict_do_nothing(),
+                        [{"subject_type": st, "subject_id": sid, "seq": 0, "hash": GENESIS} for st, sid in missing])
+        lock(missing)
     rows = []
     for subject_type, subject_id, actor, action, data in specs:
         sid = str(subject_id)
