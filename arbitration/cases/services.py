@@ -160,7 +160,8 @@ def _deadline_plan(case: Case, state: CaseState, now: dt.datetime, calendar) -> 
                 actor_merchant_id=case.merchant_id if who == "merchant" else None)
 
 
-def apply_action_many(cases: list[Case], action: Action, *, now: dt.datetime) -> None:
+def apply_action_many(cases: list[Case], action: Action, *, now: dt.datetime,
+                      data_of: dict[int, dict] | None = None) -> None:
     """`apply_action` by the system on many cases at once, locked together first (lock_cases): the same table
     (wf.check on each case's facts; a refusal raises Conflict for the whole set, which the sweep then takes one by
     one), the moved cases flushed together, their old deadlines met with one UPDATE, the new ones scheduled with one
@@ -184,7 +185,7 @@ def apply_action_many(cases: list[Case], action: Action, *, now: dt.datetime) ->
                 case.closed_at = now
         moves.append((case, old, new))
         specs.append((SUBJECT, case.id, None, f"case.{action.value}",
-                      {"number": case.number, "from": old.value, "to": new.value}))
+                      {"number": case.number, "from": old.value, "to": new.value, **(data_of or {}).get(case.id, {})}))
     db.session.flush()
     changed = [(case, old, new) for case, old, new in moves if new != old]
     deadlines.meet_many(SUBJECT, [case.id for case, _old, _new in changed], now)

@@ -36,6 +36,16 @@ def offer_lapsed(deadline, now):
         services.assign_arbitrator(case, now)
 
 
+@batch("case.offer_lapsed")
+def offer_lapsed_many(deadlines_due, now):
+    """The same for many cases: moved together, then each given an arbitrator in turn (by load, as one by one)."""
+    cases = cases_due(deadlines_due)
+    services.apply_action_many(cases, Action.offer_lapsed, now=now)
+    for case in cases:
+        services.assign_arbitrator(case, now)
+    return []
+
+
 @consequence("case.evidence_closed", lambda: _(wf.DEADLINE_BY_STATE[CaseState.evidence].outcome))
 def evidence_closed(deadline, now):
     case = deadline_case(deadline)

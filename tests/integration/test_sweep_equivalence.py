@@ -20,7 +20,8 @@ PG = os.environ.get("ARBITRATION_TEST_POSTGRES_URL")
 # every kind of consequence the generated history has running, including each one with a set-based path
 EXPECTED = {"case.default_ruling", "case.offer_lapsed", "case.evidence_closed", "case.ruling_final", "case.escalate",
             "order.auto_confirm"}
-SET_BASED = {"case.escalate", "case.evidence_closed", "case.ruling_final", "order.auto_confirm"}
+SET_BASED = {"case.escalate", "case.evidence_closed", "case.ruling_final", "order.auto_confirm", "case.default_ruling",
+             "case.offer_lapsed"}
 
 
 def _env(url: str, instance) -> dict:
