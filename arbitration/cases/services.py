@@ -480,6 +480,34 @@ def assign_arbitrator(case: Case, now: dt.datetime | None = None, exclude: set[i
     return arbitrator
 
 
+def assign_arbitrators(cases: list[Case], now: dt.datetime) -> None:
+    """`assign_arbitrator` for many cases in turn (the sweep's batches): the same picks as one by one — least open
+    load, then lowest id, never a conflicted one — with the open loads counted once (one GROUP BY) and kept here as
+    each case is given, instead of counting every arbitrator's open cases again for each case."""
+    arbitrators = list(db.session.scalars(sa.select(User.id).where(User.role == Role.arbitrator,
+                                                                   User.active.is_(True)).order_by(User.id)))
+    if not arbitrators:
+        return
+    load = dict(db.session.execute(
+        sa.select(Case.arbitrator_id, sa.func.count()).where(
+            Case.arbitrator_id.in_(arbitrators), Case.state.not_in((CaseState.closed, CaseState.withdrawn)))
+        .group_by(Case.arbitrator_id)).all())
+    specs = []
+    for case in cases:
+        excluded = conflicted_arbitrators(case)
+        candidates = [a for a in arbitrators if a not in excluded]
+        if not candidates:
+            continue
+        pick = min(candidates, key=lambda a: (load.get(a, 0), a))
+        if case.arbitrator_id in load and case.state not in (CaseState.closed, CaseState.withdrawn):
+            load[case.arbitrator_id] -= 1
+        case.arbitrator_id = pick
+        load[pick] = load.get(pick, 0) + 1
+        specs.append((SUBJECT, case.id, None, "case.assigned", {"arbitrator_id": pick}))
+    db.session.flush()
+    record_events(specs, now=now)
+
+
 def allowed_actions(user: User | None, case: Case) -> list[Action]:
     role = case_role(user, case)
     return wf.allowed_actions(role, facts_of(case, role)) if role else []

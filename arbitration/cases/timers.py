@@ -38,11 +38,11 @@ def offer_lapsed(deadline, now):
 
 @batch("case.offer_lapsed")
 def offer_lapsed_many(deadlines_due, now):
-    """The same for many cases: moved together, then each given an arbitrator in turn (by load, as one by one)."""
+    """The same for many cases: moved together, then each given an arbitrator in turn (services.assign_arbitrators:
+    by load, as one by one)."""
     cases = cases_due(deadlines_due)
     services.apply_action_many(cases, Action.offer_lapsed, now=now)
-    for case in cases:
-        services.assign_arbitrator(case, now)
+    services.assign_arbitrators(cases, now)
     return []
 
 
