@@ -40,13 +40,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     from arbitration import web
     from arbitration.db import db
     from arbitration.extensions import babel, csrf, login_manager, migrate
-    from arbitration.i18n import select_locale, select_timezone
+    from arbitration.i18n import bind_translations, select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    bind_translations(app)
     _init_login(app, login_manager)
     web.install(app)
 

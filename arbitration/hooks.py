@@ -26,6 +26,10 @@ class Hook:
     def __call__(self, *args, **kwargs) -> list[Any]:
         return [fn(*args, **kwargs) for fn in self._fns]
 
+    def listeners(self) -> list[Callable]:
+        """What is registered, in order (a set-based caller runs those without a set-based variant one by one)."""
+        return list(self._fns)
+
     def __repr__(self) -> str:
         return f"<Hook {self.name}: {len(self._fns)} registered>"
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from flask import current_app, has_request_context, session
+from flask_babel import get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 
 def select_locale() -> str:
@@ -19,3 +22,52 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["DISPLAY_TIMEZONE"]
+
+
+def bind_translations(app) -> None:
+    """Templates translate through the translations bound once per render (one lookup per page, ~400 strings):
+    Flask-Babel's own callables, installed as the environment's globals, look the request's translations up through
+    its context locals for every string. These context variables take their place in every template rendered with
+    render_template (and its `with context` imports); inside `force_locale` a render binds the forced language.
+    Macros imported without context keep Flask-Babel's callables: same words, slower. The semantics are Jinja's
+    new-style gettext's: escaped under autoescape, then `%`-formatted with the keyword arguments."""
+
+    @app.context_processor
+    def _bound_translations() -> dict:
+        t = get_translations()
+        ugettext, ungettext, upgettext, unpgettext = t.ugettext, t.ungettext, t.upgettext, t.unpgettext
+
+        @pass_context
+        def gettext(__context, __string, **variables):
+            rv = ugettext(__string)
+            if __context.eval_ctx.autoescape:
+                rv = Markup(rv)
+            return rv % variables
+
+        @pass_context
+        def ngettext(__context, __singular, __plural, __num, **variables):
+            variables.setdefault("num", __num)
+            rv = ungettext(__singular, __plural, __num)
+            if __context.eval_ctx.autoescape:
+                rv = Markup(rv)
+            return rv % variables
+
+        @pass_context
+        def pgettext(__context, __ctx, __string, **variables):
+            variables.setdefault("context", __ctx)
+            rv = upgettext(__ctx, __string)
+            if __context.eval_ctx.autoescape:
+                rv = Markup(rv)
+            return rv % variables
+
+        @pass_context
+        def npgettext(__context, __ctx, __singular, __plural, __num, **variables):
+            variables.setdefault("context", __ctx)
+            variables.setdefault("num", __num)
+            rv = unpgettext(__ctx, __singular, __plural, __num)
+            if __context.eval_ctx.autoescape:
+                rv = Markup(rv)
+            return rv % variables
+
+        return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "pgettext": pgettext,
+                "npgettext": npgettext}

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
-from arbitration.audit.services import record_event
+from arbitration.audit.services import record_event, record_events
 from arbitration.auth.models import Role, User
 from arbitration.calendar.services import load_calendar
 from arbitration.cases import messages as labels  # noqa: F401  (declares the event types recorded here)
@@ -36,16 +36,31 @@ CLAIMED_SUMS = ("partial_refund", "compensation")     # remedies whose claim nam
 # moved(case, old_state, new_state, started_deadline, now): after a case entered a new state (old_state None:
 # the case was just opened). Enforcement makes the remedy tasks; notifications tell whoever must act.
 moved = Hook("cases.moved")
+# moved_many(moves, now), moves = [(case, old_state, new_state, started_deadline)]: a listener of `moved` that can
+# take many moves at once registers that variant here (replacing(fn)); apply_action_many calls it instead
+moved_many = Hook("cases.moved_many")
+
+
+def replacing(listener):
+    """Decorator: `fn(moves, now)` is `listener`'s set-based variant (moved_many)."""
+    def register(fn):
+        fn.replaces = listener
+        return moved_many.register(fn)
+    return register
+
+
 # ruled_by(case) -> ids of the arbitrators who issued a ruling on it (never assigned it again)
 ruled_by = Hook("cases.ruled_by")
 
 
-def facts_of(case: Case, role: CaseRole | None) -> CaseFacts:
+def facts_of(case: Case, role: CaseRole | None, open_tasks: int | None = None) -> CaseFacts:
+    """`open_tasks`: counted by the caller already (apply_action_many), else here."""
     party = role.value if role in (CaseRole.buyer, CaseRole.merchant) else None
     closed = {"buyer": case.buyer_evidence_closed, "merchant": case.merchant_evidence_closed}.get(party, False)
     asked = frozenset(json.loads(case.reconsideration_asked_by_json))
-    open_tasks = db.session.scalar(sa.select(sa.func.count()).select_from(RemedyTask).where(
-        RemedyTask.case_id == case.id, RemedyTask.state == "open")) if case.state == CaseState.enforcement else 0
+    if open_tasks is None:
+        open_tasks = db.session.scalar(sa.select(sa.func.count()).select_from(RemedyTask).where(
+            RemedyTask.case_id == case.id, RemedyTask.state == "open")) if case.state == CaseState.enforcement else 0
     return CaseFacts(state=case.state, reconsideration_asked_by=asked, actor_party=party,
                      deadline_extended=case.deadline_extended, party_evidence_closed=closed, open_tasks=open_tasks)
 
@@ -65,6 +80,11 @@ def lock_case(case: Case) -> Case:
     seen. Lock before changing anything on the case."""
     deadlines.hold(SUBJECT, case.id, case)
     return case
+
+
+def lock_cases(case_ids) -> None:
+    """lock_case for many cases at once, never waiting (the sweep's batches: deadlines.hold_many)."""
+    deadlines.hold_many(SUBJECT, Case.__table__, case_ids)
 
 
 def get_case_for_update(number: str) -> Case | None:
@@ -116,21 +136,75 @@ def apply_action(case: Case, action: Action, actor: User | None, *, data: dict |
 
 
 def _start_deadline(case: Case, state: CaseState, now: dt.datetime):
-    rule = case.policy.get(state.value)
-    if not rule:
+    if not case.policy.get(state.value):
         return None
-    calendar = load_calendar()
+    plan = _deadline_plan(case, state, now, load_calendar())
+    return deadlines.schedule(SUBJECT, case.id, plan["kind"], plan["consequence"], plan["due"], started_at=now,
+                              remind_at=plan["remind_at"], working_days=plan["working_days"],
+                              actor_user_id=plan["actor_user_id"], actor_merchant_id=plan["actor_merchant_id"])
+
+
+def _deadline_plan(case: Case, state: CaseState, now: dt.datetime, calendar) -> dict:
+    """The deadline entering `state` starts, from the case's policy snapshot: deadlines.schedule's arguments."""
+    rule = case.policy[state.value]
     due = (calendar.add_working_days(now, rule["working_days"]) if rule["working_days"]
            else calendar.add_hours(now, rule["hours"]))
     who = wf.who_acts(state, case.supplementary_party)
     # the reminder: 1 working day before a deadline in working days, else 24 h before (halfway if shorter)
     remind = (calendar.add_working_days(due.at, -1).at if rule["working_days"]
               else deadlines.reminder_before(due.at, rule["hours"]))
-    return deadlines.schedule(SUBJECT, case.id, state.value, f"case.{rule['consequence']}", due, started_at=now,
-                              remind_at=remind, working_days=rule["working_days"] or None,
-                              actor_user_id=case.buyer_id if who == "buyer" else
-                              (case.arbitrator_id if who == "arbitrator" else None),
-                              actor_merchant_id=case.merchant_id if who == "merchant" else None)
+    return dict(subject_type=SUBJECT, subject_id=case.id, kind=state.value, consequence=f"case.{rule['consequence']}",
+                due=due, started_at=now, remind_at=remind, working_days=rule["working_days"] or None,
+                actor_user_id=case.buyer_id if who == "buyer" else
+                (case.arbitrator_id if who == "arbitrator" else None),
+                actor_merchant_id=case.merchant_id if who == "merchant" else None)
+
+
+def apply_action_many(cases: list[Case], action: Action, *, now: dt.datetime,
+                      data_of: dict[int, dict] | None = None) -> None:
+    """`apply_action` by the system on many cases at once, locked together first (lock_cases): the same table
+    (wf.check on each case's facts; a refusal raises Conflict for the whole set, which the sweep then takes one by
+    one), the moved cases flushed together, their old deadlines met with one UPDATE, the new ones scheduled with one
+    calendar load and one flush, their events appended in bulk, then `moved` told: a listener with a set-based
+    variant (moved_many) once for all, the others per case, in the order apply_action tells them."""
+    ids = [case.id for case in cases]
+    open_tasks = dict(db.session.execute(
+        sa.select(RemedyTask.case_id, sa.func.count()).where(RemedyTask.case_id.in_(ids), RemedyTask.state == "open")
+        .group_by(RemedyTask.case_id)).all())
+    moves, specs = [], []
+    for case in cases:
+        tasks = open_tasks.get(case.id, 0) if case.state == CaseState.enforcement else 0
+        problem = wf.check(action, CaseRole.system, facts_of(case, CaseRole.system, tasks))
+        if problem:
+            raise Conflict(_l("This case has moved on: this action is no longer possible. Reload the page."))
+        old = case.state
+        new = wf.next_state(action, old)
+        if new != old:
+            case.state = new
+            if new in (CaseState.closed, CaseState.withdrawn):
+                case.closed_at = now
+        moves.append((case, old, new))
+        specs.append((SUBJECT, case.id, None, f"case.{action.value}",
+                      {"number": case.number, "from": old.value, "to": new.value, **(data_of or {}).get(case.id, {})}))
+    db.session.flush()
+    changed = [(case, old, new) for case, old, new in moves if new != old]
+    deadlines.meet_many(SUBJECT, [case.id for case, _old, _new in changed], now)
+    starting = [(case, new) for case, _old, new in changed if case.policy.get(new.value)]
+    calendar = load_calendar() if starting else None
+    started = dict(zip([case.id for case, _new in starting],
+                       deadlines.schedule_many([_deadline_plan(case, new, now, calendar) for case, new in starting])))
+    record_events(specs, now=now)
+    told = [(case, old, new, started.get(case.id)) for case, old, new in changed]
+    if not told:
+        return
+    replaced = set()
+    for fn in moved_many.listeners():
+        fn(told, now)
+        replaced.add(getattr(fn, "replaces", None))
+    for fn in moved.listeners():
+        if fn not in replaced:
+            for case, old, new, deadline in told:
+                fn(case, old, new, deadline, now)
 
 
 def policy_snapshot() -> dict:
@@ -152,6 +226,13 @@ def _next_number(now: dt.datetime) -> str:
 def open_case_on(order_id: int) -> Case | None:
     return db.session.scalar(sa.select(Case).where(Case.order_id == order_id,
                                                    Case.state.not_in((CaseState.closed, CaseState.withdrawn))))
+
+
+@orders.open_cases_among.register
+def open_cases_among(order_ids) -> set[int]:
+    """Of these orders, those with an open case (one query on ix_cases_order_id)."""
+    return set(db.session.scalars(sa.select(Case.order_id).where(
+        Case.order_id.in_(list(order_ids)), Case.state.not_in((CaseState.closed, CaseState.withdrawn)))))
 
 
 @orders.latest_cases_on.register
@@ -397,6 +478,34 @@ def assign_arbitrator(case: Case, now: dt.datetime | None = None, exclude: set[i
     record_event(SUBJECT, case.id, None, "case.assigned", {"arbitrator_id": arbitrator.id}, now=now)
     db.session.flush()
     return arbitrator
+
+
+def assign_arbitrators(cases: list[Case], now: dt.datetime) -> None:
+    """`assign_arbitrator` for many cases in turn (the sweep's batches): the same picks as one by one — least open
+    load, then lowest id, never a conflicted one — with the open loads counted once (one GROUP BY) and kept here as
+    each case is given, instead of counting every arbitrator's open cases again for each case."""
+    arbitrators = list(db.session.scalars(sa.select(User.id).where(User.role == Role.arbitrator,
+                                                                   User.active.is_(True)).order_by(User.id)))
+    if not arbitrators:
+        return
+    load = dict(db.session.execute(
+        sa.select(Case.arbitrator_id, sa.func.count()).where(
+            Case.arbitrator_id.in_(arbitrators), Case.state.not_in((CaseState.closed, CaseState.withdrawn)))
+        .group_by(Case.arbitrator_id)).all())
+    specs = []
+    for case in cases:
+        excluded = conflicted_arbitrators(case)
+        candidates = [a for a in arbitrators if a not in excluded]
+        if not candidates:
+            continue
+        pick = min(candidates, key=lambda a: (load.get(a, 0), a))
+        if case.arbitrator_id in load and case.state not in (CaseState.closed, CaseState.withdrawn):
+            load[case.arbitrator_id] -= 1
+        case.arbitrator_id = pick
+        load[pick] = load.get(pick, 0) + 1
+        specs.append((SUBJECT, case.id, None, "case.assigned", {"arbitrator_id": pick}))
+    db.session.flush()
+    record_events(specs, now=now)
 
 
 def allowed_actions(user: User | None, case: Case) -> list[Action]:

@@ -14,7 +14,7 @@ from arbitration.cases.models import NOTHING_RUNNING, Case
 from arbitration.cases.workflow import Action, CaseState
 from arbitration.db import db
 from arbitration.deadlines.models import Deadline
-from arbitration.deadlines.registry import consequence, kind_labels, on_change, subject_link
+from arbitration.deadlines.registry import batch, consequence, kind_labels, on_change, on_change_many, subject_link
 from arbitration.web_format import path_for
 
 
@@ -36,6 +36,16 @@ def offer_lapsed(deadline, now):
         services.assign_arbitrator(case, now)
 
 
+@batch("case.offer_lapsed")
+def offer_lapsed_many(deadlines_due, now):
+    """The same for many cases: moved together, then each given an arbitrator in turn (services.assign_arbitrators:
+    by load, as one by one)."""
+    cases = cases_due(deadlines_due)
+    services.apply_action_many(cases, Action.offer_lapsed, now=now)
+    services.assign_arbitrators(cases, now)
+    return []
+
+
 @consequence("case.evidence_closed", lambda: _(wf.DEADLINE_BY_STATE[CaseState.evidence].outcome))
 def evidence_closed(deadline, now):
     case = deadline_case(deadline)
@@ -44,11 +54,37 @@ def evidence_closed(deadline, now):
         services.apply_action(case, Action.evidence_closed, None, now=now)
 
 
+def cases_due(deadlines_due) -> list[Case]:
+    """The deadlines' cases, locked together (lock_cases), read afresh, in the deadlines' order: those still in the
+    state that started their deadline (`applies`)."""
+    ids = [int(d.subject_id) for d in deadlines_due]
+    services.lock_cases(ids)
+    found = {case.id: case for case in db.session.scalars(
+        sa.select(Case).where(Case.id.in_(ids)).execution_options(populate_existing=True))}
+    return [found[int(d.subject_id)] for d in deadlines_due
+            if int(d.subject_id) in found and applies(found[int(d.subject_id)], d)]
+
+
+@batch("case.evidence_closed")
+def evidence_closed_many(deadlines_due, now):
+    cases = cases_due(deadlines_due)
+    for case in cases:
+        case.buyer_evidence_closed = case.merchant_evidence_closed = True
+    services.apply_action_many(cases, Action.evidence_closed, now=now)
+    return []
+
+
 @consequence("case.ruling_final", lambda: _(wf.DEADLINE_BY_STATE[CaseState.reconsideration_window].outcome))
 def ruling_final(deadline, now):
     case = deadline_case(deadline)
     if applies(case, deadline):
         services.apply_action(case, Action.ruling_final, None, now=now)
+
+
+@batch("case.ruling_final")
+def ruling_final_many(deadlines_due, now):
+    services.apply_action_many(cases_due(deadlines_due), Action.ruling_final, now=now)
+    return []
 
 
 @consequence("case.escalate", lambda: _(wf.DEADLINE_BY_STATE[CaseState.review].outcome))
@@ -59,6 +95,21 @@ def escalate(deadline, now):
         record_event(services.SUBJECT, case.id, None, "case.escalated", {"state": case.state.value}, now=now)
 
 
+@batch("case.escalate")
+def escalate_many(deadlines_due, now):
+    """The same for many cases: locked together (deadlines.hold_many), each checked against its deadline's state,
+    the escalated marked with one UPDATE."""
+    ids = [int(d.subject_id) for d in deadlines_due]
+    services.lock_cases(ids)
+    kinds = {int(d.subject_id): d.kind for d in deadlines_due}
+    states = {r.id: r.state for r in db.session.execute(sa.select(Case.id, Case.state).where(Case.id.in_(ids)))}
+    hit = [i for i in sorted(ids) if i in states and states[i].value == kinds[i]]
+    if hit:
+        db.session.execute(sa.update(Case).where(Case.id.in_(hit)).values(escalated=True)
+                           .execution_options(synchronize_session=False))
+    return [(services.SUBJECT, i, None, "case.escalated", {"state": states[i].value}) for i in hit]
+
+
 kind_labels({d.state.value: _l(d.who_label) for d in wf.DEADLINES})
 
 
@@ -66,6 +117,26 @@ kind_labels({d.state.value: _l(d.who_label) for d in wf.DEADLINES})
 def _case_link(subject_id):
     case = db.session.get(Case, int(subject_id)) if subject_id.isdigit() else None
     return (_("Case %(number)s", number=case.number), path_for("cases.detail", number=case.number)) if case else None
+
+
+def _nearest_due(subject_id):
+    return (sa.select(sa.func.min(Deadline.due_at))
+            .where(Deadline.subject_type == "case", Deadline.subject_id == subject_id, Deadline.state == "pending")
+            .scalar_subquery())
+
+
+@on_change_many("case")
+def refresh_queue_due_many(subject_ids: list[str]) -> None:
+    """refresh_queue_due for many cases with one UPDATE (the sweep's batches)."""
+    db.session.execute(
+        sa.update(Case).where(Case.id.in_([int(i) for i in subject_ids]))
+        .values(queue_due_at=sa.func.coalesce(_nearest_due(sa.cast(Case.id, sa.String)),
+                                              sa.literal(NOTHING_RUNNING, Case.queue_due_at.type)))
+        .execution_options(synchronize_session=False))
+    for subject_id in subject_ids:
+        loaded = db.session.identity_map.get(identity_key(Case, int(subject_id)))
+        if loaded is not None:
+            db.session.expire(loaded, ["queue_due_at"])
 
 
 @on_change("case")

@@ -10,6 +10,10 @@ class Consequence:
     name: str
     apply: Callable            # apply(deadline, now) -> None; runs inside the sweep's transaction
     describe: Callable[[], str]  # translated sentence: what happens when the deadline passes
+    # apply_batch(deadlines, now) -> list of events to append [(subject_type, subject_id, actor, action, data)]:
+    # the same outcome as `apply` for each deadline, set-based; it raises when any subject cannot be done at once
+    # (the sweep then takes the group one deadline at a time). Optional.
+    apply_batch: Callable | None = None
 
 
 _consequences: dict[str, Consequence] = {}
@@ -20,6 +24,16 @@ def consequence(name: str, describe: Callable[[], str]):
     """Decorator: `@consequence("order.auto_confirm", lambda: _("..."))`."""
     def register(fn):
         _consequences[name] = Consequence(name, fn, describe)
+        return fn
+    return register
+
+
+def batch(name: str):
+    """Decorator, after `consequence(name)`: `fn(deadlines, now)` applies many of that consequence's deadlines at
+    once (the sweep's fast path); `deadlines` are rows with the deadline's columns, already claimed."""
+    def register(fn):
+        found = get(name)
+        _consequences[name] = Consequence(found.name, found.apply, found.describe, fn)
         return fn
     return register
 
@@ -59,6 +73,22 @@ def on_change(subject_type: str):
 
 def watchers(subject_type: str) -> list[Callable]:
     return _watchers.get(subject_type, [])
+
+
+_batch_watchers: dict[str, list[Callable]] = {}
+
+
+def on_change_many(subject_type: str):
+    """Decorator: `fn(subject_ids)` does for many subjects at once what the `on_change` watchers of this type do
+    for one (the sweep's batches). A type with such a watcher has its `on_change` watchers replaced by it there."""
+    def register(fn):
+        _batch_watchers.setdefault(subject_type, []).append(fn)
+        return fn
+    return register
+
+
+def batch_watchers(subject_type: str) -> list[Callable] | None:
+    return _batch_watchers.get(subject_type)
 
 
 _subject_links: dict[str, Callable] = {}

@@ -8,6 +8,8 @@ goes to the people it waits for, once; a deadline a calendar change moved tells 
 parties of its case. The features call their hooks; this module listens."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from arbitration.auth.models import User
 from arbitration.cases import services as cases
 from arbitration.cases import workflow as wf
@@ -15,19 +17,24 @@ from arbitration.cases.models import Case
 from arbitration.cases.workflow import CaseState
 from arbitration.db import db
 from arbitration.deadlines import recompute, registry
-from arbitration.notifications.services import merchant_staff, notify
+from arbitration.notifications.services import merchant_staff, merchant_staff_of, notify, notify_many
 from arbitration.orders import news as orders
 from arbitration.orders.models import Order
 from arbitration.rulings import services as rulings
 from arbitration.web_format import format_local, path_for
 
 
-def waiting_for(deadline) -> list[User]:
+def _user(user_id):
+    return db.session.get(User, user_id)
+
+
+def waiting_for(deadline, user_of=_user, staff_of=merchant_staff) -> list[User]:
+    """`user_of` and `staff_of`: lookups (a set-based caller passes what it loaded at once)."""
     users = []
     if deadline.actor_user_id:
-        users.append(db.session.get(User, deadline.actor_user_id))
+        users.append(user_of(deadline.actor_user_id))
     if deadline.actor_merchant_id:
-        users += merchant_staff(deadline.actor_merchant_id)
+        users += staff_of(deadline.actor_merchant_id)
     return [u for u in users if u is not None and u.active]
 
 
@@ -58,23 +65,41 @@ def deadline_rescheduled(deadline, was, now) -> None:
 def case_moved(case, old, new, deadline, now) -> None:
     """Tell the merchant of a new case; tell whoever must act in the case's new stage; tell both parties when
     it is decided or ends."""
+    notify_many(_moved_notes(case, old, new, deadline, _user, merchant_staff), now)
+
+
+@cases.replacing(case_moved)
+def cases_moved(moves, now) -> None:
+    """case_moved for many cases at once (the sweep's batches): the people in two queries, one flush."""
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(sorted(
+        {case.buyer_id for case, *_ in moves} | {d.actor_user_id for *_, d in moves if d is not None
+                                                 and d.actor_user_id}))))}
+    staff = merchant_staff_of({case.merchant_id for case, *_ in moves} | {
+        d.actor_merchant_id for *_, d in moves if d is not None and d.actor_merchant_id})
+    notify_many([note for case, old, new, deadline in moves
+                 for note in _moved_notes(case, old, new, deadline, users.get, lambda m: staff.get(m, []))], now)
+
+
+def _moved_notes(case, old, new, deadline, user_of, staff_of) -> list[tuple]:
     link = path_for("cases.detail", number=case.number)
+    notes = []
     if old is None:
-        notify(merchant_staff(case.merchant_id), "case_opened", {"case": case.number, "order": case.order.number},
-               link, now=now)
-    buyer = db.session.get(User, case.buyer_id)
-    parties = [buyer] + merchant_staff(case.merchant_id)
+        notes.append((staff_of(case.merchant_id), "case_opened", {"case": case.number, "order": case.order.number},
+                      link))
+    buyer = user_of(case.buyer_id)
+    parties = [buyer] + staff_of(case.merchant_id)
     if new in (CaseState.reconsideration_window, CaseState.enforcement, CaseState.closed, CaseState.withdrawn):
-        notify(parties, "outcome", {"case": case.number, "state": new.value}, link, now=now)
+        notes.append((parties, "outcome", {"case": case.number, "state": new.value}, link))
     if deadline is not None:
         rule = wf.DEADLINE_BY_STATE[new]
-        people = waiting_for(deadline) or (parties if rule.who == "both" else [])
+        people = waiting_for(deadline, user_of, staff_of) or (parties if rule.who == "both" else [])
         if new == CaseState.supplementary:
-            notify(people, "supplementary", {"case": case.number, "note": case.supplementary_note or "",
-                                             "due": format_local(deadline.due_at)}, link, now=now)
+            notes.append((people, "supplementary", {"case": case.number, "note": case.supplementary_note or "",
+                                                    "due": format_local(deadline.due_at)}, link))
         else:
-            notify(people, "your_turn", {"case": case.number, "what": rule.who_label,
-                                         "due": format_local(deadline.due_at)}, link, now=now)
+            notes.append((people, "your_turn", {"case": case.number, "what": rule.who_label,
+                                                "due": format_local(deadline.due_at)}, link))
+    return notes
 
 
 @rulings.ready.register

@@ -24,14 +24,30 @@ def merchant_staff(merchant_id: int) -> list[User]:
                                                          User.merchant_id == merchant_id, User.active.is_(True))))
 
 
+def merchant_staff_of(merchant_ids) -> dict[int, list[User]]:
+    """`merchant_staff` of many merchants at once: {merchant id: its active staff}."""
+    found: dict[int, list[User]] = {}
+    for user in db.session.scalars(sa.select(User).where(User.role == Role.merchant_staff,
+                                                         User.merchant_id.in_(sorted(set(merchant_ids))),
+                                                         User.active.is_(True))):
+        found.setdefault(user.merchant_id, []).append(user)
+    return found
+
+
 def notify(users, kind: str, params: dict, link: str = "", now: dt.datetime | None = None) -> list[Notification]:
+    return notify_many([(users, kind, params, link)], now)
+
+
+def notify_many(notes, now: dt.datetime | None = None) -> list[Notification]:
+    """`notify` for many notes at once, (users, kind, params, link) each: one flush."""
     now = now or clock.now_utc()
     made = []
-    for user in {u.id: u for u in users if u is not None}.values():
-        n = Notification(user_id=user.id, kind=kind, params_json=json.dumps(params, ensure_ascii=False), link=link,
-                         created_at=now)
-        db.session.add(n)
-        made.append(n)
+    for users, kind, params, link in notes:
+        for user in {u.id: u for u in users if u is not None}.values():
+            n = Notification(user_id=user.id, kind=kind, params_json=json.dumps(params, ensure_ascii=False),
+                             link=link, created_at=now)
+            db.session.add(n)
+            made.append(n)
     db.session.flush()
     if current_app.config.get("SMTP_HOST"):
         for n in made:

@@ -24,7 +24,7 @@ from arbitration.orders.messages import UNLOCK_METHODS, refusal
 from arbitration.orders.models import Order, OrderRequest
 from arbitration.orders.news import announce
 from arbitration.orders.permissions import order_role
-from arbitration.orders.rules import Action, Channel, OrderFacts, OrderState, ProductType
+from arbitration.orders.rules import Action, Channel, OrderFacts, OrderRole, OrderState, ProductType
 
 SUBJECT = "order"
 TIMESTAMPS = {OrderState.paid: "paid_at", OrderState.delivered: "delivered_at", OrderState.completed: "completed_at",
@@ -40,6 +40,8 @@ def open_request(order: Order) -> OrderRequest | None:
 open_case_on = Provider("orders.open_case_on")
 # latest_cases_on(order_ids) -> {order id: its newest case}: the dispute column of the buyer's orders (cases provide)
 latest_cases_on = Provider("orders.latest_cases_on")
+# open_cases_among(order_ids) -> the ids of those orders with a case open on them (cases provide; one query)
+open_cases_among = Provider("orders.open_cases_among")
 
 
 def facts_of(order: Order) -> OrderFacts:
@@ -48,6 +50,59 @@ def facts_of(order: Order) -> OrderFacts:
                       open_request=("after_sales" if req and req.kind != "cancellation" else req.kind) if req else None,
                       open_case=open_case_on(order.id) is not None,
                       reissue_awaiting_verification=bool(req and req.state == "reissued"))
+
+
+def facts_of_many(order_ids) -> dict[int, tuple[Order, OrderFacts]]:
+    """`facts_of` for many orders at once (the sweep's batches): the orders and their open requests in one query
+    each, their open cases in one more. {order id: (order, its facts)}."""
+    ids = sorted({int(i) for i in order_ids})
+    orders = {o.id: o for o in db.session.scalars(
+        sa.select(Order).where(Order.id.in_(ids)).execution_options(populate_existing=True))}
+    requests = {}
+    for req in db.session.scalars(sa.select(OrderRequest).where(
+            OrderRequest.order_id.in_(ids), OrderRequest.state.in_(("pending", "reissued")))
+            .order_by(OrderRequest.id)):
+        requests.setdefault(req.order_id, req)
+    with_case = open_cases_among(ids)
+    found = {}
+    for order_id, order in orders.items():
+        req = requests.get(order_id)
+        found[order_id] = (order, OrderFacts(
+            state=order.state, locked=order.locked,
+            open_request=("after_sales" if req.kind != "cancellation" else req.kind) if req else None,
+            open_case=order_id in with_case, reissue_awaiting_verification=bool(req and req.state == "reissued")))
+    return found
+
+
+def lock_orders(order_ids) -> None:
+    """`lock_order_row` for many orders at once, never waiting (the sweep's batches: deadlines.hold_many)."""
+    requests = sa.select(sa.cast(OrderRequest.id, sa.String)).where(
+        OrderRequest.order_id.in_([int(i) for i in order_ids]), OrderRequest.state.in_(("pending", "reissued")))
+    deadlines.hold_many(SUBJECT, Order.__table__, order_ids, with_subjects=(("order_request", requests),))
+
+
+def apply_action_many(order_ids, action: Action, now: dt.datetime) -> tuple[list[int], list[tuple]]:
+    """`apply_action` by the system on many locked orders at once: the same table (rules.check on each order's
+    facts), the allowed ones moved with one UPDATE per target state. The orders left alone (the table refuses) are
+    skipped, not refused. Returns the ids whose state changed and their events for audit.record_events (the caller
+    records them, in order with its own)."""
+    facts = facts_of_many(order_ids)
+    moved: dict[OrderState, list[int]] = {}
+    events = []
+    for order_id in sorted(facts):
+        order, f = facts[order_id]
+        if rules.check(action, OrderRole.system, f):
+            continue
+        old = f.state
+        new = rules.target_state(action, old, None)
+        if new != old:
+            moved.setdefault(new, []).append(order_id)
+        events.append((SUBJECT, order_id, None, f"order.{action.value}",
+                       {"number": order.number, "from": old.value, "to": new.value}))
+    for new, ids in moved.items():
+        db.session.execute(sa.update(Order).where(Order.id.in_(ids)).values({"state": new, TIMESTAMPS[new]: now})
+                           .execution_options(synchronize_session=False))
+    return [i for ids in moved.values() for i in ids], events
 
 
 def allowed_actions(user: User | None, order: Order) -> list[Action]:

@@ -10,12 +10,12 @@ from arbitration.db import db
 from arbitration.deadlines import services as deadlines
 from flask_babel import gettext as _
 
-from arbitration.deadlines.registry import consequence, kind_labels, subject_link
+from arbitration.deadlines.registry import batch, consequence, kind_labels, subject_link
 from arbitration.orders.messages import DEADLINE_LABELS
 from arbitration.orders import requests as order_requests
 from arbitration.orders.models import Order, OrderRequest
 from arbitration.orders.rules import Action, OrderState
-from arbitration.orders.services import apply_action, facts_of
+from arbitration.orders.services import apply_action, apply_action_many, facts_of, lock_orders
 from arbitration.web_format import path_for
 
 
@@ -33,6 +33,15 @@ def auto_confirm(deadline, now):
     # a request, a case or a lock holds it; the window starts again when the request closes
     if order.state == OrderState.delivered and not facts.locked and facts.open_request is None:
         apply_action(order, Action.auto_confirm, None, now=now)
+
+
+@batch("order.auto_confirm")
+def auto_confirm_many(deadlines_due, now):
+    """The same for many orders: locked together, the table checked on each, the confirmed moved at once."""
+    ids = [int(d.subject_id) for d in deadlines_due]
+    lock_orders(ids)
+    _moved, events = apply_action_many(ids, Action.auto_confirm, now)
+    return events
 
 
 @consequence("order.approve_cancellation_by_default",
@@ -68,6 +77,11 @@ def reissue_accepted(deadline, now):
 def case_window_closed(deadline, now):
     """Nothing to change: the escalation's own end (eligible_until) closes the window; the deadline shows it to
     the buyer, with its countdown and reminder, until then."""
+
+
+@batch("order.case_window_closed")
+def case_window_closed_many(deadlines_due, now):
+    return []
 
 
 kind_labels(DEADLINE_LABELS)

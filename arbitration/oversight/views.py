@@ -23,6 +23,7 @@ from arbitration.forms import PlainForm
 from arbitration.merchants.models import Merchant
 from arbitration.oversight import charts, exports, stats
 from arbitration.oversight import dossier as dossier_pdf
+from arbitration.oversight import dossier_cache
 from arbitration.oversight import permissions as export_perm
 from arbitration.oversight.messages import EXPORT_STATE_LABELS
 from arbitration.oversight.models import Export
@@ -52,8 +53,9 @@ def dossier(number: str):
     if case is None or not case_perm.can_view_case(current_user, case):
         abort(404)
     now = clock.now_utc()
-    data = dossier_pdf.render(case, exports.exporter_of(current_user), now,
-                              attach_evidence=request.args.get("evidence") == "1")
+    exporter, attach = exports.exporter_of(current_user), request.args.get("evidence") == "1"
+    data = dossier_cache.dossier_bytes(case, lambda: dossier_pdf.render(case, exporter, now, attach_evidence=attach),
+                                       extra=(exporter.name, exporter.role, attach))
     record_event("case", case.id, current_user, "case.dossier_exported",
                  {"with_evidence": request.args.get("evidence") == "1"}, now=now)
     return _pdf_response(data, f"{case.number}-dossier.pdf")

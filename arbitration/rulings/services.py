@@ -221,6 +221,33 @@ def issue_default_ruling(case: Case, deadline, now: dt.datetime) -> Ruling:
     """The merchant let the negotiation deadline pass: the claim is upheld by default, issued by the system,
     saying which deadline was missed and when (DESIGN §3); either party may still ask for reconsideration."""
     cases.lock_case(case)
+    p, missed = _default_parts(case, deadline)
+    ruling = _create(case, None, kind="default", p=p, now=now, missed=missed)
+    case.outcome = "default_ruling"
+    cases.apply_action(case, Action.default_ruling, None, data=_event_data(ruling), now=now)
+    return ruling
+
+
+def issue_default_rulings(pairs: list[tuple[Case, object]], now: dt.datetime) -> list[Ruling]:
+    """`issue_default_ruling` for many (case, deadline) pairs whose cases are locked together already
+    (cases.lock_cases): each ruling's texts, suggestions and citations made per case, the rulings written with one
+    flush, the cases moved by `cases.apply_action_many` (the same table, the same events)."""
+    made = []
+    for case, deadline in pairs:
+        p, missed = _default_parts(case, deadline)
+        made.append(build_ruling(case, None, kind="default", p=p, now=now, missed=missed))
+    db.session.add_all(made)
+    db.session.flush()
+    for (case, _deadline), ruling in zip(pairs, made):
+        render_ruling.enqueue_after_commit(ruling.id)
+        case.outcome = "default_ruling"
+    cases.apply_action_many([case for case, _deadline in pairs], Action.default_ruling, now=now,
+                            data_of={case.id: _event_data(ruling) for (case, _d), ruling in zip(pairs, made)})
+    return made
+
+
+def _default_parts(case: Case, deadline) -> tuple[Prepared, dict]:
+    """A default ruling's content: what was missed, the claim as far as the order allows it, the citations."""
     with force_locale("zh"):
         due = format_local(deadline.due_at, "yyyy-MM-dd HH:mm")
         stage = _(wf.DEADLINE_BY_STATE[CaseState.negotiation].who_label)
@@ -243,12 +270,8 @@ def issue_default_ruling(case: Case, deadline, now: dt.datetime) -> Ruling:
     codes = codes[:DEFAULT_CITATIONS] + [DEFAULT_PROCESS_CODE]
     provisions = [p for code in dict.fromkeys(codes) if (p := law.current(code)) is not None]
     p = Prepared("upheld", facts_found, reasoning, [], remedies, provisions, {s.code: s for _p, s in ranked})
-    ruling = _create(case, None, kind="default", p=p, now=now,
-                     missed={"stage": CaseState.negotiation.value, "due_at": deadline.due_at.isoformat(),
-                             "who": "merchant", "what": stage})
-    case.outcome = "default_ruling"
-    cases.apply_action(case, Action.default_ruling, None, data=_event_data(ruling), now=now)
-    return ruling
+    return p, {"stage": CaseState.negotiation.value, "due_at": deadline.due_at.isoformat(), "who": "merchant",
+               "what": stage}
 
 
 def _event_data(ruling: Ruling) -> dict:

@@ -88,3 +88,17 @@ def request_(session, personas):
     order = make_order(personas["buyer"], "delivered", merchant_staff=personas["merchant"])
     return order_requests.request_after_sales(order, personas["buyer"], problem="invalid_code",
                                               description="卡密兑换时提示已被使用")
+
+
+@pytest.fixture(autouse=True)
+def _no_dossier_copies_of_other_tests(app):
+    """Every test's database starts again from the same ids and times, the object store does not: a case of an
+    earlier test with the same id and the same events would have its dossier served from the store."""
+    from arbitration.oversight import dossier_cache
+    from arbitration.storage import app_store
+
+    with app.app_context():
+        store = app_store()
+        for key in list(store.iter_keys(dossier_cache.PREFIX + "/")):
+            store.delete(key)
+    yield

@@ -200,3 +200,66 @@ def test_two_sweeps_at_once_apply_each_deadline_exactly_once(app, committed):
         assert len(per_deadline) == n and all(count == 1 for _, count in per_deadline)
         states = db.session.scalars(sa.select(Deadline.state).where(Deadline.subject_type == "test-concurrent"))
         assert set(states) == {"applied"}
+
+
+# ---- the set-based path ----
+
+@registry.consequence("test.batched", lambda: "a test consequence with a set-based path")
+def _batched_one(deadline, now):
+    calls.append(deadline.id)
+    record_event(deadline.subject_type, deadline.subject_id, None, "test.consequence_applied",
+                 {"deadline_id": deadline.id}, now=now)
+
+
+@registry.batch("test.batched")
+def _batched_many(due, now):
+    calls.extend(-d.id for d in due)        # negative: applied by the set-based path
+    if any(d.subject_id == "breaks-the-batch" for d in due):
+        raise RuntimeError("one subject the set-based path cannot do")
+    return [(d.subject_type, d.subject_id, None, "test.consequence_applied", {"deadline_id": d.id}) for d in due]
+
+
+def _chain(subject_id) -> list[str]:
+    return list(db.session.scalars(sa.select(Event.action).where(Event.subject_type == "test",
+                                                                 Event.subject_id == str(subject_id))
+                                   .order_by(Event.seq)))
+
+
+def test_a_set_based_consequence_applies_its_whole_group_at_once_with_each_chain_in_order(session):
+    rows = [schedule_test_deadline(i, hours=1, consequence="test.batched") for i in range(5)]
+    record_event("test", 0, None, "a", {}, now=T0)              # a chain that exists already
+    result = deadlines.sweep(now=T0 + 2 * HOUR, batch_size=3)
+    assert (result.applied, result.batched, result.failed) == (5, 5, 0)
+    assert sorted(calls) == sorted(-r.id for r in rows)
+    assert _chain(0) == ["a", "test.consequence_applied", "deadline.passed"]
+    assert all(_chain(i) == ["test.consequence_applied", "deadline.passed"] for i in range(1, 5))
+    assert set(db.session.scalars(sa.select(Deadline.state).where(Deadline.consequence == "test.batched"))) == \
+        {"applied"}
+    from arbitration.audit.services import verify_subject
+    assert all(verify_subject("test", i).intact for i in range(5))
+
+
+def test_a_failing_set_based_group_is_applied_one_deadline_at_a_time_and_nothing_of_it_is_kept(session):
+    rows = [schedule_test_deadline(i, hours=1, consequence="test.batched") for i in ("a", "breaks-the-batch", "c")]
+    result = deadlines.sweep(now=T0 + 2 * HOUR)
+    assert (result.applied, result.batched, result.failed) == (3, 0, 0)
+    assert sorted(c for c in calls if c > 0) == sorted(r.id for r in rows)        # each by the per-deadline path
+    assert all(_chain(s) == ["test.consequence_applied", "deadline.passed"] for s in ("a", "breaks-the-batch", "c"))
+
+
+def test_a_subject_with_two_due_deadlines_in_one_batch_is_applied_one_deadline_at_a_time(session):
+    first = schedule_test_deadline("same", hours=1, consequence="test.batched")
+    second = schedule_test_deadline("same", hours=2, consequence="test.batched")
+    other = schedule_test_deadline("other", hours=1, consequence="test.batched")
+    result = deadlines.sweep(now=T0 + 3 * HOUR)
+    assert (result.applied, result.batched) == (3, 1)
+    assert sorted(calls) == sorted([first.id, second.id, -other.id])
+    assert _chain("same") == ["test.consequence_applied", "deadline.passed"] * 2
+
+
+def test_the_batched_and_the_per_deadline_sweep_give_the_same_chains(session):
+    for i in range(4):
+        schedule_test_deadline(f"b{i}", hours=1, consequence="test.batched")
+    deadlines.sweep(now=T0 + 2 * HOUR, batched=False)
+    assert calls and all(c > 0 for c in calls)
+    assert all(_chain(f"b{i}") == ["test.consequence_applied", "deadline.passed"] for i in range(4))
