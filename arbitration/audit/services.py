@@ -21,6 +21,22 @@ from arbitration.db import db, insert_ignore
 listeners: list = []
 
 
+def _event_row(prev: str, seq: int, subject_type: str, sid: str, actor, action: str, data, now: dt.datetime,
+               key: tuple) -> dict:
+    """One event's columns, its hash keyed with the current audit key (`key` = (key id, key bytes)): the one place
+    both `record_event` and `record_events` build an event, so the two paths hash alike."""
+    key_id, key_bytes = key
+    actor_id = getattr(actor, "id", None)
+    actor_role = getattr(actor, "role", None) or "system"
+    actor_role = getattr(actor_role, "value", actor_role)
+    data_json = canonical_json(data or {})
+    digest = event_hash(prev, seq=seq, subject_type=subject_type, subject_id=sid, actor_id=actor_id,
+                        actor_role=actor_role, action=action, created_at=now, data_json=data_json, key=key_bytes)
+    return {"subject_type": subject_type, "subject_id": sid, "seq": seq, "actor_id": actor_id,
+            "actor_role": actor_role, "action": action, "created_at": now, "data_json": data_json,
+            "prev_hash": prev, "hash": digest, "key_id": key_id}
+
+
 def record_event(subject_type: str, subject_id, actor, action: str, data: dict | None = None,
                  now: dt.datetime | None = None) -> Event:
     """Append an event to the subject's chain. `actor` is a User or None (the system). An event written while
@@ -39,19 +55,10 @@ def record_event(subject_type: str, subject_id, actor, action: str, data: dict |
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
-    data_json = canonical_json(data or {})
-    seq = head.seq + 1
-    actor_id = getattr(actor, "id", None)
-    actor_role = getattr(actor, "role", None) or "system"
-    actor_role = getattr(actor_role, "value", actor_role)
-    key_id, key = keys.current()
-    digest = event_hash(head.hash, seq=seq, subject_type=subject_type, subject_id=sid, actor_id=actor_id,
-                        actor_role=actor_role, action=action, created_at=now, data_json=data_json, key=key)
-    event = Event(subject_type=subject_type, subject_id=sid, seq=seq, actor_id=actor_id, actor_role=actor_role,
-                  action=action, created_at=now, data_json=data_json, prev_hash=head.hash, hash=digest,
-                  key_id=key_id)
+    event = Event(**_event_row(head.hash, head.seq + 1, subject_type, sid, actor, action, data, now,
+                               keys.current()))
     session.add(event)
-    head.seq, head.hash = seq, digest
+    head.seq, head.hash = event.seq, event.hash
     session.flush()
     for listener in listeners:
         listener(event)
@@ -73,7 +80,7 @@ def record_events(specs, now: dt.datetime | None = None) -> list[Event]:
             raise LookupError(f"event type {spec[3]!r} is not declared: declare it with its label (audit.events)")
     via = g.get("api_client_id") if has_request_context() else None
     session = db.session
-    keys = sorted({(st, str(sid)) for st, sid, *_ in specs})
+    chains = sorted({(st, str(sid)) for st, sid, *_ in specs})
     table = ChainHead.__table__
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     heads = {}
@@ -87,29 +94,22 @@ def record_events(specs, now: dt.datetime | None = None) -> list[Event]:
                     .order_by(table.c.subject_type, table.c.subject_id).with_for_update()):
                 heads[(row.subject_type, row.subject_id)] = (row.seq, row.hash)
 
-    lock(keys)
-    missing = [key for key in keys if key not in heads]     # chains without an event yet: made, then locked
+    lock(chains)
+    missing = [chain for chain in chains if chain not in heads]     # chains without an event yet: made, then locked
     if missing:
         session.execute(dialect.insert(table).on_conflict_do_nothing(),
                         [{"subject_type": st, "subject_id": sid, "seq": 0, "hash": GENESIS} for st, sid in missing])
         lock(missing)
     rows = []
+    key = keys.current()
     for subject_type, subject_id, actor, action, data in specs:
         sid = str(subject_id)
         if via:
             data = {**(data or {}), "via_api_client": via}
         seq, prev = heads[(subject_type, sid)]
-        seq += 1
-        actor_id = getattr(actor, "id", None)
-        actor_role = getattr(actor, "role", None) or "system"
-        actor_role = getattr(actor_role, "value", actor_role)
-        data_json = canonical_json(data or {})
-        digest = event_hash(prev, seq=seq, subject_type=subject_type, subject_id=sid, actor_id=actor_id,
-                            actor_role=actor_role, action=action, created_at=now, data_json=data_json)
-        rows.append({"subject_type": subject_type, "subject_id": sid, "seq": seq, "actor_id": actor_id,
-                     "actor_role": actor_role, "action": action, "created_at": now, "data_json": data_json,
-                     "prev_hash": prev, "hash": digest})
-        heads[(subject_type, sid)] = (seq, digest)
+        row = _event_row(prev, seq + 1, subject_type, sid, actor, action, data, now, key)
+        rows.append(row)
+        heads[(subject_type, sid)] = (row["seq"], row["hash"])
     session.execute(sa.insert(Event.__table__), rows)
     session.execute(sa.update(table).where(table.c.subject_type == sa.bindparam("b_type"),
                                            table.c.subject_id == sa.bindparam("b_id"))

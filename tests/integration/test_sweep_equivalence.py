@@ -24,10 +24,14 @@ SET_BASED = {"case.escalate", "case.evidence_closed", "case.ruling_final", "orde
              "case.offer_lapsed"}
 
 
+AUDIT_KEY = "k-equivalence:" + "5e" * 32
+
+
 def _env(url: str, instance) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARBITRATION_")}
     env.update({"ARBITRATION_DATABASE_URL": url, "ARBITRATION_INSTANCE_PATH": str(instance),
-                "ARBITRATION_SECRET_KEY": "equivalence", "FLASK_APP": "wsgi:app", "PYTHONPATH": str(ROOT)})
+                "ARBITRATION_SECRET_KEY": "equivalence", "FLASK_APP": "wsgi:app", "PYTHONPATH": str(ROOT),
+                "ARBITRATION_AUDIT_KEY": AUDIT_KEY})     # one platform: every process keys the chains alike
     return env
 
 
