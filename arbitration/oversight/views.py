@@ -17,7 +17,7 @@ from arbitration.cases import filters as case_filters
 from arbitration.cases import permissions as case_perm
 from arbitration.cases import services as cases
 from arbitration.cases.filters import CaseFilter
-from arbitration.db import db
+from arbitration.db import db, rollback
 from arbitration.errors import DomainError
 from arbitration.forms import PlainForm
 from arbitration.merchants.models import Merchant
@@ -79,11 +79,20 @@ def new_export():
     args = (request.form if request.method == "POST" else request.args).to_dict()
     f, problem = _filter_or_none(args)
     count = len(exports.matching_ids(f, current_user)) if f else 0
+    unmasked = args.get("unmasked") == "1"
     if request.method == "POST" and f is not None:
         try:
-            export = exports.request_export(current_user, f, with_evidence=args.get("with_evidence") == "1")
+            if unmasked and not export_perm.can_export_unmasked(current_user):
+                abort(403)
+            case_list = exports.parse_case_list(args.get("case_list", "")) if unmasked else None
+            export = exports.request_export(current_user, f, with_evidence=args.get("with_evidence") == "1",
+                                            legal_basis=args.get("legal_basis", "") if unmasked else "",
+                                            case_list=case_list)
         except DomainError as err:
-            refuse(err)
+            if err.field in ("legal_basis", "case_list"):
+                rollback()                       # shown next to its field below
+            else:
+                refuse(err)
             problem = err
         else:
             flash(_("The export of %(n)d cases is queued.", n=export.total), "success")
@@ -91,7 +100,8 @@ def new_export():
     merchant = db.session.get(Merchant, f.merchant_id) if f and f.merchant_id else None
     status = 400 if problem else 200
     return render_template("oversight/new_export.html", f=f or CaseFilter(), args=args, count=count,
-                           problem=problem, merchant=merchant), status
+                           problem=problem, merchant=merchant, unmasked=unmasked,
+                           opened_range=exports.opened_range(f, current_user) if f else None), status
 
 
 def _own(export_id: int) -> Export:

@@ -80,7 +80,8 @@ def export_id_of(response) -> int:
 def manifest_cases(zip_bytes: bytes) -> list[str]:
     zf = zipfile.ZipFile(io.BytesIO(zip_bytes))
     assert zf.testzip() is None
-    return [row["case"] for row in csv.DictReader(io.StringIO(zf.read("manifest.csv").decode("utf-8")))]
+    text = zf.read("manifest.csv").decode("utf-8-sig")
+    return [row["case"] for row in csv.DictReader(io.StringIO(text), fieldnames=exports.MANIFEST_FIELDS)][1:]
 
 
 def csv_rows(response) -> list[list[str]]:
