@@ -38,7 +38,7 @@ from arbitration.evidence.sniff import safe_segment
 from arbitration import pdf_render
 from arbitration.jobs.queue import job
 from arbitration.merchants.models import Merchant
-from arbitration.oversight import dossier
+from arbitration.oversight import dossier, tables
 from arbitration.cases import messages as case_labels
 from arbitration.oversight.messages import EXPORT_STATE_LABELS
 from arbitration.oversight.permissions import can_export_unmasked
@@ -72,11 +72,7 @@ class Cancelled(Exception):
     pass
 
 
-def csv_cell(value):
-    """A text cell a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+csv_cell = tables.cell
 
 
 def matching_ids(f: CaseFilter, user: User | None = None, case_list: list[str] | None = None) -> list[int]:
@@ -161,10 +157,11 @@ def request_export(user: User | None, f: CaseFilter, *, with_evidence: bool = Fa
     db.session.add(export)
     db.session.flush()
     data = {"filter": f.to_json(), "with_evidence": with_evidence, "cases": total, "masked": not unmasked}
-    if unmasked:
-        data.update(legal_basis=legal_basis, case_list=case_list)
-    record_event(SUBJECT, export.id, user, "export.unmasked_requested" if unmasked else "export.requested", data,
-                 now=now)
+    if unmasked:                     # who (the actor), when (the event's time), why and which cases
+        record_event(SUBJECT, export.id, user, "export.unmasked_requested",
+                     {**data, "legal_basis": legal_basis, "case_list": case_list}, now=now)
+    else:
+        record_event(SUBJECT, export.id, user, "export.requested", data, now=now)
     if enqueue:
         run_export.enqueue_after_commit(export.id)
     return export
@@ -373,7 +370,24 @@ def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_e
                     while block := fh.read(256 * 1024):
                         dest.write(block.encode("utf-8"))
                         yield sink.take()
+            csv_file.seek(0)
+            with zf.open(_info("manifest.xlsx", exported_at, compress=False), "w", force_zip64=True) as dest:
+                dest.write(_manifest_xlsx(csv_file))
+            yield sink.take()
         yield sink.take()
+
+
+def _manifest_xlsx(csv_file) -> bytes:
+    """The manifest as a sheet, from the spooled CSV (its header row, then the rows; amounts and counts as numbers)."""
+    reader = csv.reader(csv_file)
+    header = [h.lstrip("\ufeff") for h in next(reader)]
+    numeric = {MANIFEST_FIELDS.index("disputed_amount_yuan"): float, MANIFEST_FIELDS.index("evidence_files"): int}
+
+    def typed(row):
+        return [numeric[i](v) if i in numeric and v else v for i, v in enumerate(row)]
+    with force_locale("zh"):
+        title = str(_l("Manifest"))
+    return tables.xlsx_bytes(title, header, (typed(r) for r in reader))
 
 
 def _evidence_entries(zf, sink, case_id: int, number: str, exported_at: dt.datetime):

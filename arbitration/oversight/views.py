@@ -2,11 +2,9 @@
 with charts and CSV downloads. Read-only on cases: nothing here changes a case."""
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,7 +19,7 @@ from arbitration.db import db, rollback
 from arbitration.errors import DomainError
 from arbitration.forms import PlainForm
 from arbitration.merchants.models import Merchant
-from arbitration.oversight import charts, exports, stats
+from arbitration.oversight import charts, exports, stats, tables
 from arbitration.oversight import dossier as dossier_pdf
 from arbitration.oversight import permissions as export_perm
 from arbitration.oversight.messages import EXPORT_STATE_LABELS
@@ -30,6 +28,7 @@ from arbitration.storage import content_disposition
 from arbitration.web import refuse, send_stored
 
 bp = Blueprint("oversight", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.app_context_processor
@@ -155,19 +154,36 @@ def stats_page():
                            args=request.args.to_dict(), merchants=merchants), 400 if problem else 200
 
 
-@bp.route("/stats/<figure>.csv")
-@require(export_perm.can_read_stats)
-def stats_csv(figure: str):
+def _figure_table(figure: str):
+    """(figure, English header or None) for a download; ?header=en adds an English header row."""
     if figure not in stats.FIGURES:
         abort(404)
     f, problem = _filter_or_none(request.args.to_dict())
     if problem:
         raise problem
     fig = stats.FIGURES[figure](f)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(fig.columns)
-    writer.writerows([[exports.csv_cell(v) for v in row] for row in fig.rows])
-    response = current_app.response_class("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    english = None
+    if request.args.get("header") == "en":
+        with force_locale("en"):
+            english = [str(c) for c in stats.FIGURES[figure](f).columns]
+    return fig, english
+
+
+@bp.route("/stats/<figure>.csv")
+@require(export_perm.can_read_stats)
+def stats_csv(figure: str):
+    fig, english = _figure_table(figure)
+    response = current_app.response_class(tables.csv_text(fig.columns, fig.rows, english),
+                                          content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = content_disposition(f"{figure}.csv")
+    return response
+
+
+@bp.route("/stats/<figure>.xlsx")
+@require(export_perm.can_read_stats)
+def stats_xlsx(figure: str):
+    fig, english = _figure_table(figure)
+    response = current_app.response_class(tables.xlsx_bytes(str(fig.title), fig.columns, fig.rows, english),
+                                          content_type=XLSX)
+    response.headers["Content-Disposition"] = content_disposition(f"{figure}.xlsx")
     return response

@@ -238,7 +238,8 @@ def test_the_export_command_writes_a_zip_of_the_filtered_cases_and_refuses_bad_f
     assert result.exit_code == 0, result.output
     assert "1 dossiers written" in result.output
     zf = zipfile.ZipFile(out)
-    assert sorted(zf.namelist()) == [f"dossiers/{wanted.number}.pdf", "manifest.csv", "manifest.json"]
+    assert sorted(zf.namelist()) == [f"dossiers/{wanted.number}.pdf", "manifest.csv", "manifest.json",
+                                     "manifest.xlsx"]
     bad = runner.invoke(args=["export", "dossiers", "--from", "2026-10-05", "--to", "2026-10-01",
                               "-o", str(tmp_path / "bad.zip")])
     assert bad.exit_code == 2 and "颠倒" in bad.output and not (tmp_path / "bad.zip").exists()

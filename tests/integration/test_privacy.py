@@ -9,6 +9,7 @@ import json
 import zipfile
 
 import pytest
+from openpyxl import load_workbook
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -143,7 +144,13 @@ def test_the_manifest_csv_opens_in_excel_with_chinese_headers_labels_local_times
     export = exports.build(exports.request_export(personas["regulator"], filters.CaseFilter(), enqueue=False).id,
                            processes=1)
     with evidence.store().open_read(export.zip_key) as fh:
-        raw = zipfile.ZipFile(io.BytesIO(fh.read())).read("manifest.csv")
+        zf = zipfile.ZipFile(io.BytesIO(fh.read()))
+    raw = zf.read("manifest.csv")
+    sheet = load_workbook(io.BytesIO(zf.read("manifest.xlsx"))).active
+    assert sheet.title == "案件清单"
+    assert sheet["A1"].value == "案件编号" and sheet["A2"].value == case.number
+    assert sheet.cell(2, exports.MANIFEST_FIELDS.index("disputed_amount_yuan") + 1).value == \
+        case.disputed_amount_fen / 100
     assert raw.startswith("\ufeff".encode("utf-8"))
     header, row = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert header[:5] == ["案件编号", "订单号", "商家", "申请人（买家）", "类型"]
