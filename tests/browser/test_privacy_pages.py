@@ -49,3 +49,19 @@ def test_the_regulator_reads_a_masked_dossier_and_asks_for_an_unmasked_export_wi
     expect(regulator.locator(".export-disclosure")).to_contain_text("个人信息未遮盖")
     expect(regulator.locator(".export-disclosure")).to_contain_text("调查函 2026-118 号")
     shot(regulator, journey, "02-unmasked-export-queued")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_statistics_charts_are_drawn_once_titled_and_fit_the_screen(server, login, shot, width):
+    regulator = login("regulator", width=width)
+    regulator.goto("/stats")
+    chart = regulator.locator("#per_merchant svg.chart")
+    expect(chart).to_be_visible()
+    expect(regulator.locator("#per_merchant h2")).to_have_count(1)
+    label = chart.locator("text").first
+    size = label.evaluate("el => el.getBoundingClientRect().height")
+    assert size >= 10, f"a chart label is {size:.1f} px high at {width} px"
+    assert chart.evaluate("el => el.getBoundingClientRect().width") <= 561
+    if width < 600:
+        assert_fits(regulator, width)
+    shot(regulator, f"stats-{width}", "01-charts")
