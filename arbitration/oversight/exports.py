@@ -42,7 +42,7 @@ from arbitration.oversight import dossier, tables
 from arbitration.cases import messages as case_labels
 from arbitration.oversight.messages import EXPORT_STATE_LABELS
 from arbitration.oversight.permissions import can_export_unmasked
-from arbitration.privacy.masking import mask_name
+from arbitration.privacy.masking import mask_name, mask_text
 from arbitration.oversight.models import Export
 from arbitration.oversight.rules import ACTIVE, EXPORT_FLOW
 from arbitration.rulings.services import current_ruling
@@ -338,7 +338,7 @@ def _info(name: str, when: dt.datetime, compress: bool) -> zipfile.ZipInfo:
 
 
 def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_evidence: bool,
-               on_case: Callable[[int], None] = lambda n: None) -> Iterator[bytes]:
+               on_case: Callable[[int], None] = lambda n: None, masked: bool = True) -> Iterator[bytes]:
     """The ZIP's bytes as it is built: dossiers/…pdf, evidence/<case>/… (optional), manifest.csv, manifest.json.
     The manifests are spooled to temporary files, so memory does not grow with the number of cases."""
     sink = _Sink()
@@ -355,7 +355,8 @@ def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_e
                 yield sink.take()
                 files = 0
                 if with_evidence:
-                    for chunk in _evidence_entries(zf, sink, item.case_id, item.number, exported_at):
+                    for chunk in _evidence_entries(zf, sink, item.case_id, item.number, exported_at,
+                                                   masked):
                         files += 1 if chunk is None else 0
                         if chunk:
                             yield chunk
@@ -390,13 +391,16 @@ def _manifest_xlsx(csv_file) -> bytes:
     return tables.xlsx_bytes(title, header, (typed(r) for r in reader))
 
 
-def _evidence_entries(zf, sink, case_id: int, number: str, exported_at: dt.datetime):
-    """Streams each evidence file of the case into the ZIP; yields bytes, and None once per file."""
-    files = [(f.id, f.download_name, f.storage_key, f.created_at)
-             for f in case_files(db.session.get(Case, case_id))]
+def _evidence_entries(zf, sink, case_id: int, number: str, exported_at: dt.datetime, masked: bool = True):
+    """Streams each evidence file of the case into the ZIP; yields bytes, and None once per file. In a masked
+    export the file names are masked too (with a full-width star: `*` is not allowed in Windows file names)."""
+    case = db.session.get(Case, case_id)
+    names = dossier.party_names(db.session.get(User, case.buyer_id))
+    files = [(f.id, f.download_name, f.storage_key, f.created_at) for f in case_files(case)]
     db.session.commit()              # (reads only) stream without holding a transaction
     for file_id, download_name, key, created_at in files:     # named with the sniffed type's extension
-        name = member("evidence", number, f"{file_id}-{download_name}")
+        shown = mask_text(download_name, names).replace("*", "＊") if masked else download_name
+        name = member("evidence", number, f"{file_id}-{shown}")
         with app_store().open_read(key) as src, \
                 zf.open(_info(name, created_at, compress=False), "w", force_zip64=True) as dest:
             while block := src.read(1024 * 1024):
@@ -445,7 +449,7 @@ def build(export_id: int, *, processes: int | None = None, progress: Callable[[i
             new_key("exports", now),
             zip_stream(render_all(ids, exporter, now, processes, disclosure), exported_at=now,
                        with_evidence=with_evidence,
-                       on_case=on_case),
+                       on_case=on_case, masked=disclosure.masked),
             max_bytes=MAX_ZIP_BYTES, content_type="application/zip")
     except Cancelled:
         db.session.rollback()

@@ -61,30 +61,33 @@ def exported_text(export) -> tuple[str, str]:
         zf = zipfile.ZipFile(io.BytesIO(fh.read()))
     pdfs = [n for n in zf.namelist() if n.endswith(".pdf")]
     text = "".join(p.extract_text() for n in pdfs for p in PdfReader(io.BytesIO(zf.read(n))).pages)
-    return squeeze(text), zf.read("manifest.csv").decode("utf-8-sig") + zf.read("manifest.json").decode()
+    return squeeze(text), (zf.read("manifest.csv").decode("utf-8-sig") + zf.read("manifest.json").decode()
+                           + "\n".join(zf.namelist()))
 
 
 def test_a_default_export_holds_none_of_the_personal_information(session, personas):
     case, _offered = case_with_the_corpus_everywhere(session, personas)
-    export = exports.request_export(personas["regulator"], filters.CaseFilter(), enqueue=False)
+    export = exports.request_export(personas["regulator"], filters.CaseFilter(), with_evidence=True, enqueue=False)
     assert export.masked
     dossiers, manifests = exported_text(exports.build(export.id, processes=1))
     assert case.number in dossiers and "138****5678" in dossiers and "张*" in dossiers
     assert [v for v in PERSONAL_VALUES + [BUYER_NAME] if squeeze(v) in dossiers] == []
     assert [v for v in PERSONAL_VALUES + [BUYER_NAME] if v in manifests] == []
-    assert "張" not in manifests and "张*" in manifests
+    assert "张*" in manifests and "张＊身份证138＊＊＊＊5678.png" in manifests      # the evidence file's name
 
 
 def test_an_unmasked_export_holds_all_of_it_and_the_log_says_who_when_and_why(session, personas):
     case, offered = case_with_the_corpus_everywhere(session, personas)
     other = make_case()
     regulator = personas["regulator"]
-    export = exports.request_export(regulator, filters.CaseFilter(), enqueue=False, legal_basis=BASIS,
+    export = exports.request_export(regulator, filters.CaseFilter(), with_evidence=True, enqueue=False,
+                                    legal_basis=BASIS,
                                     case_list=[case.number, offered.number], now=T0 + 2 * H)
     assert not export.masked and export.total == 2
     dossiers, manifests = exported_text(exports.build(export.id, processes=1))
     assert [v for v in PERSONAL_VALUES + [BUYER_NAME] if squeeze(v) not in dossiers] == []
     assert BUYER_NAME in manifests and other.number not in manifests
+    assert "张伟国身份证13812345678.png" in manifests
     event = session.scalars(sa.select(Event).where(Event.subject_type == "export",
                                                    Event.subject_id == str(export.id))).first()
     assert (event.action, event.actor_id, event.created_at.replace(tzinfo=dt.timezone.utc)) == \
