@@ -17,8 +17,10 @@ VALUE_ROOM = 70     # right of the longest bar, for its value
 LABEL_CHARS = 30
 
 
-def bar_chart(rows: list[tuple[str, float]], *, title: str, unit: str = "", decimals: int = 0) -> str:
-    """Horizontal bars, one per (label, value), scaled to the largest value."""
+def bar_chart(rows: list[tuple[str, float]], *, title: str, unit: str = "", decimals: int = 0,
+              links: list[str] | None = None) -> str:
+    """Horizontal bars, one per (label, value), scaled to the largest value; with `links` (one address per row)
+    each bar, its label and its value lead there (the dashboard's drill-down to the case list)."""
     top = max((v for _, v in rows), default=0) or 1
     step = LABEL + BAR + GAP
     height = len(rows) * step + 4
@@ -31,8 +33,12 @@ def bar_chart(rows: list[tuple[str, float]], *, title: str, unit: str = "", deci
         w = max(1, round(span * value / top)) if value else 0
         shown = f"{value:.{decimals}f}{unit}"
         text = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
+        if links:
+            out.append(f'<a href="{escape(links[i])}" aria-label="{escape(f"{label}: {shown}")}">')
         out.append(f'<text x="0" y="{y + LABEL - 3}" font-size="13">{escape(text)}</text>')
         out.append(f'<rect x="0" y="{y + LABEL}" width="{w}" height="{BAR}" fill="#3a6ea5"/>')
         out.append(f'<text x="{w + 6}" y="{y + LABEL + BAR - 2}" font-size="13">{escape(shown)}</text>')
+        if links:
+            out.append('</a>')
     out.append("</svg>")
     return "".join(out)

@@ -19,7 +19,7 @@ from arbitration.db import db, rollback
 from arbitration.errors import DomainError
 from arbitration.forms import PlainForm
 from arbitration.merchants.models import Merchant
-from arbitration.oversight import charts, exports, stats, tables
+from arbitration.oversight import charts, dashboard, exports, stats, tables
 from arbitration.oversight import dossier as dossier_pdf
 from arbitration.oversight import permissions as export_perm
 from arbitration.oversight.messages import EXPORT_STATE_LABELS
@@ -150,8 +150,10 @@ def stats_page():
     drawn = [(fig, charts.bar_chart([(str(r[0]), float(r[fig.chart_column])) for r in fig.rows], title=fig.title,
                                     unit=fig.unit, decimals=fig.decimals)) for fig in figures]
     merchants = db.session.scalars(sa.select(Merchant).order_by(Merchant.name)).all()
+    board = dashboard.build(request.args)
     return render_template("oversight/stats.html", drawn=drawn, f=f or CaseFilter(), problem=problem,
-                           args=request.args.to_dict(), merchants=merchants), 400 if problem else 200
+                           args=request.args.to_dict(), merchants=merchants, dashboard=board
+                           ), 400 if problem or board.problem else 200
 
 
 def _figure_table(figure: str):
