@@ -71,12 +71,12 @@ def happening(name: str, label) -> Callable:
     return register
 
 
-@happening("opened", _l("Opened"))
+@happening("opened", _l("Case opened"))
 def _opened(start, end):
     return sa.and_(Case.opened_at >= start, Case.opened_at < end)
 
 
-@happening("closed", _l("Closed"))
+@happening("closed", _l("Case closed"))
 def _closed(start, end):
     return sa.and_(Case.closed_at >= start, Case.closed_at < end)
 
