@@ -35,6 +35,8 @@ def bar_chart(rows: list[tuple[str, float]], *, title: str, unit: str = "", deci
         text = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
         if links:
             out.append(f'<a href="{escape(links[i])}" aria-label="{escape(f"{label}: {shown}")}">')
+            # the whole row (label, bar, value) is the target, large enough for a finger at 375 px
+            out.append(f'<rect x="0" y="{y}" width="{WIDTH}" height="{step}" fill="#fff" fill-opacity="0"/>')
         out.append(f'<text x="0" y="{y + LABEL - 3}" font-size="13">{escape(text)}</text>')
         out.append(f'<rect x="0" y="{y + LABEL}" width="{w}" height="{BAR}" fill="#3a6ea5"/>')
         out.append(f'<text x="{w + 6}" y="{y + LABEL + BAR - 2}" font-size="13">{escape(shown)}</text>')
