@@ -23,8 +23,9 @@ def bar_chart(rows: list[tuple[str, float]], *, title: str, unit: str = "", deci
     each bar, its label and its value lead there (the dashboard's drill-down to the case list)."""
     top = max((v for _, v in rows), default=0) or 1
     step = LABEL + BAR + GAP
+    role = "group" if links else "img"          # an image holds no links; a group of links keeps its name
     height = len(rows) * step + 4
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" role="{role}" '
            f'aria-label="{escape(title)}" width="100%" preserveAspectRatio="xMinYMin meet">',
            f'<title>{escape(title)}</title>']
     span = WIDTH - VALUE_ROOM
