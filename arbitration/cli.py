@@ -39,6 +39,19 @@ rulings_cli = AppGroup("rulings", help="Rulings and their PDF documents.")
 export_cli = AppGroup("export", help="Case dossiers for regulators and operators.")
 api_cli = AppGroup("api", help="Clients of the platform API.")
 jobs_cli = AppGroup("jobs", help="The job queue and its outbox.")
+privacy_cli = AppGroup("privacy", help="Personal information: the retention purge.")
+
+
+@privacy_cli.command("purge")
+@click.option("--limit", type=int, default=None, help="At most this many cases in this run.")
+@unit_of_work
+def privacy_purge_command(limit):
+    """Remove personal information whose retention period is over (docs/DECISIONS.md, issue 21)."""
+    from arbitration.oversight.retention import purge
+
+    out = purge(limit=limit)
+    click.echo(f"purged {out.cases} cases ({out.messages} messages, {out.notes} notes, "
+               f"{out.evidence_descriptions} evidence descriptions), {out.login_attempts} login attempts")
 
 
 @api_cli.command("create-client")
@@ -425,5 +438,5 @@ def serve_command(host, port):
 
 def register(app: Flask) -> None:
     for command in (deadlines_cli, audit_cli, calendar_cli, users_cli, evidence_cli, law_cli, rulings_cli,
-                    export_cli, api_cli, jobs_cli, search_cli, seed_demo_command, serve_command):
+                    export_cli, api_cli, jobs_cli, search_cli, privacy_cli, seed_demo_command, serve_command):
         app.cli.add_command(command)

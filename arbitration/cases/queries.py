@@ -1,7 +1,8 @@
 """Case lists: whose cases, filters, search, a capped count, and keyset pages in one of three orders."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -12,7 +13,7 @@ from arbitration.auth.models import User
 from arbitration.cases import filters
 from arbitration.cases.filters import CaseFilter
 from arbitration.cases import permissions  # noqa: F401  (the ties of cases: who sees which)
-from arbitration.cases.models import Case
+from arbitration.cases.models import Case, RemedyTask
 from arbitration.db import db
 from arbitration.deadlines.models import Deadline
 from arbitration.errors import InvalidInput
@@ -50,16 +51,98 @@ def parse_sort(raw: str | None) -> str:
     return raw
 
 
+# ---- what happened to a case in a period (the dashboard's drill-down): ?happened=closed&from=…&to=… ----
+
+@dataclass(frozen=True)
+class Happening:
+    label: object                                   # what the list says is filtered ("Closed")
+    condition: Callable                             # (start, end) UTC → a condition on Case
+
+
+HAPPENINGS: dict[str, Happening] = {}
+REFUNDS = ("full_refund", "partial_refund")
+
+
+def happening(name: str, label) -> Callable:
+    """Decorator: register what `?happened=name` selects. Features above cases (rulings' findings) add theirs."""
+    def register(fn: Callable) -> Callable:
+        HAPPENINGS[name] = Happening(label, fn)
+        return fn
+    return register
+
+
+@happening("opened", _l("Case opened"))
+def _opened(start, end):
+    return sa.and_(Case.opened_at >= start, Case.opened_at < end)
+
+
+@happening("closed", _l("Case closed"))
+def _closed(start, end):
+    return sa.and_(Case.closed_at >= start, Case.closed_at < end)
+
+
+@happening("refund_ordered", _l("Refund ordered"))
+def _refund_ordered(start, end):
+    return sa.exists().where(RemedyTask.case_id == Case.id, RemedyTask.remedy.in_(REFUNDS),
+                             RemedyTask.created_at >= start, RemedyTask.created_at < end)
+
+
+@happening("refund_paid", _l("Refund paid"))
+def _refund_paid(start, end):
+    return sa.exists().where(RemedyTask.case_id == Case.id, RemedyTask.remedy.in_(REFUNDS),
+                             RemedyTask.state == "done", RemedyTask.done_at >= start, RemedyTask.done_at < end)
+
+
+@dataclass(frozen=True)
+class Happened:
+    """Cases to which `what` happened between the China dates `first` and `last` (both included)."""
+    what: str
+    first: dt.date
+    last: dt.date
+
+    @property
+    def label(self):
+        return HAPPENINGS[self.what].label
+
+    def condition(self):
+        return HAPPENINGS[self.what].condition(filters.start_of(self.first),
+                                               filters.start_of(self.last + dt.timedelta(days=1)))
+
+    def query_args(self) -> dict:
+        return {"happened": self.what, "from": self.first.isoformat(), "to": self.last.isoformat()}
+
+
+def parse_happened(args: Mapping) -> Happened | None:
+    """From request args (happened, from, to); InvalidInput names the bad field, like the filters."""
+    what = (args.get("happened") or "").strip()
+    if not what:
+        return None
+    if what not in HAPPENINGS:
+        raise InvalidInput(_l("Unknown filter."), field="happened")
+    days = []
+    for name in ("from", "to"):
+        try:
+            days.append(dt.date.fromisoformat((args.get(name) or "").strip()))
+        except ValueError:
+            raise InvalidInput(_l("Dates look like 2026-10-01."), field=name) from None
+    if days[0] > days[1]:
+        raise InvalidInput(_l("The date range is inverted: the start (%(start)s) is after the end (%(end)s).",
+                              start=days[0].isoformat(), end=days[1].isoformat()), field="from")
+    return Happened(what, days[0], days[1])
+
+
 @dataclass(frozen=True)
 class Count:
     n: int
     capped: bool        # more than COUNT_CAP: n is COUNT_CAP
 
 
-def _listed(user: User, f: CaseFilter):
+def _listed(user: User, f: CaseFilter, happened: Happened | None = None):
     """The statement of the cases `user` may list under the filter (no order, no cursor), and the scope (column,
     value) whose index serves it when one column says whose cases they are."""
     stmt = sa.select(Case).where(access.visible(user, Case))
+    if happened is not None:
+        stmt = stmt.where(happened.condition())
     # whose cases, when one column says it (a buyer's: buyer_id = theirs): the key of that role's list index
     scope = access.owner_key(user, Case)
     if scope is None and f.merchant_id:     # staff and regulators looking at one merchant: that merchant's index
@@ -67,23 +150,23 @@ def _listed(user: User, f: CaseFilter):
     return filters.apply(stmt, f), scope
 
 
-def count_cases(user: User, f: CaseFilter = CaseFilter()) -> Count:
+def count_cases(user: User, f: CaseFilter = CaseFilter(), happened: Happened | None = None) -> Count:
     """How many cases the list holds: a COUNT over the list's own statement, stopped after COUNT_CAP + 1 rows,
     so it reads at most that many index entries however many cases there are."""
-    stmt, _scope = _listed(user, f)
+    stmt, _scope = _listed(user, f, happened)
     limited = stmt.with_only_columns(Case.id).limit(COUNT_CAP + 1).subquery()
     n = db.session.scalar(sa.select(sa.func.count()).select_from(limited))
     return Count(min(n, COUNT_CAP), n > COUNT_CAP)
 
 
-def case_list(user: User, f: CaseFilter = CaseFilter(), *, cursor: str | None = None, sort: str = DEFAULT_SORT
-              ) -> tuple[Page, dict[int, Deadline]]:
+def case_list(user: User, f: CaseFilter = CaseFilter(), *, cursor: str | None = None, sort: str = DEFAULT_SORT,
+              happened: Happened | None = None) -> tuple[Page, dict[int, Deadline]]:
     """The cases `user` may list in the order `sort` names; returns the page and each case's running deadline.
 
     Ordered by a stored key and the id (SORTS), so every page, the first or the thousandth, is a range of one of
     the ix_cases_* indexes of that key after the cursor: never an OFFSET, never a sort of all rows."""
     order = SORTS[sort]
-    stmt, scope = _listed(user, f)
+    stmt, scope = _listed(user, f, happened)
     key = order.column
     after = order.decode(cursor)
     if after:

@@ -206,13 +206,14 @@ def index():
     args = request.args.to_dict()
     if current_user.role == Role.merchant_staff:
         args.pop("merchant", None), args.pop("merchant_id", None)
-    status, problem = 200, None
+    status, problem, happened = 200, None, None
     try:
         f = case_filters.parse(args)
         sort = case_queries.parse_sort(args.get("sort"))
+        happened = case_queries.parse_happened(args)
     except DomainError as err:
         f, sort, status, problem = CaseFilter(), case_queries.DEFAULT_SORT, 400, err
-    page, running = case_queries.case_list(current_user, f, cursor=args.get("after"), sort=sort)
+    page, running = case_queries.case_list(current_user, f, cursor=args.get("after"), sort=sort, happened=happened)
     merchant_names, buyer_names = case_queries.parties_of(page.rows)
     merchants, merchant_name = [], None
     if perm.can_filter_by_merchant(current_user):
@@ -225,7 +226,8 @@ def index():
                 if f.merchant_id else None
     return render_template("cases/list.html", page=page, running=running, filters=f, merchants=merchants,
                            merchant_name=merchant_name, problem=problem, args=args, sort=sort,
-                           sorts=case_queries.SORTS, count=case_queries.count_cases(current_user, f),
+                           sorts=case_queries.SORTS, count=case_queries.count_cases(current_user, f, happened),
+                           happened=happened, kept={**f.query_args(), **(happened.query_args() if happened else {})},
                            merchant_names=merchant_names, buyer_names=buyer_names,
                            show_merchant=current_user.role != Role.merchant_staff,
                            show_buyer=current_user.role != Role.buyer), status

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from arbitration.audit.services import events_of, verify_subject
 from arbitration.auth.models import User
 from arbitration.cases.messaging import notes_of
-from arbitration.cases.models import Case
+from arbitration.cases.models import Case, CaseMessage
 from arbitration.cases.services import case_files
 from arbitration.cases.timeline import actor_label, lines
 from arbitration.db import db
@@ -22,6 +22,7 @@ from arbitration.deadlines.services import all_for
 from arbitration.merchants.models import Merchant
 from arbitration.pdf_render import Attached, html_to_pdf
 from arbitration.precedents.reports import reports_of
+from arbitration.privacy import masking
 from arbitration.rulings.pdf import platform_name
 from arbitration.rulings.services import rulings_of
 from arbitration.signing.service import sign
@@ -66,31 +67,75 @@ def internal_notes(case: Case) -> list[InternalNote]:
     return [InternalNote(n.created_at, names.get(n.author_id, "—"), n.author_role, n.body) for n in notes]
 
 
-def context(case: Case, exporter: Exporter, exported_at: dt.datetime) -> dict:
+@dataclass(frozen=True)
+class Disclosure:
+    """How personal information stands in a dossier: masked (the default), or as stored for a legal basis."""
+    masked: bool = True
+    legal_basis: str = ""
+
+
+MASKED = Disclosure()
+
+
+def party_names(buyer: User | None) -> list[str]:
+    """The names a dossier's free texts may carry besides those after a label: the buyer's display name."""
+    return [buyer.display_name] if buyer and buyer.display_name else []
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message between the parties and the case's staff, as the regulator reads it."""
+    at: dt.datetime
+    role: str
+    body: str
+
+
+def messages(case: Case) -> list[Message]:
+    rows = db.session.scalars(sa.select(CaseMessage).where(CaseMessage.case_id == case.id).order_by(CaseMessage.id))
+    return [Message(m.created_at, m.sender_role, m.body) for m in rows]
+
+
+def context(case: Case, exporter: Exporter, exported_at: dt.datetime, disclosure: Disclosure = MASKED) -> dict:
     chain = verify_subject("case", case.id)
     files = case_files(case)
     events = events_of("case", case.id)
-    return {"case": case, "buyer": db.session.get(User, case.buyer_id),
+    buyer = db.session.get(User, case.buyer_id)
+    names = party_names(buyer)
+    if disclosure.masked:
+        def pii(text):
+            return masking.mask_text(str(text or ""), names)
+        pii_name = masking.mask_name
+    else:
+        def pii(text):
+            return str(text or "")
+
+        def pii_name(name):
+            return name or ""
+    return {"case": case, "buyer": buyer, "pii": pii, "pii_name": pii_name, "disclosure": disclosure,
             "merchant": db.session.get(Merchant, case.merchant_id),
             "arbitrator": db.session.get(User, case.arbitrator_id) if case.arbitrator_id else None,
             "timeline": lines(events), "supplementary": supplementary_requests(events),
-            "notes": internal_notes(case),
+            "notes": internal_notes(case), "messages": messages(case),
             "deadlines": all_for("case", case.id), "evidence": files,
             "rulings": rulings_of(case), "chain": chain, "exporter": exporter, "exported_at": exported_at,
             "platform": platform_name(), "actor_label": actor_label,
             "retrieval_reports": reports_of(case)}     # issue 19: the similar-case retrieval reports
 
 
-def html(case: Case, exporter: Exporter, exported_at: dt.datetime) -> str:
+def html(case: Case, exporter: Exporter, exported_at: dt.datetime, disclosure: Disclosure = MASKED) -> str:
     """The dossier's HTML, for a rendering process (the bulk export)."""
     with force_locale("zh"):
-        return render_template("oversight/dossier.html", **context(case, exporter, exported_at), attached=False,
-                               skipped=[])
+        return render_template("oversight/dossier.html", **context(case, exporter, exported_at, disclosure),
+                               attached=False, skipped=[])
 
 
-def render(case: Case, exporter: Exporter, exported_at: dt.datetime, attach_evidence: bool = False) -> bytes:
+def render(case: Case, exporter: Exporter, exported_at: dt.datetime, attach_evidence: bool = False,
+           disclosure: Disclosure = MASKED) -> bytes:
+    """The dossier's PDF. Masked unless `disclosure` says otherwise: a cache of dossier bytes keyed by the case
+    (its last event) must hold only the masked variant, or key on `disclosure` too; an unmasked dossier is never
+    served from a cache made for someone else."""
     with force_locale("zh"):
-        ctx = context(case, exporter, exported_at)
+        ctx = context(case, exporter, exported_at, disclosure)
         attachments, skipped, total = [], [], 0
         if attach_evidence:
             for f in ctx["evidence"]:

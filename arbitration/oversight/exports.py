@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -37,8 +38,11 @@ from arbitration.evidence.sniff import safe_segment
 from arbitration import pdf_render
 from arbitration.jobs.queue import job
 from arbitration.merchants.models import Merchant
-from arbitration.oversight import dossier
+from arbitration.oversight import dossier, tables
+from arbitration.cases import messages as case_labels
 from arbitration.oversight.messages import EXPORT_STATE_LABELS
+from arbitration.oversight.permissions import can_export_unmasked
+from arbitration.privacy.masking import mask_name, mask_text
 from arbitration.oversight.models import Export
 from arbitration.oversight.rules import ACTIVE, EXPORT_FLOW
 from arbitration.rulings.services import current_ruling
@@ -50,25 +54,77 @@ SUBJECT = "export"
 KEEP_FOR = dt.timedelta(days=7)          # the ZIP can be downloaded for a week
 MAX_ZIP_BYTES = 1 << 40
 PROGRESS_EVERY = 10
-MANIFEST_FIELDS = ("case", "merchant", "category", "state", "outcome", "claim_remedy", "claim_amount_yuan",
-                   "remedies", "opened_at", "closed_at", "ruled_at", "dossier_sha256", "evidence_files")
+# the manifest's columns: key (manifest.json, the English header row), Chinese header (manifest.csv)
+MANIFEST_COLUMNS = (
+    ("case", _l("Case number")), ("order", _l("Order number")), ("merchant", _l("Merchant")),
+    ("buyer", _l("Applicant (buyer)")), ("category", _l("Category")), ("origin", _l("How it started")),
+    ("state", _l("Stage")), ("outcome", _l("Outcome")), ("claim_remedy", _l("Claim")),
+    ("disputed_amount_yuan", _l("Amount in dispute (yuan)")), ("remedies", _l("Remedies ordered")),
+    ("opened_at", _l("Opened (Beijing time)")), ("closed_at", _l("Closed (Beijing time)")),
+    ("ruled_at", _l("Ruled (Beijing time)")), ("dossier_sha256", _l("Dossier SHA-256")),
+    ("evidence_files", _l("Evidence files")))
+MANIFEST_FIELDS = tuple(key for key, _label in MANIFEST_COLUMNS)
+LOCAL_SECONDS = "yyyy-MM-dd HH:mm:ss"
+MAX_CASE_LIST = 1000                      # cases in one unmasked export
 
 
 class Cancelled(Exception):
     pass
 
 
-def csv_cell(value):
-    """A text cell a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+csv_cell = tables.cell
 
 
-def matching_ids(f: CaseFilter, user: User | None = None) -> list[int]:
-    """The cases the filter selects among those the user may open (all of them for an operator's command)."""
+def matching_ids(f: CaseFilter, user: User | None = None, case_list: list[str] | None = None) -> list[int]:
+    """The cases the filter selects among those the user may open (all of them for an operator's command); with
+    a case list, exactly the listed cases (still only those the user may open)."""
     stmt = sa.select(Case.id) if user is None else sa.select(Case.id).where(access.visible(user, Case))
+    if case_list is not None:
+        return list(db.session.scalars(stmt.where(Case.number.in_(case_list)).order_by(Case.id)))
     return list(db.session.scalars(filters.apply(stmt, f).order_by(Case.id)))
+
+
+def opened_range(f: CaseFilter, user: User | None = None) -> tuple[dt.datetime, dt.datetime] | None:
+    """When the first and the last case the filter selects were opened (what an export covers, on its page)."""
+    stmt = sa.select(sa.func.min(Case.opened_at), sa.func.max(Case.opened_at))
+    if user is not None:
+        stmt = stmt.where(access.visible(user, Case))
+    first, last = db.session.execute(filters.apply(stmt, f)).one()
+    return (first, last) if first else None
+
+
+def parse_case_list(raw: str) -> list[str]:
+    """Case numbers typed one per line (or separated by commas, spaces, 、or ；), each once, in the order typed."""
+    seen: dict[str, None] = {}
+    for token in raw.replace(",", " ").replace("，", " ").replace("、", " ").replace(";", " ").replace("；", " ").split():
+        seen.setdefault(token.strip().upper(), None)
+    return list(seen)
+
+
+def check_unmasked(user: User | None, legal_basis: str, case_list: list[str]) -> None:
+    """An unmasked export: a regulator, a stated legal basis, and a list of cases that all exist and are visible."""
+    if user is not None and not can_export_unmasked(user):
+        raise InvalidInput(_l("Only a regulator may export personal information unmasked."), field="legal_basis")
+    if len(legal_basis.strip()) < 4:
+        raise InvalidInput(_l("State the legal basis for seeing the personal information (at least 4 characters)."),
+                           field="legal_basis")
+    if len(legal_basis) > 500:
+        raise InvalidInput(_l("The legal basis has at most 500 characters."), field="legal_basis")
+    if not case_list:
+        raise InvalidInput(_l("List the cases whose personal information you need, one case number a line."),
+                           field="case_list")
+    if len(case_list) > MAX_CASE_LIST:
+        raise InvalidInput(_l("At most %(n)d cases in one unmasked export.", n=MAX_CASE_LIST), field="case_list")
+    found = set(db.session.scalars(sa.select(Case.number).where(
+        Case.id.in_(matching_ids(CaseFilter(), user, case_list)))))
+    missing = [n for n in case_list if n not in found]
+    if missing:
+        raise InvalidInput(_l("No such case (or not yours to see): %(numbers)s.", numbers="、".join(missing[:10])),
+                           field="case_list")
+
+
+def disclosure_of(export: Export) -> dossier.Disclosure:
+    return dossier.MASKED if export.masked else dossier.Disclosure(masked=False, legal_basis=export.legal_basis)
 
 
 def exporter_of(user: User | None) -> dossier.Exporter:
@@ -80,18 +136,32 @@ def exporter_of(user: User | None) -> dossier.Exporter:
 # ---- asking, cancelling, downloading ----
 
 def request_export(user: User | None, f: CaseFilter, *, with_evidence: bool = False,
-                   now: dt.datetime | None = None, enqueue: bool = True) -> Export:
+                   now: dt.datetime | None = None, enqueue: bool = True, legal_basis: str = "",
+                   case_list: list[str] | None = None) -> Export:
+    """Ask for an export. Personal information is masked, unless a legal basis is stated: then it is an unmasked
+    export of exactly the listed cases, a regulator's only, and the event says who asked, when and why."""
     now = now or clock.now_utc()
-    total = len(matching_ids(f, user))
+    legal_basis = (legal_basis or "").strip()
+    unmasked = bool(legal_basis) or case_list is not None
+    if unmasked:
+        case_list = case_list or []
+        check_unmasked(user, legal_basis, case_list)
+    total = len(matching_ids(f, user, case_list if unmasked else None))
     if total == 0:
         raise InvalidInput(_l("No case matches this filter: there is nothing to export."))
     export = Export(requested_by_id=getattr(user, "id", None), requested_at=now,
                     filter_json=json.dumps(f.to_json(), sort_keys=True), with_evidence=with_evidence,
-                    state=EXPORT_FLOW.check_start("queued"), total=total)
+                    state=EXPORT_FLOW.check_start("queued"), total=total,
+                    legal_basis=legal_basis if unmasked else None,
+                    case_list_json=json.dumps(case_list, ensure_ascii=False) if unmasked else None)
     db.session.add(export)
     db.session.flush()
-    record_event(SUBJECT, export.id, user, "export.requested",
-                 {"filter": f.to_json(), "with_evidence": with_evidence, "cases": total}, now=now)
+    data = {"filter": f.to_json(), "with_evidence": with_evidence, "cases": total, "masked": not unmasked}
+    if unmasked:                     # who (the actor), when (the event's time), why and which cases
+        record_event(SUBJECT, export.id, user, "export.unmasked_requested",
+                     {**data, "legal_basis": legal_basis, "case_list": case_list}, now=now)
+    else:
+        record_event(SUBJECT, export.id, user, "export.requested", data, now=now)
     if enqueue:
         run_export.enqueue_after_commit(export.id)
     return export
@@ -145,48 +215,70 @@ class Rendered:
     row: dict
 
 
-def _manifest_row(case: Case) -> dict:
+def _yuan(fen: int | None) -> str:
+    return f"{(fen or 0) / 100:.2f}"
+
+
+def _local(at: dt.datetime | None) -> str:
+    return format_local(at, LOCAL_SECONDS) if at else ""
+
+
+def _manifest_row(case: Case, disclosure: dossier.Disclosure = dossier.MASKED) -> dict:
+    """One case as the manifest lists it: labels (not codes), Beijing times to the second, the amount in dispute
+    (the order's amount for a full refund, a reissue or a voided fee; the sum claimed otherwise)."""
     ruling = current_ruling(case)
     merchant = db.session.get(Merchant, case.merchant_id)
-    return {"case": case.number, "merchant": merchant.name, "category": case.category, "state": case.state.value,
-            "outcome": case.outcome or "open", "claim_remedy": case.claim_remedy,
-            "claim_amount_yuan": f"{case.claim_amount_fen / 100:.2f}",
-            "remedies": ";".join(f"{r['remedy']}:{r['amount_fen'] / 100:.2f}" for r in ruling.remedies)
-            if ruling else "",
-            "opened_at": case.opened_at.isoformat(), "closed_at": case.closed_at.isoformat() if case.closed_at
-            else "", "ruled_at": ruling.issued_at.isoformat() if ruling else ""}
+    buyer = db.session.get(User, case.buyer_id)
+    with force_locale("zh"):
+        return {"case": case.number, "order": case.order_snapshot.get("order", {}).get("number", ""),
+                "merchant": merchant.name,
+                "buyer": (buyer.display_name if not disclosure.masked else mask_name(buyer.display_name))
+                if buyer else "",
+                "category": str(case_labels.CATEGORY_LABELS.get(case.category, case.category)),
+                "origin": str(case_labels.ORIGIN_LABELS.get(case.origin, case.origin)),
+                "state": str(case_labels.STATE_LABELS.get(case.state, case.state.value)),
+                "outcome": str(case_labels.OUTCOME_LABELS.get(case.outcome or "open", case.outcome)),
+                "claim_remedy": str(case_labels.REMEDY_LABELS.get(case.claim_remedy, case.claim_remedy)),
+                "disputed_amount_yuan": _yuan(case.disputed_amount_fen),
+                "remedies": "；".join(f"{case_labels.REMEDY_LABELS.get(r['remedy'], r['remedy'])} "
+                                     f"{_yuan(r['amount_fen'])}"
+                                     for r in ruling.remedies) if ruling else "",
+                "opened_at": _local(case.opened_at), "closed_at": _local(case.closed_at),
+                "ruled_at": _local(ruling.issued_at) if ruling else ""}
 
 
-def _read(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime) -> tuple[str, str, dict]:
+def _read(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime,
+          disclosure: dossier.Disclosure = dossier.MASKED) -> tuple[str, str, dict]:
     """(number, HTML, manifest row) of one dossier; then the read transaction ends, so a long export never holds
     the database (on SQLite every transaction holds the one write lock) while it lays out PDFs or streams."""
     case = db.session.get(Case, case_id)
-    found = (case.number, dossier.html(case, exporter, exported_at), _manifest_row(case))
+    found = (case.number, dossier.html(case, exporter, exported_at, disclosure), _manifest_row(case, disclosure))
     db.session.commit()              # only reads happened here: end the transaction
     return found
 
 
-def render_one(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime) -> Rendered:
-    number, page, row = _read(case_id, exporter, exported_at)
+def render_one(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime,
+               disclosure: dossier.Disclosure = dossier.MASKED) -> Rendered:
+    number, page, row = _read(case_id, exporter, exported_at, disclosure)
     return Rendered(case_id, number, pdf_render.html_to_pdf(page), row)
 
 
 def render_all(ids: Iterable[int], exporter: dossier.Exporter, exported_at: dt.datetime,
-               processes: int | None = None) -> Iterator[Rendered]:
+               processes: int | None = None, disclosure: dossier.Disclosure = dossier.MASKED) -> Iterator[Rendered]:
     """Dossiers in order. With one process they are rendered here; with more, this process reads the database
     and writes each dossier's HTML, and a pool of fresh processes (spawned: no inherited connections or
     threads; no app, no database) lays them out as PDFs, at most two per process in flight."""
     processes = processes or current_app.config.get("EXPORT_PROCESSES") or os.cpu_count() or 1
     if processes <= 1:
         for case_id in ids:
-            yield render_one(case_id, exporter, exported_at)
+            yield render_one(case_id, exporter, exported_at, disclosure)
         return
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(processes, initializer=pdf_render.init_worker, initargs=(current_app.instance_path,),
                   maxtasksperchild=500) as pool:
         pending: collections.deque = collections.deque()
         for case_id in ids:
-            number, page, row = _read(case_id, exporter, exported_at)
+            number, page, row = _read(case_id, exporter, exported_at, disclosure)
             pending.append((case_id, number, row, pool.apply_async(pdf_render.render_in_worker, (page,))))
             if len(pending) >= 2 * processes:
                 yield _ready(pending.popleft())
@@ -246,14 +338,16 @@ def _info(name: str, when: dt.datetime, compress: bool) -> zipfile.ZipInfo:
 
 
 def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_evidence: bool,
-               on_case: Callable[[int], None] = lambda n: None) -> Iterator[bytes]:
+               on_case: Callable[[int], None] = lambda n: None, masked: bool = True) -> Iterator[bytes]:
     """The ZIP's bytes as it is built: dossiers/…pdf, evidence/<case>/… (optional), manifest.csv, manifest.json.
     The manifests are spooled to temporary files, so memory does not grow with the number of cases."""
     sink = _Sink()
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as csv_file, \
             tempfile.TemporaryFile("w+", encoding="utf-8") as json_file:
+        csv_file.write("\ufeff")               # Excel on Chinese Windows reads UTF-8 only with its BOM
+        with force_locale("zh"):
+            csv.writer(csv_file).writerow([str(label) for _key, label in MANIFEST_COLUMNS])
         writer = csv.DictWriter(csv_file, fieldnames=MANIFEST_FIELDS)
-        writer.writeheader()
         json_file.write("[\n")
         with zipfile.ZipFile(sink, "w", allowZip64=True) as zf:
             for n, item in enumerate(rendered, start=1):
@@ -261,7 +355,8 @@ def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_e
                 yield sink.take()
                 files = 0
                 if with_evidence:
-                    for chunk in _evidence_entries(zf, sink, item.case_id, item.number, exported_at):
+                    for chunk in _evidence_entries(zf, sink, item.case_id, item.number, exported_at,
+                                                   masked):
                         files += 1 if chunk is None else 0
                         if chunk:
                             yield chunk
@@ -276,16 +371,36 @@ def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_e
                     while block := fh.read(256 * 1024):
                         dest.write(block.encode("utf-8"))
                         yield sink.take()
+            csv_file.seek(0)
+            with zf.open(_info("manifest.xlsx", exported_at, compress=False), "w", force_zip64=True) as dest:
+                dest.write(_manifest_xlsx(csv_file))
+            yield sink.take()
         yield sink.take()
 
 
-def _evidence_entries(zf, sink, case_id: int, number: str, exported_at: dt.datetime):
-    """Streams each evidence file of the case into the ZIP; yields bytes, and None once per file."""
-    files = [(f.id, f.download_name, f.storage_key, f.created_at)
-             for f in case_files(db.session.get(Case, case_id))]
+def _manifest_xlsx(csv_file) -> bytes:
+    """The manifest as a sheet, from the spooled CSV (its header row, then the rows; amounts and counts as numbers)."""
+    reader = csv.reader(csv_file)
+    header = [h.lstrip("\ufeff") for h in next(reader)]
+    numeric = {MANIFEST_FIELDS.index("disputed_amount_yuan"): float, MANIFEST_FIELDS.index("evidence_files"): int}
+
+    def typed(row):
+        return [numeric[i](v) if i in numeric and v else v for i, v in enumerate(row)]
+    with force_locale("zh"):
+        title = str(_l("Manifest"))
+    return tables.xlsx_bytes(title, header, (typed(r) for r in reader))
+
+
+def _evidence_entries(zf, sink, case_id: int, number: str, exported_at: dt.datetime, masked: bool = True):
+    """Streams each evidence file of the case into the ZIP; yields bytes, and None once per file. In a masked
+    export the file names are masked too (with a full-width star: `*` is not allowed in Windows file names)."""
+    case = db.session.get(Case, case_id)
+    names = dossier.party_names(db.session.get(User, case.buyer_id))
+    files = [(f.id, f.download_name, f.storage_key, f.created_at) for f in case_files(case)]
     db.session.commit()              # (reads only) stream without holding a transaction
     for file_id, download_name, key, created_at in files:     # named with the sniffed type's extension
-        name = member("evidence", number, f"{file_id}-{download_name}")
+        shown = mask_text(download_name, names).replace("*", "＊") if masked else download_name
+        name = member("evidence", number, f"{file_id}-{shown}")
         with app_store().open_read(key) as src, \
                 zf.open(_info(name, created_at, compress=False), "w", force_zip64=True) as dest:
             while block := src.read(1024 * 1024):
@@ -313,9 +428,9 @@ def build(export_id: int, *, processes: int | None = None, progress: Callable[[i
     _move(export, "running", now)
     f = CaseFilter.from_json(export.filter)
     requested_by = db.session.get(User, export.requested_by_id) if export.requested_by_id else None
-    ids = matching_ids(f, requested_by)
+    ids = matching_ids(f, requested_by, export.case_list if not export.masked else None)
     export.total, export.done = len(ids), 0
-    exporter, with_evidence = exporter_of(requested_by), export.with_evidence
+    exporter, with_evidence, disclosure = exporter_of(requested_by), export.with_evidence, disclosure_of(export)
     db.session.commit()
 
     def on_case(n: int) -> None:
@@ -332,8 +447,9 @@ def build(export_id: int, *, processes: int | None = None, progress: Callable[[i
     try:
         stored = app_store().put_stream(
             new_key("exports", now),
-            zip_stream(render_all(ids, exporter, now, processes), exported_at=now, with_evidence=with_evidence,
-                       on_case=on_case),
+            zip_stream(render_all(ids, exporter, now, processes, disclosure), exported_at=now,
+                       with_evidence=with_evidence,
+                       on_case=on_case, masked=disclosure.masked),
             max_bytes=MAX_ZIP_BYTES, content_type="application/zip")
     except Cancelled:
         db.session.rollback()

@@ -15,4 +15,6 @@ events.declare({
     "export.downloaded": _l("The export was downloaded"),
     "export.written": _l("An operator wrote an export on the command line"),
     "case.dossier_exported": _l("The case's dossier was exported"),
+    "export.unmasked_requested": _l("An export with personal information unmasked was asked for"),
+    "case.personal_data_purged": _l("The case's personal information was removed after its retention period"),
 })

@@ -34,6 +34,18 @@ class Export(Base):
     zip_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     zip_size: Mapped[int | None] = mapped_column(sa.BigInteger)
     error: Mapped[str | None] = mapped_column(sa.String(300))
+    # an unmasked export (personal information shown as stored): why, in the regulator's words, and which cases
+    legal_basis: Mapped[str | None] = mapped_column(sa.Text)
+    case_list_json: Mapped[str | None] = mapped_column(sa.Text)
+
+    @property
+    def masked(self) -> bool:
+        """Personal information is masked unless a legal basis was stated (regulators only)."""
+        return not self.legal_basis
+
+    @property
+    def case_list(self) -> list[str] | None:
+        return json.loads(self.case_list_json) if self.case_list_json else None
 
     @property
     def filter(self) -> dict:

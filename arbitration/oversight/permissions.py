@@ -16,3 +16,8 @@ def can_read_stats(user) -> bool:
 def can_download_export(user, export) -> bool:
     """Only whoever asked for it."""
     return can_export(user) and export.requested_by_id == user.id
+
+
+def can_export_unmasked(user) -> bool:
+    """Personal information unmasked, for a stated legal basis and a list of cases: regulators only."""
+    return _role(user) == Role.regulator

@@ -11,15 +11,18 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
 from arbitration.cases import filters
+from arbitration.cases import queries as case_queries
 from arbitration.cases.filters import CaseFilter
 from arbitration.cases.messages import CATEGORY_LABELS, OUTCOME_LABELS
 from arbitration.cases.models import Case
 from arbitration.db import db
 from arbitration.deadlines.models import Deadline
 from arbitration.merchants.models import Merchant
+from arbitration.oversight import rules
 from arbitration.rulings.models import Ruling
 
 AGAINST = ("upheld", "partly_upheld")     # a ruling in the buyer's favour, in whole or in part
@@ -193,3 +196,104 @@ def _count_by_outcome(f: CaseFilter, outcome: str):
 FIGURES = {"per_merchant": per_merchant, "per_category": per_category, "per_outcome": per_outcome,
            "per_month": per_month, "deadlines_missed": deadlines_missed, "time_to_ruling": time_to_ruling,
            "hidden_fees": hidden_fees, "ranking": ranking}
+
+
+# ---- the regulator's dashboard: headline figures for a period against the one before, monthly trends ----
+
+@case_queries.happening("hidden_fee", _l("A hidden fee was found"))
+def _hidden_fee_found(start, end):
+    """The case's ruling in force (no later round) was issued in [start, end) and found an undisclosed fee."""
+    later = sa.orm.aliased(Ruling)
+    return sa.exists().where(
+        Ruling.case_id == Case.id, Ruling.issued_at >= start, Ruling.issued_at < end,
+        Ruling.found_tags_json.like('%"hidden_fee"%'),
+        ~sa.exists().where(later.case_id == Ruling.case_id, later.round > Ruling.round))
+
+
+@case_queries.happening("ruled", _l("First ruling issued"))
+def _first_ruling(start, end):
+    return sa.exists().where(Ruling.case_id == Case.id, Ruling.round == 1, Ruling.issued_at >= start,
+                             Ruling.issued_at < end)
+
+
+@dataclass
+class Headline:
+    key: str
+    label: str
+    value: float | None
+    previous: float | None
+    unit: str = ""                  # "%", " 天"
+    drill: dict | None = None       # the case list's query args for the cases the figure counts
+    detail: str = ""                # "3 of 12 closed cases"
+
+    @property
+    def change(self) -> float | None:
+        return rules.change_percent(self.value, self.previous)
+
+
+def _span(period: rules.Period) -> tuple[dt.datetime, dt.datetime]:
+    return filters.start_of(period.first), filters.start_of(period.last + dt.timedelta(days=1))
+
+
+def _count(what: str, period: rules.Period, *extra) -> int:
+    cond = case_queries.HAPPENINGS[what].condition(*_span(period))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(cond, *extra))
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _days_to_ruling(period: rules.Period) -> list[float]:
+    """Days from opening to the first ruling, for the cases whose first ruling was issued in the period."""
+    start, end = _span(period)
+    stmt = sa.select(Case.opened_at, Ruling.issued_at).join(Ruling, Ruling.case_id == Case.id).where(
+        Ruling.round == 1, Ruling.issued_at >= start, Ruling.issued_at < end)
+    return [(_utc(ruled) - _utc(opened)).total_seconds() / 86400 for opened, ruled in db.session.execute(stmt)]
+
+
+def _one_period(period: rules.Period) -> dict[str, float | None]:
+    closed = _count("closed", period)
+    by_default = _count("closed", period, Case.outcome == "default_ruling")
+    days = rules.median(_days_to_ruling(period))
+    return {"ruled": _count("ruled", period), "opened": _count("opened", period), "closed": closed,
+            "median_days": round(days, 1) if days is not None else None,
+            "default_share": rules.share_percent(by_default, closed), "by_default": by_default,
+            "refund_ordered": _count("refund_ordered", period), "refund_paid": _count("refund_paid", period),
+            "hidden_fee": _count("hidden_fee", period)}
+
+
+def headline(period: rules.Period) -> list[Headline]:
+    """The figures a regulator looks at first, for `period` and the period of the same length before it; each
+    with the case list's query args for exactly the cases it counts."""
+    now, before = _one_period(period), _one_period(period.previous())
+
+    def drill(what: str, **more) -> dict:
+        return {**case_queries.Happened(what, period.first, period.last).query_args(), **more}
+
+    return [
+        Headline("opened", _("Cases opened"), now["opened"], before["opened"], drill=drill("opened")),
+        Headline("closed", _("Cases closed"), now["closed"], before["closed"], drill=drill("closed")),
+        Headline("median_days", _("Median days from opening to the ruling"), now["median_days"],
+                 before["median_days"], unit=_(" days"), drill=drill("ruled"),
+                 detail=_("over %(n)d first rulings issued", n=now["ruled"])),
+        Headline("default_share", _("Share of closed cases decided by default"), now["default_share"],
+                 before["default_share"], unit="%", drill=drill("closed", outcome="default_ruling"),
+                 detail=_("%(part)d of %(whole)d closed cases", part=now["by_default"], whole=now["closed"])),
+        Headline("refund_ordered", _("Refunds ordered"), now["refund_ordered"], before["refund_ordered"],
+                 drill=drill("refund_ordered")),
+        Headline("refund_paid", _("Refunds paid"), now["refund_paid"], before["refund_paid"],
+                 drill=drill("refund_paid")),
+        Headline("hidden_fee", _("Hidden-fee findings"), now["hidden_fee"], before["hidden_fee"],
+                 drill=drill("hidden_fee")),
+    ]
+
+
+TRENDS = (("opened", _l("Cases opened per month (last 12 months)")),
+          ("closed", _l("Cases closed per month (last 12 months)")))
+
+
+def monthly(what: str, today: dt.date) -> list[tuple[rules.Period, int]]:
+    """Cases to which `what` happened in each of the last 12 months (one query per month, each an index
+    range)."""
+    return [(month, _count(what, month)) for month in rules.last_months(today)]

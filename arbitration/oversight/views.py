@@ -2,11 +2,9 @@
 with charts and CSV downloads. Read-only on cases: nothing here changes a case."""
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,11 +15,11 @@ from arbitration.cases import filters as case_filters
 from arbitration.cases import permissions as case_perm
 from arbitration.cases import services as cases
 from arbitration.cases.filters import CaseFilter
-from arbitration.db import db
+from arbitration.db import db, rollback
 from arbitration.errors import DomainError
 from arbitration.forms import PlainForm
 from arbitration.merchants.models import Merchant
-from arbitration.oversight import charts, exports, stats
+from arbitration.oversight import charts, dashboard, exports, stats, tables
 from arbitration.oversight import dossier as dossier_pdf
 from arbitration.oversight import dossier_cache
 from arbitration.oversight import permissions as export_perm
@@ -31,6 +29,7 @@ from arbitration.storage import content_disposition
 from arbitration.web import refuse, send_stored
 
 bp = Blueprint("oversight", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.app_context_processor
@@ -81,11 +80,20 @@ def new_export():
     args = (request.form if request.method == "POST" else request.args).to_dict()
     f, problem = _filter_or_none(args)
     count = len(exports.matching_ids(f, current_user)) if f else 0
+    unmasked = args.get("unmasked") == "1"
     if request.method == "POST" and f is not None:
         try:
-            export = exports.request_export(current_user, f, with_evidence=args.get("with_evidence") == "1")
+            if unmasked and not export_perm.can_export_unmasked(current_user):
+                abort(403)
+            case_list = exports.parse_case_list(args.get("case_list", "")) if unmasked else None
+            export = exports.request_export(current_user, f, with_evidence=args.get("with_evidence") == "1",
+                                            legal_basis=args.get("legal_basis", "") if unmasked else "",
+                                            case_list=case_list)
         except DomainError as err:
-            refuse(err)
+            if err.field in ("legal_basis", "case_list"):
+                rollback()                       # shown next to its field below
+            else:
+                refuse(err)
             problem = err
         else:
             flash(_("The export of %(n)d cases is queued.", n=export.total), "success")
@@ -93,7 +101,8 @@ def new_export():
     merchant = db.session.get(Merchant, f.merchant_id) if f and f.merchant_id else None
     status = 400 if problem else 200
     return render_template("oversight/new_export.html", f=f or CaseFilter(), args=args, count=count,
-                           problem=problem, merchant=merchant), status
+                           problem=problem, merchant=merchant, unmasked=unmasked,
+                           opened_range=exports.opened_range(f, current_user) if f else None), status
 
 
 def _own(export_id: int) -> Export:
@@ -143,23 +152,42 @@ def stats_page():
     drawn = [(fig, charts.bar_chart([(str(r[0]), float(r[fig.chart_column])) for r in fig.rows], title=fig.title,
                                     unit=fig.unit, decimals=fig.decimals)) for fig in figures]
     merchants = db.session.scalars(sa.select(Merchant).order_by(Merchant.name)).all()
+    board = dashboard.build(request.args)
     return render_template("oversight/stats.html", drawn=drawn, f=f or CaseFilter(), problem=problem,
-                           args=request.args.to_dict(), merchants=merchants), 400 if problem else 200
+                           args=request.args.to_dict(), merchants=merchants, dashboard=board
+                           ), 400 if problem or board.problem else 200
 
 
-@bp.route("/stats/<figure>.csv")
-@require(export_perm.can_read_stats)
-def stats_csv(figure: str):
+def _figure_table(figure: str):
+    """(figure, English header or None) for a download; ?header=en adds an English header row."""
     if figure not in stats.FIGURES:
         abort(404)
     f, problem = _filter_or_none(request.args.to_dict())
     if problem:
         raise problem
     fig = stats.FIGURES[figure](f)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(fig.columns)
-    writer.writerows([[exports.csv_cell(v) for v in row] for row in fig.rows])
-    response = current_app.response_class("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    english = None
+    if request.args.get("header") == "en":
+        with force_locale("en"):
+            english = [str(c) for c in stats.FIGURES[figure](f).columns]
+    return fig, english
+
+
+@bp.route("/stats/<figure>.csv")
+@require(export_perm.can_read_stats)
+def stats_csv(figure: str):
+    fig, english = _figure_table(figure)
+    response = current_app.response_class(tables.csv_text(fig.columns, fig.rows, english),
+                                          content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = content_disposition(f"{figure}.csv")
+    return response
+
+
+@bp.route("/stats/<figure>.xlsx")
+@require(export_perm.can_read_stats)
+def stats_xlsx(figure: str):
+    fig, english = _figure_table(figure)
+    response = current_app.response_class(tables.xlsx_bytes(str(fig.title), fig.columns, fig.rows, english),
+                                          content_type=XLSX)
+    response.headers["Content-Disposition"] = content_disposition(f"{figure}.xlsx")
     return response

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from arbitration import clock
 from arbitration.audit import events
 from arbitration.audit.services import record_event
-from arbitration.auth.models import Role
+from arbitration.auth.models import Role, User
 from arbitration.auth.permissions import require, role_of
 from arbitration.cases.models import Case
 from arbitration.db import db
@@ -22,6 +22,7 @@ from arbitration.cases.messages import CATEGORY_LABELS
 from arbitration.errors import DomainError, InvalidInput
 from arbitration.precedents import reports, services
 from arbitration.precedents.models import PrecedentDeparture
+from arbitration.privacy import masking
 from arbitration.rulings import draft_views
 from arbitration.rulings import services as rulings
 from arbitration.rulings.messages import FINDING_LABELS
@@ -158,6 +159,12 @@ def detail(number: str):
     ruling = rulings.get_ruling(number)
     if ruling is None:
         abort(404)
-    return render_template("precedents/detail.html", ruling=ruling, case=db.session.get(Case, ruling.case_id),
+    case = db.session.get(Case, ruling.case_id)
+    buyer = db.session.get(User, case.buyer_id)
+    names = [buyer.display_name] if buyer and buyer.display_name else []
+    # read by staff of other cases: the parties' personal information masked, as the dossier masks it
+    return render_template("precedents/detail.html", ruling=ruling, case=case,
+                           facts=masking.mask_text(ruling.facts_found, names),
+                           reasoning=masking.mask_text(ruling.reasoning, names),
                            citations=ruling.citations, remedies=json.loads(ruling.remedies_json),
                            found=json.loads(ruling.found_tags_json))

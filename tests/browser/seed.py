@@ -71,6 +71,8 @@ def seed() -> dict[str, str]:
         # the arbitrator reading evidence; the dossier link on the case page
         "arbitrator_evidence": escalated_order(buyer, agent).number,
         "dossier_link": escalated_order(buyer, agent).number,
+        # personal information in a statement: masked dossier, the unmasked export's form (issue 21)
+        **{f"privacy_{width}": escalated_order(buyer, agent).number for width in (375, 1280)},
         # the platform API against the live server: its orders are made through the API, for this merchant
         "api_merchant_id": str(agent.merchant_id),
         "workspace": workspace(buyer, official),

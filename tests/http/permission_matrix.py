@@ -158,6 +158,7 @@ MATRIX = {
     "oversight.cancel_export": ("POST", _export("queued"), {}, frozenset({"regulator"})),
     "oversight.stats_page": ("GET", None, None, OVERSIGHT | ADMIN),
     "oversight.stats_csv": ("GET", lambda c: {"figure": "ranking"}, None, OVERSIGHT | ADMIN),
+    "oversight.stats_xlsx": ("GET", lambda c: {"figure": "ranking"}, None, OVERSIGHT | ADMIN),
     # the platform API (token endpoints: see TOKEN_ONLY) and its clients
     "api.openapi_document": ("GET", None, None, EVERYONE),
     "api.docs": ("GET", None, None, EVERYONE),

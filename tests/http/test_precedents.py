@@ -97,3 +97,14 @@ def test_the_arbitrator_attaches_a_retrieval_report_that_the_file_and_the_dossie
     assert "同为付款后未发货，参照全额退款。" in exported and first in exported
     assert "同为付款后未发货" not in text(client_of(app, "buyer").get(f"/cases/{case.number}"))
     assert client_of(app, "buyer").get(url).status_code == 404
+
+
+def test_a_past_decision_read_by_staff_of_other_cases_shows_no_personal_information(
+        app, session, personas, monkeypatch):
+    import tests.factories as factories
+
+    monkeypatch.setattr(factories, "FACTS_FOUND", "买家手机 13812345678，邮箱 zhang.san@example.com，于付款后未收到卡密。")
+    (number,) = _past(session, 1, decision="upheld")
+    page = text(client_of(app, "arbitrator").get(f"/precedents/{number}"))
+    assert "未收到卡密" in page
+    assert "13812345678" not in page and "zhang.san@example.com" not in page

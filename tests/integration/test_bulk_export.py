@@ -66,11 +66,12 @@ def test_a_bulk_export_of_two_dozen_cases_completes_through_the_job_queue(separa
         numbers = set(db.session.scalars(sa.select(Case.number)))
         with evidence.store().open_read(export.zip_key) as fh:
             zf = zipfile.ZipFile(io.BytesIO(fh.read()))
-        rows = list(csv.DictReader(io.StringIO(zf.read("manifest.csv").decode("utf-8"))))
+        text = zf.read("manifest.csv").decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text), fieldnames=exports.MANIFEST_FIELDS))[1:]
         assert {r["case"] for r in rows} == numbers and len(rows) == CASES
         assert {n for n in zf.namelist() if n.startswith("dossiers/")} == {f"dossiers/{n}.pdf" for n in numbers}
         assert sum(int(r["evidence_files"]) for r in rows) == CASES // 4
-        assert sum(r["outcome"] == "ruled" for r in rows) == CASES // 3
+        assert sum(r["outcome"] == "已作出处理决定" for r in rows) == CASES // 3
         actions = [a for (a,) in db.session.execute(sa.text(
             "SELECT action FROM events WHERE subject_type = 'export' ORDER BY id"))]
         assert actions == ["export.requested", "export.done"]

@@ -164,7 +164,8 @@ def test_an_export_writes_one_dossier_per_case_and_a_manifest_that_matches(sessi
     assert hashlib.sha256(raw).hexdigest() == export.zip_sha256 and len(raw) == export.zip_size
     zf = zipfile.ZipFile(io.BytesIO(raw))
     assert zf.testzip() is None
-    rows = list(csv.DictReader(io.StringIO(zf.read("manifest.csv").decode("utf-8"))))
+    text = zf.read("manifest.csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), fieldnames=exports.MANIFEST_FIELDS))[1:]
     assert [r["case"] for r in rows] == sorted(c.number for c in made)
     assert json.loads(zf.read("manifest.json")) == [{**r, "evidence_files": int(r["evidence_files"])} for r in rows]
     for r in rows:
@@ -237,7 +238,8 @@ def test_the_export_command_writes_a_zip_of_the_filtered_cases_and_refuses_bad_f
     assert result.exit_code == 0, result.output
     assert "1 dossiers written" in result.output
     zf = zipfile.ZipFile(out)
-    assert sorted(zf.namelist()) == [f"dossiers/{wanted.number}.pdf", "manifest.csv", "manifest.json"]
+    assert sorted(zf.namelist()) == [f"dossiers/{wanted.number}.pdf", "manifest.csv", "manifest.json",
+                                     "manifest.xlsx"]
     bad = runner.invoke(args=["export", "dossiers", "--from", "2026-10-05", "--to", "2026-10-01",
                               "-o", str(tmp_path / "bad.zip")])
     assert bad.exit_code == 2 and "颠倒" in bad.output and not (tmp_path / "bad.zip").exists()

@@ -1,0 +1,1 @@
+"""Personal information protection: masking for display and export (pure), retention periods (pure)."""
