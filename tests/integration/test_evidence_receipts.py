@@ -90,7 +90,7 @@ def test_the_dossier_lists_each_files_hash_and_trusted_time(session, personas, c
     evidence.stamp_evidence.call_local(stamped.id)
     config["TSA_URL"] = None                                      # the next file waits for its stamp
     waiting = _file(personas, case, "聊天记录.png", width=5)
-    assert cases.case_files(case) == [stamped, waiting] and waiting.tsr is None
+    assert [f.id for f in cases.case_files(case)] == [stamped.id, waiting.id] and waiting.tsr is None
     text = pdf_text(dossier.render(case, dossier.Exporter("王监管", "监管人员"), T0)).replace("\n", "")
     assert "证据的可信时间戳" in text
     assert stamped.sha256 in text
