@@ -1,12 +1,27 @@
 """The app's signing: settings from its configuration, sign a rendered document, verify a file."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
+from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
 
 from arbitration.signing import pades, verify as checks
 from arbitration.signing.tsa import Tsa, gen_time as tsa_gen_time, timestamp_digest
+
+
+def _blocking(fn, /, *args, **kwargs):
+    """Call pyHanko's synchronous API, which runs its own event loop (asyncio.run): in a thread of its own when the
+    caller's thread already runs a loop (an async server, or Playwright's sync API in the test process), where
+    asyncio.run would refuse."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(functools.partial(fn, *args, **kwargs)).result()
 
 
 def settings() -> pades.Settings:
@@ -19,7 +34,7 @@ def settings() -> pades.Settings:
 
 def sign(data: bytes, document: str) -> bytes:
     """`data` signed as the platform (PAdES; with a trusted timestamp when an authority is configured)."""
-    return pades.sign_pdf(data, settings(), document)
+    return _blocking(pades.sign_pdf, data, settings(), document)
 
 
 def trust_roots() -> list:
@@ -40,7 +55,7 @@ def tsa() -> Tsa | None:
 
 
 def verify(data: bytes, now: dt.datetime | None = None) -> checks.Report:
-    return checks.verify_pdf(data, trust_roots(), tsa_roots(), now=now)
+    return _blocking(checks.verify_pdf, data, trust_roots(), tsa_roots(), now=now)
 
 
 def stamp(sha256: bytes) -> bytes:
@@ -48,11 +63,11 @@ def stamp(sha256: bytes) -> bytes:
     authority = tsa()
     if authority is None:
         raise LookupError("no time stamping authority is configured (ARBITRATION_TSA_URL)")
-    return timestamp_digest(authority, sha256)
+    return _blocking(timestamp_digest, authority, sha256)
 
 
 def check_timestamp(response_der: bytes, digest: bytes) -> checks.TokenCheck:
-    return checks.check_timestamp(response_der, digest, tsa_roots())
+    return _blocking(checks.check_timestamp, response_der, digest, tsa_roots())
 
 
 def gen_time(response_der: bytes) -> dt.datetime:

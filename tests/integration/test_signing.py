@@ -153,3 +153,21 @@ def test_a_regulators_dossier_is_signed_as_the_platform_with_its_trusted_time(se
     report = signing.verify(data)
     assert report.valid and report.check("timestamp").state == OK
     assert "案件卷宗" in report.reason
+
+
+def test_signing_and_checking_work_when_the_callers_thread_runs_an_event_loop(session, personas, refused, with_tsa):
+    """pyHanko's synchronous API runs asyncio.run: under an async server, or Playwright's sync API in this very
+    process, the caller's thread already runs a loop, and signing must not fail there."""
+    import asyncio
+
+    from arbitration.pdf_render import html_to_pdf
+
+    _ruling, data = issued_pdf(personas, refused)
+    unsigned = html_to_pdf("<html><body><p>争议处理决定书</p></body></html>")
+
+    async def inside_a_loop():
+        return signing.sign(unsigned, "ruling"), signing.verify(data)
+
+    signed, report = asyncio.run(inside_a_loop())
+    assert report.valid and report.check("timestamp").state == OK
+    assert signing.verify(signed).signed
