@@ -21,8 +21,8 @@ def _without_guard(sql: str, **params):
         _raw(sql, **params)
         _raw("ALTER TABLE events ENABLE TRIGGER events_append_only")
     else:
-        _raw("DROP TRIGGER events_refuse_update")
-        _raw("DROP TRIGGER events_refuse_delete")
+        _raw("DROP TRIGGER IF EXISTS events_refuse_update")      # IF EXISTS: a test may lift it twice
+        _raw("DROP TRIGGER IF EXISTS events_refuse_delete")
         _raw(sql, **params)  # the outer test transaction rolls the DDL back as well
 
 

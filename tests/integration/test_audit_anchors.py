@@ -16,7 +16,7 @@ from arbitration.audit.chain import event_hash
 from arbitration.audit.models import Anchor, ChainHead
 from arbitration.audit.services import record_event, verify_subject
 from arbitration.db import db
-from tests.integration.test_audit import _raw
+from tests.integration.test_audit import _raw, _without_guard
 from tests.local_tsa import local_tsa_fixture, with_tsa_fixture  # noqa: F401  (fixtures)
 
 KEYED_SINCE = "2020-01-01T00:00:00+00:00"     # this installation was keyed before any of its events
@@ -25,18 +25,6 @@ KEYED_SINCE = "2020-01-01T00:00:00+00:00"     # this installation was keyed befo
 def _chain(personas, subject=77, n=3):
     return [record_event("case", subject, personas["buyer"], f"case.step{i}", {"i": i, "决定": "支持"})
             for i in range(n)]
-
-
-def _without_guard(sql: str, **params):
-    """Lift the append-only guard (as an intruder with database access can), change a row."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        _raw("ALTER TABLE events DISABLE TRIGGER events_append_only")
-        _raw(sql, **params)
-        _raw("ALTER TABLE events ENABLE TRIGGER events_append_only")
-    else:
-        _raw("DROP TRIGGER IF EXISTS events_refuse_update")
-        _raw("DROP TRIGGER IF EXISTS events_refuse_delete")
-        _raw(sql, **params)  # the outer test transaction rolls the DDL back as well
 
 
 def _rewrite(events, at: int, data_json: str, key_id: str | None, key: bytes | None):
