@@ -72,6 +72,8 @@ def daily(now: dt.datetime | None = None) -> None:
     last = latest()
     if last is None or now - last.created_at >= DAY:
         take(now)
+    if signing.tsa() is None:       # nothing to stamp with: the unstamped anchors wait, unread
+        return
     for anchor in pending():
         if not stamp(anchor):
             break
@@ -83,8 +85,9 @@ def leaves_of(anchor: Anchor) -> list[tuple[str, str, int, str]]:
 
 @dataclass(frozen=True)
 class AnchorMismatch:
-    """The chain's event at `seq` no longer has the hash anchor `anchor_id` recorded: something at or before seq
-    changed before that anchor was taken (a rewrite even by someone holding the audit key)."""
+    """The chain's event at `seq` no longer has the hash anchor `anchor_id` recorded: an event at or before seq,
+    written before that anchor was taken, has been changed since (a rewrite even by someone holding the audit
+    key)."""
     anchor_id: int
     anchored_at: dt.datetime
     seq: int

@@ -58,7 +58,7 @@ class Anchor(Base):
     chains: Mapped[int]
     root: Mapped[str] = mapped_column(sa.String(64))
     # zlib-compressed JSON [[subject_type, subject_id, seq, head hash], ...] in (type, id) order
-    leaves: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    leaves: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)     # ~8 MiB per 200,000 chains
     # the authority's TimeStampResp over the root (None: not stamped yet, retried by `flask audit anchor`)
-    tsr: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    tsr: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     stamped_at: Mapped[dt.datetime | None]

@@ -134,9 +134,13 @@ class ChainReport:
     subject_id: str
     events: int
     head: str
-    problem: Problem | None
     problems: tuple[Problem, ...] = ()
     anchor: AnchorMismatch | None = None
+
+    @property
+    def problem(self) -> Problem | None:
+        """The first thing wrong, walking from the start."""
+        return self.problems[0] if self.problems else None
 
     @property
     def intact(self) -> bool:
@@ -166,8 +170,7 @@ def verify_subject(subject_type: str, subject_id, anchored=None) -> ChainReport:
 
     problems = chain_problems(counted(), head.seq if head else 0, head.hash if head else GENESIS, keys.ring()[1])
     mismatch = anchored.mismatch(subject_type, sid, at_seq) if anchored else None
-    return ChainReport(subject_type, sid, count, head.hash if head else GENESIS, problems[0] if problems else None,
-                       tuple(problems), mismatch)
+    return ChainReport(subject_type, sid, count, head.hash if head else GENESIS, tuple(problems), mismatch)
 
 
 def verify_all(subject_type: str | None = None, anchored=None) -> Iterator[ChainReport]:

@@ -72,9 +72,6 @@ class Cancelled(Exception):
     pass
 
 
-csv_cell = tables.cell
-
-
 def matching_ids(f: CaseFilter, user: User | None = None, case_list: list[str] | None = None) -> list[int]:
     """The cases the filter selects among those the user may open (all of them for an operator's command); with
     a case list, exactly the listed cases (still only those the user may open)."""
@@ -344,7 +341,7 @@ def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_e
     sink = _Sink()
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as csv_file, \
             tempfile.TemporaryFile("w+", encoding="utf-8") as json_file:
-        csv_file.write("\ufeff")               # Excel on Chinese Windows reads UTF-8 only with its BOM
+        csv_file.write(tables.BOM)             # Excel on Chinese Windows reads UTF-8 only with its BOM
         with force_locale("zh"):
             csv.writer(csv_file).writerow([str(label) for _key, label in MANIFEST_COLUMNS])
         writer = csv.DictWriter(csv_file, fieldnames=MANIFEST_FIELDS)
@@ -361,7 +358,7 @@ def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_e
                         if chunk:
                             yield chunk
                 row = {**item.row, "dossier_sha256": hashlib.sha256(item.pdf).hexdigest(), "evidence_files": files}
-                writer.writerow({k: csv_cell(v) for k, v in row.items()})
+                writer.writerow({k: tables.cell(v) for k, v in row.items()})
                 json_file.write((",\n" if n > 1 else "") + json.dumps(row, ensure_ascii=False))
                 on_case(n)
             json_file.write("\n]\n")
@@ -381,7 +378,7 @@ def zip_stream(rendered: Iterable[Rendered], *, exported_at: dt.datetime, with_e
 def _manifest_xlsx(csv_file) -> bytes:
     """The manifest as a sheet, from the spooled CSV (its header row, then the rows; amounts and counts as numbers)."""
     reader = csv.reader(csv_file)
-    header = [h.lstrip("\ufeff") for h in next(reader)]
+    header = [h.lstrip(tables.BOM) for h in next(reader)]
     numeric = {MANIFEST_FIELDS.index("disputed_amount_yuan"): float, MANIFEST_FIELDS.index("evidence_files"): int}
 
     def typed(row):

@@ -4,6 +4,7 @@ Also the dashboard's arithmetic: periods of whole days, the period before, chang
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass
 
 from arbitration.flows import Flow
@@ -51,12 +52,8 @@ def change_percent(current: float | None, previous: float | None) -> float | Non
 
 def median(values) -> float | None:
     """The median (the mean of the middle two for an even count); None for no values."""
-    ordered = sorted(values)
-    n = len(ordered)
-    if n == 0:
-        return None
-    mid = n // 2
-    return float(ordered[mid]) if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    values = list(values)
+    return float(statistics.median(values)) if values else None
 
 
 def share_percent(part: int, whole: int) -> float | None:

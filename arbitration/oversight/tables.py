@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 from openpyxl.styles import Font
 
 BOM = "\ufeff"
@@ -40,7 +41,7 @@ def xlsx_bytes(title: str, header: Sequence, rows: Iterable[Sequence], english_h
     ws = wb.create_sheet(title=title[:31] or "Sheet1")
     ws.freeze_panes = "A3" if english_header is not None else "A2"
     for i, w in enumerate(widths or [max(10, min(40, len(str(h)) * 2 + 4)) for h in header]):
-        ws.column_dimensions[_column(i)].width = w
+        ws.column_dimensions[get_column_letter(i + 1)].width = w
     bold = Font(bold=True)
     for head in [header] + ([english_header] if english_header is not None else []):
         cells = []
@@ -54,12 +55,3 @@ def xlsx_bytes(title: str, header: Sequence, rows: Iterable[Sequence], english_h
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def _column(i: int) -> str:
-    name = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        name = chr(65 + r) + name
-    return name

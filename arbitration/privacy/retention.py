@@ -33,7 +33,3 @@ PERIODS = {
 def cutoff(kind: str, now: dt.datetime) -> dt.datetime:
     """Records of this kind whose period started before the returned instant are past their retention."""
     return now - dt.timedelta(days=PERIODS[kind].days)
-
-
-def is_past(kind: str, started: dt.datetime | None, now: dt.datetime) -> bool:
-    return started is not None and started < cutoff(kind, now)

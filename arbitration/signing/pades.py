@@ -43,12 +43,17 @@ class Settings:
     instance_path: str
 
 
+def tsa_from(config) -> Tsa | None:
+    """The time stamping authority a configuration names (None without ARBITRATION_TSA_URL): read without the
+    signing key, so asking for the authority never makes a development certificate."""
+    return Tsa(config["TSA_URL"], config.get("TSA_USERNAME"), config.get("TSA_PASSWORD")) \
+        if config.get("TSA_URL") else None
+
+
 def settings_from(config) -> Settings:
     """The signing settings of an app's configuration (a mapping)."""
     files = configured_files(config) or development_files(config["INSTANCE_PATH"], config.get("PLATFORM_NAME", ""))
-    tsa = Tsa(config["TSA_URL"], config.get("TSA_USERNAME"), config.get("TSA_PASSWORD")) \
-        if config.get("TSA_URL") else None
-    return Settings(files, tsa, config.get("PUBLIC_URL", "").rstrip("/") + "/rulings/verify",
+    return Settings(files, tsa_from(config), config.get("PUBLIC_URL", "").rstrip("/") + "/rulings/verify",
                     config.get("PLATFORM_NAME", ""), config["INSTANCE_PATH"])
 
 

@@ -26,7 +26,9 @@ def _blocking(fn, /, *args, **kwargs):
 
 def settings() -> pades.Settings:
     ext = current_app.extensions.setdefault("signing", {})
-    key = tuple(sorted((k, str(v)) for k, v in current_app.config.items() if k.startswith(("SIGNING_", "TSA_"))))
+    read = ("PUBLIC_URL", "PLATFORM_NAME", "INSTANCE_PATH")        # with SIGNING_* and TSA_*: all settings_from reads
+    key = tuple(sorted((k, str(v)) for k, v in current_app.config.items()
+                       if k.startswith(("SIGNING_", "TSA_")) or k in read))
     if ext.get("key") != key:
         ext["key"], ext["settings"] = key, pades.settings_from(current_app.config)
     return ext["settings"]
@@ -51,7 +53,7 @@ def tsa_roots() -> list:
 
 
 def tsa() -> Tsa | None:
-    return settings().tsa
+    return pades.tsa_from(current_app.config)
 
 
 def verify(data: bytes, now: dt.datetime | None = None) -> checks.Report:

@@ -21,7 +21,7 @@ from arbitration.cases.models import Case
 from arbitration.deadlines.services import sweep
 from arbitration.errors import Conflict, Gone, InvalidInput
 from arbitration.evidence import services as evidence
-from arbitration.oversight import dossier, exports, stats
+from arbitration.oversight import dossier, exports, stats, tables
 from arbitration.oversight.models import Export
 from arbitration.rulings import services as rulings
 from arbitration.rulings.rules import Remedy
@@ -224,7 +224,7 @@ def test_counts_in_the_filter_are_the_cases_the_regulator_sees(session, personas
 @pytest.mark.parametrize("value, shown", [("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+1", "'+1"), ("-2", "'-2"),
                                           ("@SUM(A1)", "'@SUM(A1)"), ("飞鱼卡盟", "飞鱼卡盟"), (3, 3), (-2.5, -2.5)])
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused(value, shown):
-    assert exports.csv_cell(value) == shown
+    assert tables.cell(value) == shown
 
 
 def test_the_export_command_writes_a_zip_of_the_filtered_cases_and_refuses_bad_filters(app, session, personas,
