@@ -24,6 +24,13 @@ def select_timezone() -> str:
     return current_app.config["DISPLAY_TIMEZONE"]
 
 
+def _finish(context, rv: str, variables: dict):
+    """Jinja's new-style gettext ending: escaped under autoescape, then `%`-formatted with the keyword arguments."""
+    if context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
 def bind_translations(app) -> None:
     """Templates translate through the translations bound once per render (one lookup per page, ~400 strings):
     Flask-Babel's own callables, installed as the environment's globals, look the request's translations up through
@@ -39,35 +46,23 @@ def bind_translations(app) -> None:
 
         @pass_context
         def gettext(__context, __string, **variables):
-            rv = ugettext(__string)
-            if __context.eval_ctx.autoescape:
-                rv = Markup(rv)
-            return rv % variables
+            return _finish(__context, ugettext(__string), variables)
 
         @pass_context
         def ngettext(__context, __singular, __plural, __num, **variables):
             variables.setdefault("num", __num)
-            rv = ungettext(__singular, __plural, __num)
-            if __context.eval_ctx.autoescape:
-                rv = Markup(rv)
-            return rv % variables
+            return _finish(__context, ungettext(__singular, __plural, __num), variables)
 
         @pass_context
         def pgettext(__context, __ctx, __string, **variables):
             variables.setdefault("context", __ctx)
-            rv = upgettext(__ctx, __string)
-            if __context.eval_ctx.autoescape:
-                rv = Markup(rv)
-            return rv % variables
+            return _finish(__context, upgettext(__ctx, __string), variables)
 
         @pass_context
         def npgettext(__context, __ctx, __singular, __plural, __num, **variables):
             variables.setdefault("context", __ctx)
             variables.setdefault("num", __num)
-            rv = unpgettext(__ctx, __singular, __plural, __num)
-            if __context.eval_ctx.autoescape:
-                rv = Markup(rv)
-            return rv % variables
+            return _finish(__context, unpgettext(__ctx, __singular, __plural, __num), variables)
 
         return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "pgettext": pgettext,
                 "npgettext": npgettext}

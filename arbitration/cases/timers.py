@@ -127,7 +127,7 @@ def _nearest_due(subject_id):
 
 @on_change_many("case")
 def refresh_queue_due_many(subject_ids: list[str]) -> None:
-    """refresh_queue_due for many cases with one UPDATE (the sweep's batches)."""
+    """refresh_queue_due for many cases with one UPDATE (the sweep's batches, and one case at a time)."""
     db.session.execute(
         sa.update(Case).where(Case.id.in_([int(i) for i in subject_ids]))
         .values(queue_due_at=sa.func.coalesce(_nearest_due(sa.cast(Case.id, sa.String)),
@@ -141,14 +141,6 @@ def refresh_queue_due_many(subject_ids: list[str]) -> None:
 
 @on_change("case")
 def refresh_queue_due(subject_id: str) -> None:
-    """Keep the case's list sort key (its nearest pending deadline) in step with its deadlines."""
-    nearest = (sa.select(sa.func.min(Deadline.due_at))
-               .where(Deadline.subject_type == "case", Deadline.subject_id == subject_id, Deadline.state == "pending")
-               .scalar_subquery())
-    db.session.execute(
-        sa.update(Case).where(Case.id == int(subject_id))
-        .values(queue_due_at=sa.func.coalesce(nearest, sa.literal(NOTHING_RUNNING, Case.queue_due_at.type)))
-        .execution_options(synchronize_session=False))
-    loaded = db.session.identity_map.get(identity_key(Case, int(subject_id)))
-    if loaded is not None:     # a Case already in the session reads the new key on its next access
-        db.session.expire(loaded, ["queue_due_at"])
+    """Keep the case's list sort key (its nearest pending deadline) in step with its deadlines; a Case already in
+    the session reads the new key on its next access."""
+    refresh_queue_due_many([subject_id])

@@ -307,10 +307,7 @@ def _apply_one(deadline_id: int, now: dt.datetime, result: SweepResult) -> None:
         deadline = db.session.get(Deadline, deadline_id, populate_existing=True)
         registry.get(deadline.consequence).apply(deadline, now)
         touched(deadline.subject_type, deadline.subject_id)
-        record_event(deadline.subject_type, deadline.subject_id, None, "deadline.passed",
-                     {"deadline_id": deadline.id, "kind": deadline.kind,
-                      "consequence": deadline.consequence,
-                      "due_at": deadline.due_at.isoformat()}, now=now)
+        record_event(*_passed(deadline), now=now)
         savepoint.commit()
         result.applied += 1
     except SubjectBusy:
