@@ -43,6 +43,14 @@ def key_of(case_id: int, variant: str = "default", extra: tuple = ()) -> str:
     return f"{PREFIX}/{case_id}/{name}.pdf"
 
 
+def forget(case_id: int) -> None:
+    """Remove every stored copy of the case's dossier (its personal information purged: no copy may keep it). Done
+    at once, not after commit: a copy removed by a purge that then fails is only rendered again."""
+    store = app_store()
+    for old in list(store.iter_keys(f"{PREFIX}/{case_id}/")):
+        store.delete(old)
+
+
 def dossier_bytes(case, build: Callable[[], bytes], *, variant: str = "default", extra: tuple = ()) -> bytes:
     """The dossier `build()` makes for the case in its current state, read from the store when it was made before.
     A store that fails is no reason to refuse the download: the dossier is rendered (and not kept)."""

@@ -20,6 +20,7 @@ from arbitration.auth.models import LoginAttempt
 from arbitration.cases.models import Case, CaseMessage, CaseNote
 from arbitration.cases.services import case_files
 from arbitration.db import db
+from arbitration.oversight import dossier_cache
 from arbitration.privacy.retention import PERIODS, PURGED_TEXT, cutoff
 
 CASE_TEXT_FIELDS = ("statement", "offer_text", "refusal_reason", "supplementary_note")
@@ -54,6 +55,7 @@ def purge_case(case: Case, now: dt.datetime, out: Purged) -> None:
         if f.description:
             f.description = ""
             out.evidence_descriptions += 1
+    dossier_cache.forget(case.id)                  # the stored dossiers carry the texts just removed
     record_event("case", case.id, None, "case.personal_data_purged",
                  {"period_days": PERIODS["case"].days, "basis": PERIODS["case"].basis, "fields": fields}, now=now)
     out.cases += 1

@@ -71,3 +71,15 @@ def test_a_chain_that_no_longer_verifies_is_rendered_again(app, session, persona
     monkeypatch.setattr(dossier_cache, "verify_subject", lambda *a: Broken())
     regulator.get(f"/cases/{case.number}/dossier")
     assert renders == [case.id, case.id]
+
+
+def test_the_retention_purge_removes_the_stored_dossiers_of_the_case(app, session, personas, renders):
+    import datetime as dt
+
+    from arbitration.oversight import retention
+
+    case = make_case("closed", now=T0)
+    assert client_of(app, "regulator").get(f"/cases/{case.number}/dossier").status_code == 200
+    assert len(_kept(case)) == 1
+    assert retention.purge(now=T0 + dt.timedelta(days=3 * 365 + 2)).cases == 1
+    assert _kept(case) == []
