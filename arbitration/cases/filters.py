@@ -49,9 +49,9 @@ class CaseFilter:
         return {k: v for k, v in ((k, ("1" if v is True else v)) for k, v in self.to_json().items()) if v}
 
 
-def _date(args: Mapping, name: str) -> dt.date | None:
+def _date(args: Mapping, name: str, required: bool = False) -> dt.date | None:
     raw = (args.get(name) or "").strip()
-    if not raw:
+    if not raw and not required:
         return None
     try:
         return dt.date.fromisoformat(raw)
@@ -59,12 +59,20 @@ def _date(args: Mapping, name: str) -> dt.date | None:
         raise InvalidInput(_l("Dates look like 2026-10-01."), field=name) from None
 
 
+def date_range(args: Mapping, start: str, end: str, required: bool = False) -> tuple[dt.date | None, dt.date | None]:
+    """Two dates of request args (either may be missing unless `required`); InvalidInput names the bad field, and
+    the start's for an inverted range. Every page with a date range reads it here: the case lists, the dashboard,
+    its drill-down, the consistency figures."""
+    first, last = _date(args, start, required), _date(args, end, required)
+    if first and last and first > last:
+        raise InvalidInput(_l("The date range is inverted: the start (%(start)s) is after the end (%(end)s).",
+                              start=first.isoformat(), end=last.isoformat()), field=start)
+    return first, last
+
+
 def parse(args: Mapping) -> CaseFilter:
     """From request args; InvalidInput names the bad field. Unknown values are refused, never ignored."""
-    date_from, date_to = _date(args, "date_from"), _date(args, "date_to")
-    if date_from and date_to and date_from > date_to:
-        raise InvalidInput(_l("The date range is inverted: the start (%(start)s) is after the end (%(end)s).",
-                              start=date_from.isoformat(), end=date_to.isoformat()), field="date_from")
+    date_from, date_to = date_range(args, "date_from", "date_to")
     merchant_id = None
     raw = (args.get("merchant_id") or args.get("merchant") or "").strip()
     if raw:

@@ -119,16 +119,8 @@ def parse_happened(args: Mapping) -> Happened | None:
         return None
     if what not in HAPPENINGS:
         raise InvalidInput(_l("Unknown filter."), field="happened")
-    days = []
-    for name in ("from", "to"):
-        try:
-            days.append(dt.date.fromisoformat((args.get(name) or "").strip()))
-        except ValueError:
-            raise InvalidInput(_l("Dates look like 2026-10-01."), field=name) from None
-    if days[0] > days[1]:
-        raise InvalidInput(_l("The date range is inverted: the start (%(start)s) is after the end (%(end)s).",
-                              start=days[0].isoformat(), end=days[1].isoformat()), field="from")
-    return Happened(what, days[0], days[1])
+    first, last = filters.date_range(args, "from", "to", required=True)
+    return Happened(what, first, last)
 
 
 @dataclass(frozen=True)

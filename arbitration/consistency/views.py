@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from arbitration import clock
 from arbitration.auth.models import Role
 from arbitration.auth.permissions import require, role_of
-from arbitration.cases.filters import start_of
+from arbitration.cases.filters import date_range, start_of
 from arbitration.cases.messages import CATEGORY_LABELS
 from arbitration.cases.models import CATEGORIES
 from arbitration.consistency import rules, services
@@ -29,13 +29,9 @@ def can_read_consistency(user) -> bool:
 
 def _period(args) -> tuple[dt.date, dt.date]:
     today = clock.now_utc().astimezone(clock.CHINA).date()
-    try:
-        start = dt.date.fromisoformat(args["date_from"]) if args.get("date_from") else \
-            today - dt.timedelta(days=DEFAULT_DAYS)
-        end = dt.date.fromisoformat(args["date_to"]) if args.get("date_to") else today
-    except ValueError:
-        raise InvalidInput(_l("Dates look like 2026-10-01."), field="date_from") from None
-    if start > end:
+    start, end = date_range(args, "date_from", "date_to")
+    start, end = start or today - dt.timedelta(days=DEFAULT_DAYS), end or today
+    if start > end:      # only one given, beyond the other's default
         raise InvalidInput(_l("The date range is inverted: the start (%(start)s) is after the end (%(end)s).",
                               start=start.isoformat(), end=end.isoformat()), field="date_from")
     return start, end

@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from arbitration import clock
+from arbitration.cases import filters
 from arbitration.cases.queries import Happened
-from arbitration.errors import DomainError, InvalidInput
+from arbitration.errors import DomainError
 from arbitration.oversight import charts, rules, stats
 
 
@@ -31,20 +31,10 @@ def today() -> dt.date:
 
 
 def parse_period(args: Mapping, on: dt.date) -> rules.Period:
-    """`from`/`to` (China dates, both included); either missing: the last 30 days to today."""
-    raw_from, raw_to = (args.get("from") or "").strip(), (args.get("to") or "").strip()
-    if not raw_from and not raw_to:
+    """`from`/`to` (China dates, both included); both missing: the last 30 days to today; one missing is refused."""
+    if not (args.get("from") or "").strip() and not (args.get("to") or "").strip():
         return rules.last_days(on)
-    days = {}
-    for name, raw in (("from", raw_from), ("to", raw_to)):
-        try:
-            days[name] = dt.date.fromisoformat(raw)
-        except ValueError:
-            raise InvalidInput(_l("Dates look like 2026-10-01."), field=name) from None
-    if days["from"] > days["to"]:
-        raise InvalidInput(_l("The date range is inverted: the start (%(start)s) is after the end (%(end)s).",
-                              start=raw_from, end=raw_to), field="from")
-    return rules.Period(days["from"], days["to"])
+    return rules.Period(*filters.date_range(args, "from", "to", required=True))
 
 
 def build(args: Mapping) -> Dashboard:
