@@ -27,6 +27,11 @@ def can_read_consistency(user) -> bool:
     return role_of(user) in (Role.supervisor, Role.regulator)
 
 
+@bp.app_context_processor
+def _helpers():
+    return {"can_read_consistency": can_read_consistency}      # the menu asks the same question as the page
+
+
 def _period(args) -> tuple[dt.date, dt.date]:
     today = clock.now_utc().astimezone(clock.CHINA).date()
     start, end = date_range(args, "date_from", "date_to")

@@ -102,9 +102,16 @@ def _citations(ruling_ids: list[int]) -> dict[int, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def departure_of(case: Case, draft: RulingDraft) -> tuple[rank.Departure | None, list[Shown]]:
+    """Whether the draft's decision departs from most of the close precedents, and those precedents (what the
+    confirmation page shows and the kept answer records: the same draft, the same list)."""
+    close = [s for s in similar(case, draft) if s.scored.score >= rank.CLOSE]
+    return rank.departure(draft.decision, [s.scored for s in close]), close
+
+
 def departure(case: Case, draft: RulingDraft) -> rank.Departure | None:
     """Whether the draft's decision departs from most of the close precedents."""
-    return rank.departure(draft.decision, [s.scored for s in similar(case, draft)])
+    return departure_of(case, draft)[0]
 
 
 def cited_in_messages(case: Case) -> list[Cited]:

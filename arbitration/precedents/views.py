@@ -63,10 +63,9 @@ def _similar_on_the_form(case, draft, user, where):
     if where == "form":
         parts.append(("precedents/_similar.html", {"similar": services.similar(case, draft)}))
     elif draft is not None:
-        gone = services.departure(case, draft)
+        gone, close = services.departure_of(case, draft)
         if gone is not None:
-            parts.append(("precedents/_departure.html", {"departure": gone,
-                                                         "similar": services.similar(case, draft)}))
+            parts.append(("precedents/_departure.html", {"departure": gone, "close": close}))
     return parts
 
 
@@ -91,12 +90,11 @@ def _reason_given(case, draft, form):
 
 
 @draft_views.issued_with.register
-def _keep_the_reason(ruling, case, form, user):
+def _keep_the_reason(ruling, case, draft, form, user):
     reason = (form.get("departure_reason") or "").strip()
     if not reason:
         return
-    close = [s for s in services.similar(case) if s.scored.score >= services.rank.CLOSE]
-    gone = services.rank.departure(ruling.decision, [s.scored for s in close])
+    gone, close = services.departure_of(case, draft)       # judged on the draft, as the confirmation page was
     now = clock.now_utc()
     numbers = [s.ruling.number for s in close]
     db.session.add(PrecedentDeparture(ruling_id=ruling.id, decision=ruling.decision,

@@ -29,7 +29,8 @@ from arbitration.web import refuse
 # parts the features above rulings add (similar past decisions):
 # form_parts(case, draft, user, where) -> [(template, context)] shown on the form ("form") or the issue page
 # ("confirm"), issue_fields(case, draft, user) -> [(template, context)] inside the issue form,
-# issue_check(case, draft, form) -> DomainError or None, before issuing; issued_with(ruling, case, form, user) after
+# issue_check(case, draft, form) -> DomainError or None, before issuing; issued_with(ruling, case, draft, form,
+# user) after
 form_parts = Hook("rulings.form_parts")
 issue_fields = Hook("rulings.issue_fields")
 issue_check = Hook("rulings.issue_check")
@@ -180,7 +181,7 @@ def issue(number: str):
     except DomainError as err:                # a supervisor must approve it first, or is reviewing it
         refuse(err)
         return _confirm_page(case, err.status)
-    issued_with(ruling, case, request.form, current_user)
+    issued_with(ruling, case, draft, request.form, current_user)
     flash(_("Ruling %(number)s is issued. Its PDF is being prepared.", number=ruling.number), "success")
     return redirect(url_for("cases.detail", number=case.number))
 
