@@ -26,15 +26,24 @@ FAMILIES = {
 }
 
 
+def _spread(module: ast.Module, starred: ast.Starred) -> ast.expr:
+    """The action of `record_event(*helper(...))`: the fourth item of the tuple the module's helper returns."""
+    name = starred.value.func.id
+    helper = next(n for n in module.body if isinstance(n, ast.FunctionDef) and n.name == name)
+    returned = next(n.value for n in ast.walk(helper) if isinstance(n, ast.Return))
+    return returned.elts[3]
+
+
 def recordable_actions() -> set[str]:
     """Every action passed to record_event anywhere in the code: string constants, and f-string families."""
     found = set()
     for path in PACKAGE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        module = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(module):
             if not (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None))
                     == "record_event"):
                 continue
-            action = node.args[3]
+            action = _spread(module, node.args[0]) if isinstance(node.args[0], ast.Starred) else node.args[3]
             if isinstance(action, ast.Constant):
                 found.add(action.value)
             else:
