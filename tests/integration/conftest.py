@@ -33,6 +33,7 @@ def _remove(ids: dict) -> None:
     run(sa.text("ALTER TABLE events ENABLE TRIGGER events_append_only"))
     run(sa.text("DELETE FROM notifications"))
     run(sa.text("DELETE FROM remedy_tasks WHERE case_id = :c"), {"c": ids["case"]})
+    run(sa.text("DELETE FROM search_documents WHERE case_id = :c"), {"c": ids["case"]})   # the search index's rows
     run(sa.text("DELETE FROM cases WHERE id = :c"), {"c": ids["case"]})
     run(sa.text("DELETE FROM refunds WHERE order_id = :o"), {"o": ids["order"]})
     run(sa.text("DELETE FROM escalations WHERE order_id = :o"), {"o": ids["order"]})
