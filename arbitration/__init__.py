@@ -80,6 +80,7 @@ def _register_features() -> None:
     from arbitration.orders import arrivals, timers as order_timers  # noqa: F401
     from arbitration.rulings import timers as ruling_timers  # noqa: F401
     from arbitration.search import extract, index as search_index  # noqa: F401  (the search index kept current)
+    from arbitration.library import jobs as library_jobs  # noqa: F401  (final decisions published every minute)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -97,13 +98,14 @@ def _register_blueprints(app: Flask) -> None:
     from arbitration.search.views import bp as search_bp
     from arbitration.precedents.views import bp as precedents_bp
     from arbitration.consistency.views import bp as consistency_bp
+    from arbitration.library.views import bp as library_bp
     from arbitration.admin.merchants import bp as merchants_bp
     from arbitration.orders.merchant_views import bp as merchant_bp
     from arbitration.orders.views import bp as orders_bp
 
     for bp in (auth_bp, home_bp, admin_bp, merchants_bp, orders_bp, merchant_bp, evidence_bp, cases_bp,
                notifications_bp, law_bp, rulings_bp, oversight_bp, api_bp, search_bp,
-               precedents_bp, consistency_bp):
+               precedents_bp, consistency_bp, library_bp):
         app.register_blueprint(bp)
 
 

@@ -17,3 +17,4 @@ from arbitration.api.models import ApiClient  # noqa: F401
 from arbitration.jobs.models import OutboxJob  # noqa: F401
 from arbitration.search.models import EvidenceText, SearchDocument  # noqa: F401
 from arbitration.precedents.models import PrecedentDeparture, RetrievalReport  # noqa: F401
+from arbitration.library.models import PublicationHold, PublicDecision  # noqa: F401

@@ -89,15 +89,27 @@ def _fts_expression(words: list[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def _match_score(dialect: str, words: list[str]):
-    """(a condition on search_documents: the row holds every word, the row's score: higher is better)."""
+@dataclass(frozen=True)
+class FullText:
+    """A table of segmented `words` and its full-text index (PostgreSQL: a generated `tsv` column; SQLite: an FTS5
+    table over the words, rowid = the table's id)."""
+    table: str
+    fts: str
+
+
+CASE_TEXT = FullText("search_documents", "search_fts")
+
+
+def match_score(dialect: str, words: list[str], index: FullText = CASE_TEXT):
+    """(a condition on the index's table: the row holds every word, the row's score: higher is better). On SQLite
+    the condition is a subquery (doc_id, score) to join on the table's id."""
     if dialect == "postgresql":
-        tsv = sa.literal_column("search_documents.tsv")
+        tsv = sa.literal_column(f"{index.table}.tsv")
         query = _tsquery(words)
         return tsv.op("@@")(query), sa.func.ts_rank_cd(tsv, query)
-    fts = sa.literal_column("search_fts")
+    fts = sa.literal_column(index.fts)
     matched = (sa.select(sa.literal_column("rowid").label("doc_id"), (-sa.func.bm25(fts)).label("score"))
-               .select_from(sa.table("search_fts")).where(fts.op("MATCH")(_fts_expression(words))).subquery())
+               .select_from(sa.table(index.fts)).where(fts.op("MATCH")(_fts_expression(words))).subquery())
     return matched, matched.c.score
 
 
@@ -121,7 +133,7 @@ def search(user, query: str, f: CaseFilter | None = None, page: int = 1) -> Resu
     d = SearchDocument
     page = max(1, page)
     dialect = db.session.get_bind().dialect.name
-    condition, score = _match_score(dialect, words)
+    condition, score = match_score(dialect, words)
     # the matching pieces the user may read, scoped and filtered first, then capped, then ranked
     hits = sa.select(d.case_id, score.label("score")).join(Case, Case.id == d.case_id)
     hits = hits.join(condition, condition.c.doc_id == d.id) if dialect != "postgresql" else hits.where(condition)

@@ -6,16 +6,17 @@ search_fts_data, _idx, _docsize, _config). SQLAlchemy's models cannot describe e
 and `alembic check` (migrations/env.py) and the suite's schema test skip them by name."""
 from __future__ import annotations
 
-FULL_TEXT_TABLE = "search_fts"
+FULL_TEXT_TABLES = ("search_fts", "library_fts")          # the public library's index is made the same way (0046)
 TSV_COLUMN = "tsv"
-TSV_INDEX = "ix_search_documents_tsv"
+TSV_TABLES = ("search_documents", "public_decisions")
+TSV_INDEXES = ("ix_search_documents_tsv", "ix_public_decisions_tsv")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    if type_ == "table" and name and name.startswith(FULL_TEXT_TABLE):
+    if type_ == "table" and name and name.startswith(FULL_TEXT_TABLES):
         return False
-    if type_ == "column" and name == TSV_COLUMN and obj.table.name == "search_documents":
+    if type_ == "column" and name == TSV_COLUMN and obj.table.name in TSV_TABLES:
         return False
-    if type_ == "index" and name == TSV_INDEX:
+    if type_ == "index" and name in TSV_INDEXES:
         return False
     return True

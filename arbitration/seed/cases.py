@@ -10,7 +10,9 @@ from arbitration.auth.models import User
 from arbitration.cases import enforcement
 from arbitration.cases import services as cases
 from arbitration.cases.models import Case
+from arbitration.cases.workflow import Action
 from arbitration.db import db
+from arbitration.library import services as library
 from arbitration.merchants.models import Merchant
 from arbitration.orders import requests as order_requests
 from arbitration.orders import services as orders
@@ -33,8 +35,9 @@ def demo_cases(buyer: User, staff: User, merchant: Merchant) -> dict[str, str]:
     """One case in each stage (STAGES), opened over the last day by `buyer` against `merchant`: stage -> number."""
     now = clock.now_utc()
 
-    def refused_order(n: int):
-        start = now - (24 - n) * H
+    def refused_order(n: int, stage: str):
+        # the final decision's case began 9 days ago: its 7-day reconsideration window has closed
+        start = now - (24 - n) * H if stage != "final" else now - 9 * 24 * H
         order = orders.create_order(buyer=buyer, merchant=merchant, product_type=ProductType.membership,
                                     product_name="爱奇艺黄金会员 年卡", face_value_fen=24_800, amount_fen=19_800,
                                     channel=Channel.alipay, number=f"KM2026CASE{merchant.id:02d}{n:04d}",
@@ -47,7 +50,7 @@ def demo_cases(buyer: User, staff: User, merchant: Merchant) -> dict[str, str]:
 
     made = {}
     for n, stage in enumerate(STAGES, 1):
-        order, at = refused_order(n)
+        order, at = refused_order(n, stage)
         case = cases.open_case(buyer, order, category="non_delivery", remedy="full_refund", amount_fen=None,
                                statement=STATEMENT, now=at)
         _bring(case, stage, buyer, staff, at)
@@ -57,7 +60,7 @@ def demo_cases(buyer: User, staff: User, merchant: Merchant) -> dict[str, str]:
 
 # One demo case in each stage a case can be in, so every page and every 'now' panel can be seen.
 STAGES = ("negotiation", "offer_pending", "evidence", "supplementary", "review", "ruled", "reconsideration",
-          "enforcement", "closed", "withdrawn")
+          "final", "enforcement", "closed", "withdrawn")
 
 
 def _bring(case: Case, stage: str, buyer: User, staff: User, at: dt.datetime) -> None:
@@ -76,11 +79,14 @@ def _bring(case: Case, stage: str, buyer: User, staff: User, at: dt.datetime) ->
     if stage == "supplementary":
         cases.request_supplementary(case, db.session.get(User, case.arbitrator_id), party="merchant",
                                     note="请补充会员开通记录截图（含开通时间与买家账号）", now=at + 2 * H)
-    if stage in ("review", "ruled", "reconsideration"):
+    if stage in ("review", "ruled", "reconsideration", "final"):
         cases.no_more_evidence(case, buyer, now=at + 2 * H)
         cases.no_more_evidence(case, staff, now=at + 3 * H)
-    if stage in ("ruled", "reconsideration"):
+    if stage in ("ruled", "reconsideration", "final"):
         _rule(case, at + 4 * H)
+    if stage == "final":     # neither party asked for a reconsideration: the decision is final, and published
+        cases.apply_action(case, Action.ruling_final, None, now=at + 4 * H + 7 * 24 * H)
+        library.publish_due(now=at + 4 * H + 7 * 24 * H)
     if stage == "reconsideration":
         cases.request_reconsideration(case, staff, new_facts="会员已于付款后十分钟开通，附开通记录，请求复核。",
                                       now=at + 5 * H)

@@ -48,6 +48,6 @@ def test_the_now_panel_and_its_main_button_are_on_the_first_screen_in_every_stag
                     misses.append(f"{stage}: '{button.inner_text().strip()}' ends at {box['y'] + box['height']:.0f} px")
             looked += 1
     # every stage; an arbitrator, the stages from the first assignment (the evidence stage) to the ruling's round
-    expected = 5 if role == "arbitrator" else len(stages)
+    expected = 6 if role == "arbitrator" else len(stages)
     assert looked == expected, f"{role} looked at {looked} of {len(stages)} stages"
     assert not misses, f"{role} at {width}×{height}: " + "; ".join(misses)

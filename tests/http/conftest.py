@@ -17,6 +17,7 @@ from arbitration.cases.enforcement import tasks_of
 from arbitration.cases.filters import CaseFilter
 from arbitration.cases.workflow import Action
 from arbitration.evidence.services import add_file
+from arbitration.library import services as library
 from arbitration.orders import requests as order_requests
 from arbitration.orders.models import Refund
 from arbitration.oversight import exports
@@ -58,6 +59,7 @@ def context(session, personas):
                                   reasoning="经营者收取货款后未按约定提供商品，应当按照消费者的要求退回货款。",
                                   remedies=[ruling_rules.Remedy("full_refund")], citations=["CRPL-53"])
     rulings.make_pdf(ruling)   # as the rendering job does after the commit
+    published = library.publish(ruling, clock.now_utc())   # (a final case is not needed to read the library)
     content = ruling_drafts.Content(decision="upheld", facts_found="买家付款后商家既未发货也未同意取消。",
                                     reasoning="经营者收取货款后未按约定提供商品，应当按照消费者的要求退回货款。",
                                     found_tags=("paid_not_delivered",), citations=("CRPL-53",),
@@ -77,9 +79,9 @@ def context(session, personas):
     api_client, _token = create_client(personas["admin"], name="卡盟主站", scopes=["cases:read"])
     delivery = enqueue(api_client, "case.opened", {"case": opened["negotiation"].number}, clock.now_utc())
     return {"personas": personas, "orders": orders, "refund": refund, "evidence": evidence, "cases": opened,
-            "task": task, "ruling": ruling, "conflict": conflict, "exports": {"done": done, "queued": queued},
-            "api_client": api_client, "delivery": delivery, "drafts": drafts,
-            "requests": {"cancellation": cancellation, "reissued": reissued}}
+            "task": task, "ruling": ruling, "published": published, "conflict": conflict,
+            "exports": {"done": done, "queued": queued}, "api_client": api_client, "delivery": delivery,
+            "drafts": drafts, "requests": {"cancellation": cancellation, "reissued": reissued}}
 
 
 @pytest.fixture

@@ -44,6 +44,10 @@ def _ruling(c):
     return {"number": c["ruling"].number}
 
 
+def _published(c):
+    return {"number": c["published"].number}
+
+
 def _draft(c):
     return {"draft_id": c["drafts"]["in_review"].id}
 
@@ -190,4 +194,9 @@ MATRIX = {
     "precedents.detail": ("GET", _ruling, None, frozenset({"arbitrator", "supervisor", "regulator"})),
     "precedents.report": ("GET", _case("review"), None, frozenset({"arbitrator"})),
     "consistency.index": ("GET", None, None, OVERSIGHT),
+    # the public decision library: read by anyone; a supervisor withholds a decision from it
+    "library.index": ("GET", None, None, EVERYONE),
+    "library.detail": ("GET", _published, None, EVERYONE),
+    "library.withhold": ("GET", _ruling, None, frozenset({"supervisor"})),
+    "library.release": ("POST", _ruling, {}, frozenset({"supervisor"})),
 }

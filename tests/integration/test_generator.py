@@ -23,7 +23,7 @@ def test_the_generator_makes_a_consistent_history(tmp_path):
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         count = lambda table: conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: E731
-        seeded = 31   # seed-demo's orders and the generator's 16 templates come first
+        seeded = 32   # seed-demo's orders and the generator's 16 templates come first
         assert count("orders") >= 400 and count("cases") >= 150 and count("orders") <= 400 + seeded + 16
         stages = set(conn.execute(sa.text("SELECT DISTINCT state FROM cases")).scalars())
         assert stages == {"negotiation", "offer_pending", "evidence", "supplementary", "review",

@@ -380,7 +380,7 @@ def test_the_demo_cases_top_suggestions_are_the_documented_ones(session, persona
     assert seed_cases(personas["buyer"], personas["merchant"], merchant)
     demo = session.scalars(sa.select(Case).order_by(Case.id)).all()
     decided_by_an_arbitrator = [c for c in demo if c.arbitrator_id is not None]   # from the evidence stage on
-    assert len(demo) == 10 and len(decided_by_an_arbitrator) == 5
+    assert len(demo) == 11 and len(decided_by_an_arbitrator) == 6
     for case in decided_by_an_arbitrator:
         assert rulings.recorded_facts(case) == ["paid_not_delivered", "delivery_delay"], case.number
         assert [p.code for p, _s in rulings.suggestions(case)[:3]] == ["CC-563", "CRPL-53", "ECL-20"], case.number

@@ -35,8 +35,12 @@ def test_seed_demo_creates_a_user_for_every_role_and_prints_their_passwords_once
     assert set(session.scalars(sa.select(Case.state))) == set(CaseState)     # one demo case in each stage
     from arbitration.rulings.models import Ruling
 
-    demo_rulings = session.scalars(sa.select(Ruling)).all()     # the ruled and the reconsidered cases, PDFs ready
-    assert len(demo_rulings) == 2 and all(r.pdf_state == "ready" and len(r.pdf_sha256) == 64 for r in demo_rulings)
+    demo_rulings = session.scalars(sa.select(Ruling)).all()     # the ruled, the reconsidered, the final cases
+    assert len(demo_rulings) == 3 and all(r.pdf_state == "ready" and len(r.pdf_sha256) == 64 for r in demo_rulings)
+    from arbitration.library.models import PublicDecision
+
+    (public,) = session.scalars(sa.select(PublicDecision)).all()   # the final one is in the public library
+    assert public.ruling_id in {r.id for r in demo_rulings} and public.round == 1
 
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and password not in second.output

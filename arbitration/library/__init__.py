@@ -1,0 +1,1 @@
+"""The public decision library: final decisions published with personal data removed, searchable by anyone."""
