@@ -61,10 +61,6 @@ def publish_due(now: dt.datetime | None = None, limit: int = 500) -> int:
     return done
 
 
-def is_due(ruling: Ruling) -> bool:
-    return db.session.scalar(sa.select(_due_query().where(Ruling.id == ruling.id).exists().select())) or False
-
-
 def _names(case: Case) -> tuple[list[str], list[str], list[str]]:
     """(the people named in the case, the merchant's names, the numbers that lead to the parties)."""
     buyer = db.session.get(User, case.buyer_id)
