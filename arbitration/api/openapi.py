@@ -138,7 +138,7 @@ def _document(app: Flask) -> dict:
 
 
 def _operation(op: Operation, arguments: list[tuple[str, str]]) -> dict:
-    parameters = [_path_parameter(op, converter, name) for converter, name in arguments]
+    parameters = [_path_parameter(op, converter, name) for converter, name in arguments] + list(op.query)
     parameters += [IDEMPOTENCY] if op.idempotent else []
     parameters += SIGNED if op.signed else []
     out = {"summary": op.summary, "x-scope": op.scope}
