@@ -86,6 +86,7 @@ def _register_features() -> None:
 def _register_blueprints(app: Flask) -> None:
     from arbitration.admin import api_clients, bp as admin_bp, views as admin_views  # noqa: F401  (routes on bp)
     from arbitration.api.views import bp as api_bp
+    from arbitration.feed import views as feed_views  # noqa: F401  (the open feed's routes on the API blueprint)
     from arbitration.auth.views import bp as auth_bp
     from arbitration.notifications.views import bp as notifications_bp
     from arbitration.cases.views import bp as cases_bp

@@ -58,7 +58,8 @@ def privacy_purge_command(limit):
 @api_cli.command("create-client")
 @click.option("--name", required=True)
 @click.option("--scope", "scopes", multiple=True, required=True,
-              help="orders:read, orders:write, cases:read, cases:write, evidence:write, rulings:read")
+              help="orders:read, orders:write, cases:read, cases:write, evidence:write, rulings:read, "
+              "oversight:read")
 @click.option("--webhook-url", default="", help="Where to send the client's webhooks (http(s)://…).")
 @click.option("--event", "events", multiple=True, help="A webhook event to send (case.opened, case.your_turn, "
               "case.deadline_missed, ruling.issued, remedy.due, case.closed).")

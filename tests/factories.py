@@ -269,7 +269,8 @@ def sign_in(client, user: User) -> None:
 
 # ---- the platform API ----
 
-ALL_SCOPES = ["orders:read", "orders:write", "cases:read", "cases:write", "evidence:write", "rulings:read"]
+ALL_SCOPES = ["orders:read", "orders:write", "cases:read", "cases:write", "evidence:write", "rulings:read",
+              "oversight:read"]
 
 
 def order_body(personas, **changes) -> dict:

@@ -41,6 +41,11 @@ responses are kept: a request that failed changed nothing and may simply be sent
 drop an event id you have seen. Answer 2xx within 10 s; otherwise the delivery is retried after 1, 5, 15, 60,
 180, 360, 720 minutes, then given up (the admins can replay it).
 
+**The regulators' open feed** (`/oversight/figures`, `/oversight/cases`; scope `oversight:read`) is for
+market-supervision systems: times there are China time (+08:00). The case list is masked (no names, phone
+numbers or free texts) and pulled by changes: pass the answer's `next` back as `since` (the next page now, or
+what changed by tomorrow); a change is listed once it is 5 minutes old.
+
 **Webhooks to us** (`POST /webhooks/platform`) are signed the same way with the same secret, and carry the
 bearer token too; an event id is accepted once.
 """
@@ -138,7 +143,7 @@ def _document(app: Flask) -> dict:
 
 
 def _operation(op: Operation, arguments: list[tuple[str, str]]) -> dict:
-    parameters = [_path_parameter(op, converter, name) for converter, name in arguments]
+    parameters = [_path_parameter(op, converter, name) for converter, name in arguments] + list(op.query)
     parameters += [IDEMPOTENCY] if op.idempotent else []
     parameters += SIGNED if op.signed else []
     out = {"summary": op.summary, "x-scope": op.scope}

@@ -41,6 +41,7 @@ class Operation:
     extra_errors: tuple[int, ...] = ()
     signed: bool = False                       # signed like our webhooks (X-KM-Timestamp, X-KM-Signature)
     examples: Mapping[str, str] = dataclasses.field(default_factory=dict)    # path parameter -> example
+    query: tuple[dict, ...] = ()               # query parameters, as the document states them (the view reads them)
     listed: bool = True                        # False: not an operation of the API (its own description)
 
     @property
@@ -60,10 +61,11 @@ def declared(view: Callable) -> Operation | None:
 
 def operation(summary: str, *, ok: Mapping[int, Shape | Binary], scope: str | None = None,
               body: Shape | None = None, form: Shape | None = None, errors: tuple[int, ...] = (),
-              signed: bool = False, examples: Mapping[str, str] | None = None):
+              signed: bool = False, examples: Mapping[str, str] | None = None, query: tuple[dict, ...] = ()):
     """Declare a view as an API operation. `errors`: statuses it may answer besides the usual ones (those of a
-    read, or of a POST with a body)."""
-    op = Operation(summary, scope, body, form, dict(ok), tuple(errors), signed, dict(examples or {}))
+    read, or of a POST with a body); `query`: its query parameters (OpenAPI parameter objects without "in")."""
+    op = Operation(summary, scope, body, form, dict(ok), tuple(errors), signed, dict(examples or {}),
+                   tuple({**p, "in": "query"} for p in query))
 
     def decorate(view):
         @functools.wraps(view)

@@ -27,6 +27,8 @@ SCOPES = {
     "cases:write": _l("Open cases on a buyer's behalf"),
     "evidence:write": _l("Add evidence to cases for a party"),
     "rulings:read": _l("Read rulings and download their PDFs"),
+    "oversight:read": _l("Oversight (regulators): read the headline figures and the masked case list, changes "
+                         "since a cursor"),
 }
 TOKEN_PREFIX = "kmapi_"
 # where a refused webhook address leads (netguard.KINDS), in the message shown next to the field

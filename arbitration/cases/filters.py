@@ -49,7 +49,9 @@ class CaseFilter:
         return {k: v for k, v in ((k, ("1" if v is True else v)) for k, v in self.to_json().items()) if v}
 
 
-def _date(args: Mapping, name: str, required: bool = False) -> dt.date | None:
+def date_arg(args: Mapping, name: str, required: bool = False) -> dt.date | None:
+    """A China date of request args (YYYY-MM-DD); InvalidInput names the field when it is malformed (or missing
+    and `required`)."""
     raw = (args.get(name) or "").strip()
     if not raw and not required:
         return None
@@ -63,7 +65,7 @@ def date_range(args: Mapping, start: str, end: str, required: bool = False) -> t
     """Two dates of request args (either may be missing unless `required`); InvalidInput names the bad field, and
     the start's for an inverted range. Every page with a date range reads it here: the case lists, the dashboard,
     its drill-down, the consistency figures."""
-    first, last = _date(args, start, required), _date(args, end, required)
+    first, last = date_arg(args, start, required), date_arg(args, end, required)
     if first and last and first > last:
         raise InvalidInput(_l("The date range is inverted: the start (%(start)s) is after the end (%(end)s).",
                               start=first.isoformat(), end=last.isoformat()), field=start)

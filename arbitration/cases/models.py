@@ -57,6 +57,8 @@ class Case(Base):
         sa.Index("ix_cases_buyer_amount", "buyer_id", "disputed_amount_fen", "id"),
         # similar past decisions (precedents.services): the latest cases of a category
         sa.Index("ix_cases_category", "category", "id"),
+        # the regulators' open feed (feed.changes): cases changed after a cursor, in the order they changed
+        sa.Index("ix_cases_changed", "changed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +83,9 @@ class Case(Base):
     policy_snapshot_json: Mapped[str] = mapped_column(sa.Text)    # the deadline rules in force at opening
     opened_at: Mapped[dt.datetime]
     closed_at: Mapped[dt.datetime | None]
+    # when the case last changed: its opening, then every workflow action (cases.services.apply_action and
+    # apply_action_many, the one place a case's state, outcome and ruling in force change); the open feed's order
+    changed_at: Mapped[dt.datetime] = mapped_column(default=lambda ctx: ctx.get_current_parameters()["opened_at"])
     offer_remedy: Mapped[str | None] = mapped_column(sa.String(20))
     offer_amount_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
     offer_text: Mapped[str] = mapped_column(sa.Text, default="")

@@ -121,6 +121,7 @@ def apply_action(case: Case, action: Action, actor: User | None, *, data: dict |
     old = case.state
     new = wf.next_state(action, old)
     started = None
+    case.changed_at = now
     if new != old:
         case.state = new
         deadlines.meet(SUBJECT, case.id, now=now)
@@ -179,6 +180,7 @@ def apply_action_many(cases: list[Case], action: Action, *, now: dt.datetime,
             raise Conflict(_l("This case has moved on: this action is no longer possible. Reload the page."))
         old = case.state
         new = wf.next_state(action, old)
+        case.changed_at = now
         if new != old:
             case.state = new
             if new in (CaseState.closed, CaseState.withdrawn):
@@ -272,7 +274,8 @@ def open_case(buyer: User, order: Order, *, category: str, remedy: str, amount_f
                 disputed_amount_fen=(amount_fen or 0) if remedy in CLAIMED_SUMS else order.amount_fen,
                 fact_tags_json=json.dumps(sorted(set(facts.get("tags", [])) | _tags_for(category))),
                 order_snapshot_json=json.dumps(facts, ensure_ascii=False, sort_keys=True),
-                policy_snapshot_json=json.dumps(policy_snapshot(), sort_keys=True), opened_at=now)
+                policy_snapshot_json=json.dumps(policy_snapshot(), sort_keys=True), opened_at=now,
+                changed_at=now)
     db.session.add(case)
     db.session.flush()
     case_opened(escalation, now)

@@ -37,15 +37,14 @@ from arbitration.errors import Conflict, Gone, InvalidInput
 from arbitration.evidence.sniff import safe_segment
 from arbitration import pdf_render
 from arbitration.jobs.queue import job
-from arbitration.merchants.models import Merchant
 from arbitration.oversight import dossier, tables
 from arbitration.cases import messages as case_labels
 from arbitration.oversight.messages import EXPORT_STATE_LABELS
 from arbitration.oversight.permissions import can_export_unmasked
-from arbitration.privacy.masking import mask_name, mask_text
+from arbitration.oversight.rows import case_row
+from arbitration.privacy.masking import mask_text
 from arbitration.oversight.models import Export
 from arbitration.oversight.rules import ACTIVE, EXPORT_FLOW
-from arbitration.rulings.services import current_ruling
 from arbitration.storage import app_store, new_key
 from arbitration.web_format import format_local
 
@@ -221,16 +220,13 @@ def _local(at: dt.datetime | None) -> str:
 
 
 def _manifest_row(case: Case, disclosure: dossier.Disclosure = dossier.MASKED) -> dict:
-    """One case as the manifest lists it: labels (not codes), Beijing times to the second, the amount in dispute
-    (the order's amount for a full refund, a reissue or a voided fee; the sum claimed otherwise)."""
-    ruling = current_ruling(case)
-    merchant = db.session.get(Merchant, case.merchant_id)
-    buyer = db.session.get(User, case.buyer_id)
+    """One case as the manifest lists it (rows.case_row, masked unless disclosed): labels (not codes), Beijing
+    times to the second, the amount in dispute (the order's amount for a full refund, a reissue or a voided fee;
+    the sum claimed otherwise)."""
+    row = case_row(case, disclosure)
+    ruling = row.ruling
     with force_locale("zh"):
-        return {"case": case.number, "order": case.order_snapshot.get("order", {}).get("number", ""),
-                "merchant": merchant.name,
-                "buyer": (buyer.display_name if not disclosure.masked else mask_name(buyer.display_name))
-                if buyer else "",
+        return {"case": case.number, "order": row.order_number, "merchant": row.merchant, "buyer": row.buyer,
                 "category": str(case_labels.CATEGORY_LABELS.get(case.category, case.category)),
                 "origin": str(case_labels.ORIGIN_LABELS.get(case.origin, case.origin)),
                 "state": str(case_labels.STATE_LABELS.get(case.state, case.state.value)),

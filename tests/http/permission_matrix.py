@@ -19,7 +19,8 @@ EVIDENCE_READERS = frozenset({"buyer", "merchant_staff", "supervisor", "regulato
 # API endpoints: a bearer token, never the session; every session user and anonymous visitor gets 401 JSON
 TOKEN_ONLY = {"api.order", "api.case", "api.ruling_pdf", "api.create_order", "api.pay_order", "api.deliver_order",
               "api.confirm_order", "api.refund_outcome", "api.request_cancellation", "api.request_after_sales",
-              "api.open_case", "api.add_evidence", "api.inbound_webhook", "api.verify_reissue"}
+              "api.open_case", "api.add_evidence", "api.inbound_webhook", "api.verify_reissue",
+              "api.oversight_figures", "api.oversight_cases"}
 
 # endpoints whose allowed use ends on the login page (so "sent to login" is no refusal there)
 ENDS_AT_LOGIN = {"auth.logout"}
@@ -183,6 +184,8 @@ MATRIX = {
     "api.open_case": ("POST", None, {}, frozenset()),
     "api.add_evidence": ("POST", _case("negotiation"), {}, frozenset()),
     "api.inbound_webhook": ("POST", None, {}, frozenset()),
+    "api.oversight_figures": ("GET", None, None, frozenset()),       # the regulators' open feed: oversight:read
+    "api.oversight_cases": ("GET", None, None, frozenset()),
     "admin.api_clients": ("GET", None, None, ADMIN),
     "admin.revoke_api_client": ("POST", lambda c: {"client_id": c["api_client"].id}, {}, ADMIN),
     "admin.api_client": ("GET", lambda c: {"client_id": c["api_client"].id}, None, ADMIN),

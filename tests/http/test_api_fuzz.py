@@ -18,12 +18,20 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 
 from arbitration.api import openapi
 from arbitration.api import services as api
+from arbitration.feed import views as feed_views  # noqa: F401  (its routes are on the API's blueprint)
 from tests.factories import ALL_SCOPES, make_order
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
 OPERATIONS = [(method.upper(), path) for path, methods in openapi.document()["paths"].items() for method in methods]
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "60"))   # more locally: API_FUZZ_EXAMPLES=500
+
+
+def test_the_fuzzer_walks_every_operation_of_the_served_document(app, client):
+    """OPERATIONS is read before any app exists (the blueprint alone): a module that puts routes on the blueprint
+    must be imported above, or its operations would go unfuzzed."""
+    served = client.get("/api/v1/openapi.json").get_json()
+    assert sorted(OPERATIONS) == sorted((m.upper(), p) for p, methods in served["paths"].items() for m in methods)
 
 
 @pytest.fixture
