@@ -73,7 +73,7 @@ ELEMENTS: dict[str, Element] = {e.key: e for e in (
     Element("remedy_late", _l("Remedies late or unpaid"),
             _l("the remedies were not all carried out by the enforcement deadline"),
             lambda: _merchant_deadline_missed(enforcement=True)),
-    Element("reversed", _l("Reversed on reconsideration"),
+    Element("reversed", _l("Reversals on reconsideration"),
             _l("the reconsideration decided more against the merchant than the first ruling"), _reversed),
     Element("risk_lock", _l("Risk-lock complaints"), _l("the case is a complaint about a risk-control lock"),
             lambda: Case.category == "risk_lock"),
