@@ -25,7 +25,7 @@ def test_the_regulators_page_prints_the_formula_and_the_worst_first(app, five_ca
     assert "100 − (30 × 逾期次数 + 40 × 隐性收费认定 + 20 × 请求被支持" in formula and "受理案件数" in formula
     assert page.index("官方直营店") < page.index("飞鱼卡盟")
     score = 100 - (40 * 1 + 20 * 1) / 5
-    assert f'<td class="score">{score:.1f}</td>' in page and "案件过少" in page      # 飞鱼卡盟 has one case
+    assert f'<td class="score" data-label="合规评分">{score:.1f}</td>' in page and "案件过少" in page      # 飞鱼卡盟 has one case
 
 
 def test_each_count_on_the_regulators_page_leads_to_the_cases_it_counts(app, five_cases, personas):
@@ -33,7 +33,7 @@ def test_each_count_on_the_regulators_page_leads_to_the_cases_it_counts(app, fiv
     page = text(regulator.get("/oversight/merchants?from=2026-09&to=2026-09"))
     a = personas["merchant"].merchant_id
     row = page.split(f'id="merchant-{a}"')[1].split("</tr>")[0]
-    link = re.search(r'data-element="hidden_fee"><a href="([^"]+)">(\d+)</a>', row)
+    link = re.search(r'data-element="hidden_fee" data-label="隐性收费认定"><a href="([^"]+)">(\d+)</a>', row)
     assert link.group(2) == "1"
     listed = text(regulator.get(link.group(1).replace("&amp;", "&")))
     assert five_cases[0].number in listed and five_cases[1].number not in listed
