@@ -22,7 +22,7 @@ from arbitration.cases.models import Case
 from arbitration.db import db
 from arbitration.deadlines.models import Deadline
 from arbitration.merchants.models import Merchant
-from arbitration.oversight import rules
+from arbitration.oversight import compliance, compliance_rules, rules
 from arbitration.rulings.models import Ruling
 
 AGAINST = ("upheld", "partly_upheld")     # a ruling in the buyer's favour, in whole or in part
@@ -157,40 +157,18 @@ def hidden_fees(f: CaseFilter) -> Figure:
     return Figure("hidden_fees", _("Hidden-fee findings per merchant"), [_("Merchant"), _("Findings")], rows)
 
 
-RANKING_WEIGHTS = {"against": 1, "missed": 1, "hidden_fee": 2}
-
-
 def ranking(f: CaseFilter) -> Figure:
-    """Worst offenders first: rulings in the buyer's favour (default rulings included) + claims the merchant
-    accepted only once a case was opened + missed deadlines, with hidden-fee findings counted twice."""
-    names = _merchant_names()
-    score: dict[int, Counter] = {}
-    for ruling, merchant_id in _in_force_rows(f):
-        c = score.setdefault(merchant_id, Counter())
-        if ruling.decision in AGAINST:
-            c["against"] += 1
-        if "hidden_fee" in ruling.found_tags:
-            c["hidden_fee"] += 1
-    for merchant_id, n in _count_by_outcome(f, "accepted"):
-        score.setdefault(merchant_id, Counter())["against"] += n
-    for merchant_id, c in _deadline_counts(f).items():
-        score.setdefault(merchant_id, Counter())["missed"] += c["applied"]
-    cases = dict(_count_by(Case.merchant_id, f))
+    """Worst first by the compliance score (oversight/compliance_rules: the formula the merchants' compliance page
+    prints) over the cases the filter selects; merchants with fewer than MIN_CASES cases have no score and are
+    not ranked."""
     rows = []
-    for merchant_id, c in score.items():
-        total = sum(RANKING_WEIGHTS[k] * c[k] for k in RANKING_WEIGHTS)
-        rows.append([names.get(merchant_id, merchant_id), total, cases.get(merchant_id, 0), c["against"], c["missed"],
-                     c["hidden_fee"]])
-    rows.sort(key=lambda r: (-r[1], str(r[0])))
-    return Figure("ranking", _("Merchant ranking (worst first)"),
-                  [_("Merchant"), _("Score"), _("Cases"), _("Decided against"), _("Missed deadlines"),
-                   _("Hidden-fee findings")], rows)
-
-
-def _count_by_outcome(f: CaseFilter, outcome: str):
-    ids = _cases(f)
-    return db.session.execute(sa.select(Case.merchant_id, sa.func.count()).where(
-        Case.id.in_(sa.select(ids.c.id)), Case.outcome == outcome).group_by(Case.merchant_id)).all()
+    for r in compliance.records_of_cases(sa.select(_cases(f).c.id)):
+        if r.record.scored:
+            rows.append([r.name, r.record.score, r.record.cases,
+                         *(r.record.count(key) for key in compliance_rules.ELEMENTS)])
+    return Figure("ranking", _("Merchant ranking by compliance score (worst first)"),
+                  [_("Merchant"), _("Compliance score"), _("Cases"),
+                   *(str(e.label) for e in compliance.ELEMENTS.values())], rows, decimals=1)
 
 
 FIGURES = {"per_merchant": per_merchant, "per_category": per_category, "per_outcome": per_outcome,

@@ -19,7 +19,7 @@ from arbitration.db import db, rollback
 from arbitration.errors import DomainError
 from arbitration.forms import PlainForm
 from arbitration.merchants.models import Merchant
-from arbitration.oversight import charts, dashboard, exports, stats, tables
+from arbitration.oversight import charts, compliance, compliance_rules, dashboard, exports, stats, tables
 from arbitration.oversight import dossier as dossier_pdf
 from arbitration.oversight import dossier_cache
 from arbitration.oversight import permissions as export_perm
@@ -34,7 +34,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.app_context_processor
 def _helpers():
-    return {"export_perm": export_perm, "EXPORT_STATE_LABELS": EXPORT_STATE_LABELS}
+    return {"export_perm": export_perm, "EXPORT_STATE_LABELS": EXPORT_STATE_LABELS,
+            "MIN_CASES": compliance_rules.MIN_CASES}
 
 
 def _pdf_response(data: bytes, filename: str):
@@ -191,3 +192,47 @@ def stats_xlsx(figure: str):
                                           content_type=XLSX)
     response.headers["Content-Disposition"] = content_disposition(f"{figure}.xlsx")
     return response
+
+
+# ---- merchant compliance: every merchant's score (regulators, supervisors, admins), one merchant's record ----
+
+def _months():
+    """The months asked for, or the last 12 with the problem to show next to its field."""
+    on = compliance.today()
+    try:
+        return compliance.parse_months(request.args, on), None
+    except DomainError as err:
+        return compliance.last_months(on), err
+
+
+def _compliance_context(months, problem) -> dict:
+    return {"months": months, "problem": problem, "C": compliance, "CR": compliance_rules,
+            "args": {k: request.args.get(k, "") for k in ("from", "to")}}
+
+
+@bp.route("/oversight/merchants")
+@require(export_perm.can_read_stats)
+def compliance_page():
+    months, problem = _months()
+    return render_template("oversight/compliance.html", rows=compliance.records(months),
+                           **_compliance_context(months, problem)), 400 if problem else 200
+
+
+@bp.route("/oversight/merchants/<int:merchant_id>")
+@require(export_perm.may_see_some_compliance)
+def merchant_compliance(merchant_id: int):
+    merchant = db.session.get(Merchant, merchant_id)
+    if merchant is None or not export_perm.can_read_compliance(current_user, merchant_id):
+        abort(404)
+    months, problem = _months()
+    return render_template("oversight/merchant_compliance.html", view=compliance.merchant_view(merchant, months),
+                           own=export_perm.has_own_compliance(current_user),
+                           **_compliance_context(months, problem)), 400 if problem else 200
+
+
+@bp.route("/compliance")
+@require(export_perm.has_own_compliance)
+def own_compliance():
+    """A merchant's staff: their own merchant's page."""
+    return redirect(url_for("oversight.merchant_compliance", merchant_id=current_user.merchant_id,
+                            **request.args.to_dict()))

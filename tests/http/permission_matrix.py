@@ -164,6 +164,11 @@ MATRIX = {
     "oversight.stats_page": ("GET", None, None, OVERSIGHT | ADMIN),
     "oversight.stats_csv": ("GET", lambda c: {"figure": "ranking"}, None, OVERSIGHT | ADMIN),
     "oversight.stats_xlsx": ("GET", lambda c: {"figure": "ranking"}, None, OVERSIGHT | ADMIN),
+    # merchant compliance: every merchant's score for whoever reads statistics; one merchant's for them and its staff
+    "oversight.compliance_page": ("GET", None, None, OVERSIGHT | ADMIN),
+    "oversight.merchant_compliance": ("GET", lambda c: {"merchant_id": c["personas"]["merchant"].merchant_id}, None,
+                                      OVERSIGHT | ADMIN | MERCHANT),
+    "oversight.own_compliance": ("GET", None, None, MERCHANT),
     # the platform API (token endpoints: see TOKEN_ONLY) and its clients
     "api.openapi_document": ("GET", None, None, EVERYONE),
     "api.docs": ("GET", None, None, EVERYONE),

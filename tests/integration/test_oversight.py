@@ -136,8 +136,9 @@ def test_the_statistics_match_counts_made_directly(session, personas):
     assert missed["全部商家"] == [round(100 / 6, 1), 1, 6]
     # four rulings 5 h after opening, the default one 49 h after (the sweep ran at T0 + 51 h)
     assert stats.time_to_ruling(everything).rows[0] == ["全部类型", 5.0, 5]
-    # A: 3 decided against it (2 upheld + the default ruling), 1 missed deadline, 1 hidden fee (counted twice)
-    assert stats.ranking(everything).rows == [[name_a, 3 + 1 + 2, 4, 3, 1, 1], [name_b, 1 + 0 + 2, 2, 1, 0, 1]]
+    # the ranking is by the compliance score, which needs 5 cases: 4 and 2 are too few (tests/integration/
+    # test_compliance.py ranks a merchant with enough)
+    assert stats.ranking(everything).rows == []
     assert len(a) == 3 and silent.outcome == "default_ruling"
 
 
