@@ -3,9 +3,14 @@ time stamping authority stated, and which of the case's events came after it; or
 covers the case yet."""
 from __future__ import annotations
 
+import json
 import re
+import zlib
+
+import sqlalchemy as sa
 
 from arbitration.audit import anchors
+from arbitration.audit.models import Anchor
 from arbitration.audit.services import events_of, record_event
 from arbitration.oversight import dossier
 from arbitration.signing import service as signing
@@ -59,3 +64,15 @@ def test_an_anchor_not_stamped_yet_is_shown_as_such(session, personas, refused):
     anchors.take()                                           # no authority configured: not stamped
     section = anchor_section(dossier.html(case, EXPORTER, T0))
     assert "号锚点" in section and "尚未取得时间戳" in section
+
+
+def test_the_covering_anchor_is_found_in_leaves_not_written_compactly_too(session, personas, refused):
+    case = make_case("review", order=refused)
+    anchor = anchors.take()
+    leaves = anchors.leaves_of(anchor)
+    session.execute(sa.update(Anchor).where(Anchor.id == anchor.id)
+                    .values(leaves=zlib.compress(json.dumps(leaves).encode())))   # ", " between items
+    session.expire_all()
+    anchors._leaves_text.cache_clear()          # an anchor of the same id and root may be cached from another test
+    found = anchors.covering("case", case.id)
+    assert found is not None and found.seq == len(events_of("case", case.id)) and found.stamped_at is None
