@@ -15,6 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pkcs11.exceptions import UserAlreadyLoggedIn
 from pyhanko.config.pkcs11 import TokenCriteria
 from pyhanko.keys import load_certs_from_pemder
 from pyhanko.sign import pkcs11, signers
@@ -164,7 +165,10 @@ def _pkcs11_signer(files: KeyFiles):
     criteria = TokenCriteria(label=files.pkcs11_token) if files.pkcs11_token else None
     chain = list(load_certs_from_pemder(list(files.chain))) if files.chain else None
     try:
-        session = pkcs11.open_pkcs11_session(files.pkcs11_module, token_criteria=criteria, user_pin=pin)
+        try:
+            session = pkcs11.open_pkcs11_session(files.pkcs11_module, token_criteria=criteria, user_pin=pin)
+        except UserAlreadyLoggedIn:     # PKCS#11 logs in per process: another session of this process did already
+            session = pkcs11.open_pkcs11_session(files.pkcs11_module, token_criteria=criteria)
         signer = pkcs11.PKCS11Signer(session, key_label=files.pkcs11_key,
                                      cert_label=files.pkcs11_cert or files.pkcs11_key, ca_chain=chain)
         signer.signing_cert                     # the certificate and key are looked up now, not at the first document

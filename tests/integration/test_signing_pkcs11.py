@@ -20,7 +20,7 @@ from pkcs11.util.rsa import decode_rsa_private_key
 from arbitration.rulings import pdf as ruling_pdfs
 from arbitration.signing import service as signing
 from arbitration.signing.keys import SigningConfigError
-from arbitration.signing.verify import OK
+from arbitration.signing.verify import ABSENT, OK
 from tests.factories import make_case
 from tests.integration.test_rulings import rule
 from tests.local_tsa import local_tsa_fixture, with_tsa_fixture  # noqa: F401  (fixtures)
@@ -83,6 +83,14 @@ def softhsm(tmp_path_factory):
         os.environ["SOFTHSM2_CONF"] = saved
 
 
+def test_a_wrong_pin_for_the_hsm_is_a_configuration_error_naming_the_settings(app_ctx, config, softhsm):
+    """First in this file: PKCS#11 logs in once per process, and a token a session of the process is logged in to
+    asks for no PIN again (keys._pkcs11_signer then opens its session without one)."""
+    config.update({**softhsm, "SIGNING_PKCS11_PIN_FILE": None, "SIGNING_PKCS11_PIN": "000000"})
+    with pytest.raises(SigningConfigError, match="ARBITRATION_SIGNING_PKCS11_.*Pin"):
+        signing.sign(b"%PDF-1.7 not reached", "ruling")
+
+
 def test_a_ruling_signed_by_a_key_in_an_hsm_is_valid_and_timestamped(
         session, personas, refused, config, softhsm, with_tsa):
     config.update(softhsm)
@@ -95,13 +103,18 @@ def test_a_ruling_signed_by_a_key_in_an_hsm_is_valid_and_timestamped(
     assert report.signer == SIGNER and not report.development and "DEVELOPMENT" not in report.reason
 
 
-def test_a_wrong_pin_for_the_hsm_is_a_configuration_error_naming_the_settings(app_ctx, config, softhsm):
-    config.update({**softhsm, "SIGNING_PKCS11_PIN_FILE": None, "SIGNING_PKCS11_PIN": "000000"})
-    with pytest.raises(SigningConfigError, match="ARBITRATION_SIGNING_PKCS11_.*Pin"):
-        signing.sign(b"%PDF-1.7 not reached", "ruling")
-
-
 def test_an_hsm_without_a_key_label_is_refused_at_once(app_ctx, config, softhsm):
     config.update({**softhsm, "SIGNING_PKCS11_KEY": None})
     with pytest.raises(SigningConfigError, match="ARBITRATION_SIGNING_PKCS11_KEY"):
         signing.sign(b"%PDF-1.7 not reached", "ruling")
+
+
+def test_the_pin_may_come_from_the_environment_and_a_second_session_of_the_process_signs_too(
+        session, personas, refused, config, softhsm):
+    """The PIN from ARBITRATION_SIGNING_PKCS11_PIN instead of a file: other settings, another signer and session of
+    this process, on a token the process is logged in to already (the test above)."""
+    config.update({**softhsm, "SIGNING_PKCS11_PIN_FILE": None, "SIGNING_PKCS11_PIN": PIN,
+                   "SIGNING_PKCS11_CERT": LABEL})
+    ruling = rule(make_case("review", order=refused), personas["arbitrator"])
+    report = signing.verify(ruling_pdfs.ruling_pdf(ruling))
+    assert report.valid and report.signer == SIGNER and report.check("timestamp").state == ABSENT
