@@ -13,7 +13,7 @@ run: install migrate            ## install everything, create/upgrade the databa
 	$(BIN)/flask seed-demo
 	$(BIN)/flask serve --host 127.0.0.1 --port 5000
 
-test: APT_PACKAGES += chromium poppler-utils  # pdfsig checks signed PDFs; browser tests drive Debian's Chromium with Playwright (never `playwright install`)
+test: APT_PACKAGES += chromium poppler-utils softhsm2  # pdfsig checks signed PDFs; SoftHSM2 is the HSM of the PKCS#11 signing test; browser tests drive Debian's Chromium with Playwright (never `playwright install`)
 test: install                   ## install test needs and run the whole suite (SQLite; PostgreSQL too if its URL is set)
 	$(BIN)/python -m flake8 arbitration tests bench
 	$(BIN)/lint-imports

@@ -107,6 +107,15 @@ def from_environment() -> dict:
         "SIGNING_KEY_PASSWORD": _env("SIGNING_KEY_PASSWORD"),
         "SIGNING_PKCS12": _env("SIGNING_PKCS12"),
         "SIGNING_PKCS12_PASSWORD": _env("SIGNING_PKCS12_PASSWORD"),
+        # or a key in a hardware security module (PKCS#11): the module, the token's label, the user PIN (from the
+        # environment or a file), the labels of the key and of its certificate on the token (the cert's defaults
+        # to the key's); SIGNING_CHAIN adds the intermediate certificates
+        "SIGNING_PKCS11_MODULE": _env("SIGNING_PKCS11_MODULE"),
+        "SIGNING_PKCS11_TOKEN": _env("SIGNING_PKCS11_TOKEN"),
+        "SIGNING_PKCS11_PIN": _env("SIGNING_PKCS11_PIN"),
+        "SIGNING_PKCS11_PIN_FILE": _env("SIGNING_PKCS11_PIN_FILE"),
+        "SIGNING_PKCS11_KEY": _env("SIGNING_PKCS11_KEY"),
+        "SIGNING_PKCS11_CERT": _env("SIGNING_PKCS11_CERT"),
         # certificates whose signatures still count as the platform's (the keys before a rotation)
         "SIGNING_TRUST": _paths("SIGNING_TRUST"),
         # trusted time: an RFC 3161 time stamping authority (none: documents are signed without a timestamp and

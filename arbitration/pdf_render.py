@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pypdf import PdfReader
 
 from arbitration import pdf_fonts
+from arbitration.signing import pades
 
 PDF_VARIANT = "pdf/a-3b"
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
@@ -96,5 +97,8 @@ def init_worker(instance_path: str) -> None:
     pdf_fonts.use("dossier", instance_path)   # before WeasyPrint loads: only the dossier's fonts
 
 
-def render_in_worker(html: str) -> bytes:
-    return html_to_pdf(html, document="dossier")
+def render_in_worker(html: str, signing: pades.Settings | None = None) -> bytes:
+    """A dossier laid out in a rendering process, then signed there as the single dossier download is (the
+    parent's signing settings: the same key, chain and authority; pyHanko's signer is loaded once per process)."""
+    pdf = html_to_pdf(html, document="dossier")
+    return pades.sign_pdf(pdf, signing, "dossier") if signing is not None else pdf

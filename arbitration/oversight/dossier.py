@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 
+from arbitration.audit import anchors
 from arbitration.audit.services import events_of, verify_subject
 from arbitration.auth.models import User
 from arbitration.cases.messaging import notes_of
@@ -95,6 +96,12 @@ def messages(case: Case) -> list[Message]:
     return [Message(m.created_at, m.sender_role, m.body) for m in rows]
 
 
+def anchored(events, anchor: anchors.Covering | None) -> dict:
+    """The last anchor covering the case (or None) and the case's events it does not cover yet."""
+    later = [e for e in events if anchor is None or e.seq > anchor.seq]
+    return {"anchor": anchor, "unanchored": list(zip([e.seq for e in later], lines(later, internal=True)))}
+
+
 def context(case: Case, exporter: Exporter, exported_at: dt.datetime, disclosure: Disclosure = MASKED) -> dict:
     chain = verify_subject("case", case.id)
     files = case_files(case)
@@ -117,7 +124,9 @@ def context(case: Case, exporter: Exporter, exported_at: dt.datetime, disclosure
             "timeline": lines(events), "supplementary": supplementary_requests(events),
             "notes": internal_notes(case), "messages": messages(case),
             "deadlines": all_for("case", case.id), "evidence": files,
-            "rulings": rulings_of(case), "chain": chain, "exporter": exporter, "exported_at": exported_at,
+            "rulings": rulings_of(case), "chain": chain,
+            "exporter": exporter, "exported_at": exported_at,
+            **anchored(events, anchors.covering("case", case.id)),    # issue 20: the last anchor covering the case
             "platform": platform_name(), "actor_label": actor_label,
             "retrieval_reports": reports_of(case)}     # issue 19: the similar-case retrieval reports
 

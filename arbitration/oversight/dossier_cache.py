@@ -1,8 +1,9 @@
 """A case's dossier kept in the object store by the case's state: a second download of an unchanged case is read
 back (milliseconds) instead of rendered again (0.7–2.3 s).
 
-The key is (case id, the case's last event: seq and hash, the dossier's `variant`, and whatever else the caller says
-changes the bytes: the exporter printed on the cover, evidence attached or not). Every change to a case writes an
+The key is (case id, the case's last event: seq and hash, the dossier's `variant`, whatever else the caller says
+changes the bytes: the exporter printed on the cover, evidence attached or not; and the latest anchor, which the
+dossier names). Every change to a case writes an
 event on its chain, so a new event means a new key; the dossier's own downloads (`case.dossier_exported`) are not
 changes of the case and do not count. A hit is served only while the case's chain still verifies (a walk of its few
 events): a chain broken since the copy was made is rendered again, so the dossier says so. The copy keeps the time of
@@ -16,6 +17,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
+from arbitration.audit import anchors
 from arbitration.audit.chain import GENESIS, canonical_json
 from arbitration.audit.models import Event
 from arbitration.audit.services import verify_subject
@@ -39,7 +41,8 @@ def last_change(case_id: int) -> tuple[int, str]:
 
 def key_of(case_id: int, variant: str = "default", extra: tuple = ()) -> str:
     seq, digest = last_change(case_id)
-    name = hashlib.sha256(canonical_json([case_id, seq, digest, variant, list(extra)]).encode()).hexdigest()
+    anchor = anchors.latest_id()     # the dossier shows the last anchor covering the case: a new anchor, a new copy
+    name = hashlib.sha256(canonical_json([case_id, seq, digest, variant, list(extra), anchor]).encode()).hexdigest()
     return f"{PREFIX}/{case_id}/{name}.pdf"
 
 

@@ -43,6 +43,7 @@ from arbitration.oversight.messages import EXPORT_STATE_LABELS
 from arbitration.oversight.permissions import can_export_unmasked
 from arbitration.oversight.rows import case_row
 from arbitration.privacy.masking import mask_text
+from arbitration.signing import service as signing
 from arbitration.oversight.models import Export
 from arbitration.oversight.rules import ACTIVE, EXPORT_FLOW
 from arbitration.storage import app_store, new_key
@@ -253,26 +254,28 @@ def _read(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime,
 def render_one(case_id: int, exporter: dossier.Exporter, exported_at: dt.datetime,
                disclosure: dossier.Disclosure = dossier.MASKED) -> Rendered:
     number, page, row = _read(case_id, exporter, exported_at, disclosure)
-    return Rendered(case_id, number, pdf_render.html_to_pdf(page), row)
+    return Rendered(case_id, number, signing.sign(pdf_render.html_to_pdf(page, document="dossier"), "dossier"), row)
 
 
 def render_all(ids: Iterable[int], exporter: dossier.Exporter, exported_at: dt.datetime,
                processes: int | None = None, disclosure: dossier.Disclosure = dossier.MASKED) -> Iterator[Rendered]:
     """Dossiers in order. With one process they are rendered here; with more, this process reads the database
     and writes each dossier's HTML, and a pool of fresh processes (spawned: no inherited connections or
-    threads; no app, no database) lays them out as PDFs, at most two per process in flight."""
+    threads; no app, no database) lays them out as PDFs and signs them with this app's signing settings, at most
+    two per process in flight. Every dossier is signed as the single download is (signing.service)."""
     processes = processes or current_app.config.get("EXPORT_PROCESSES") or os.cpu_count() or 1
     if processes <= 1:
         for case_id in ids:
             yield render_one(case_id, exporter, exported_at, disclosure)
         return
+    settings = signing.settings()       # read here (the app's configuration), used by every rendering process
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(processes, initializer=pdf_render.init_worker, initargs=(current_app.instance_path,),
                   maxtasksperchild=500) as pool:
         pending: collections.deque = collections.deque()
         for case_id in ids:
             number, page, row = _read(case_id, exporter, exported_at, disclosure)
-            pending.append((case_id, number, row, pool.apply_async(pdf_render.render_in_worker, (page,))))
+            pending.append((case_id, number, row, pool.apply_async(pdf_render.render_in_worker, (page, settings))))
             if len(pending) >= 2 * processes:
                 yield _ready(pending.popleft())
         while pending:

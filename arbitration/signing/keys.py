@@ -1,20 +1,24 @@
-"""The platform's signing key and certificate chain: from PEM/DER files or a PKCS#12 archive named in the
-configuration, else (the embedded default) a self-signed development certificate made once into the instance
-folder. A document signed with the development certificate says so in its signature's reason."""
+"""The platform's signing key and certificate chain: from PEM/DER files, a PKCS#12 archive, or a hardware security
+module through PKCS#11 (the key never leaves the token) named in the configuration, else (the embedded default) a
+self-signed development certificate made once into the instance folder. A document signed with the development
+certificate says so in its signature's reason."""
 from __future__ import annotations
 
 import datetime as dt
 import os
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from pyhanko.sign import signers
+from pkcs11.exceptions import UserAlreadyLoggedIn
+from pyhanko.config.pkcs11 import TokenCriteria
+from pyhanko.keys import load_certs_from_pemder
+from pyhanko.sign import pkcs11, signers
 
 DEV_FOLDER = "signing"
 DEV_KEY = "development-key.pem"
@@ -35,6 +39,16 @@ class KeyFiles:
     pkcs12: str | None = None
     pkcs12_password: str | None = None
     development: bool = False
+    pkcs11_module: str | None = None           # the PKCS#11 module (a shared library) of the HSM
+    pkcs11_token: str | None = None            # the token's label (None: the first token)
+    pkcs11_pin: str | None = field(default=None, repr=False)
+    pkcs11_pin_file: str | None = None
+    pkcs11_key: str | None = None              # the private key's label
+    pkcs11_cert: str | None = None             # the certificate's label (None: the key's)
+
+    @property
+    def pkcs11(self) -> bool:
+        return bool(self.pkcs11_module)
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -96,6 +110,15 @@ def development_files(instance_path: str, platform: str, now: dt.datetime | None
 
 def configured_files(config) -> KeyFiles | None:
     """The key material the configuration names (None: nothing configured, use the development certificate)."""
+    if config.get("SIGNING_PKCS11_MODULE"):
+        if not config.get("SIGNING_PKCS11_KEY"):
+            raise SigningConfigError("ARBITRATION_SIGNING_PKCS11_KEY (the key's label on the token) is required "
+                                     "with ARBITRATION_SIGNING_PKCS11_MODULE")
+        return KeyFiles(pkcs11_module=config["SIGNING_PKCS11_MODULE"], pkcs11_token=config.get("SIGNING_PKCS11_TOKEN"),
+                        pkcs11_pin=config.get("SIGNING_PKCS11_PIN"),
+                        pkcs11_pin_file=config.get("SIGNING_PKCS11_PIN_FILE"),
+                        pkcs11_key=config["SIGNING_PKCS11_KEY"], pkcs11_cert=config.get("SIGNING_PKCS11_CERT"),
+                        chain=tuple(config.get("SIGNING_CHAIN") or ()))
     if config.get("SIGNING_PKCS12"):
         return KeyFiles(pkcs12=config["SIGNING_PKCS12"], pkcs12_password=config.get("SIGNING_PKCS12_PASSWORD"),
                         chain=tuple(config.get("SIGNING_CHAIN") or ()))
@@ -112,9 +135,13 @@ def load_signer(files: KeyFiles):
     """A pyHanko signer for the files (SigningConfigError naming the setting when they cannot be read)."""
 
     for path, setting in ((files.pkcs12, "SIGNING_PKCS12"), (files.key, "SIGNING_KEY"),
-                          (files.cert, "SIGNING_CERT"), *((c, "SIGNING_CHAIN") for c in files.chain)):
+                          (files.cert, "SIGNING_CERT"), (files.pkcs11_module, "SIGNING_PKCS11_MODULE"),
+                          (files.pkcs11_pin_file, "SIGNING_PKCS11_PIN_FILE"),
+                          *((c, "SIGNING_CHAIN") for c in files.chain)):
         if path and not os.path.isfile(path):
             raise SigningConfigError(f"ARBITRATION_{setting}: no file {path}")
+    if files.pkcs11:
+        return _pkcs11_signer(files)
     if files.pkcs12:
         password = files.pkcs12_password.encode() if files.pkcs12_password else None
         signer = signers.SimpleSigner.load_pkcs12(files.pkcs12, ca_chain_files=list(files.chain) or None,
@@ -125,4 +152,27 @@ def load_signer(files: KeyFiles):
                                            key_passphrase=password)
     if signer is None:
         raise SigningConfigError("the signing key or certificate cannot be read (wrong password or format?)")
+    return signer
+
+
+def _pkcs11_signer(files: KeyFiles):
+    """A signer whose key stays in the HSM: one logged-in session per process, kept open with the signer (the
+    caller caches it; pades serialises its use, a PKCS#11 session does one operation at a time)."""
+    pin = files.pkcs11_pin
+    if files.pkcs11_pin_file:
+        with open(files.pkcs11_pin_file, encoding="utf-8") as fh:
+            pin = fh.read().strip()
+    criteria = TokenCriteria(label=files.pkcs11_token) if files.pkcs11_token else None
+    chain = list(load_certs_from_pemder(list(files.chain))) if files.chain else None
+    try:
+        try:
+            session = pkcs11.open_pkcs11_session(files.pkcs11_module, token_criteria=criteria, user_pin=pin)
+        except UserAlreadyLoggedIn:     # PKCS#11 logs in per process: another session of this process did already
+            session = pkcs11.open_pkcs11_session(files.pkcs11_module, token_criteria=criteria)
+        signer = pkcs11.PKCS11Signer(session, key_label=files.pkcs11_key,
+                                     cert_label=files.pkcs11_cert or files.pkcs11_key, ca_chain=chain)
+        signer.signing_cert                     # the certificate and key are looked up now, not at the first document
+    except Exception as err:                    # the module's and the token's errors have no common base class
+        raise SigningConfigError(f"the PKCS#11 token does not give the signing key and certificate "
+                                 f"(ARBITRATION_SIGNING_PKCS11_*): {type(err).__name__}: {err}") from err
     return signer

@@ -4,10 +4,12 @@ are), a visible signature block on the last page where the document reserved it 
 RFC 3161 timestamp on the signature when an authority is configured (PAdES B-T)."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +33,7 @@ BLOCK_HEIGHT = 72          # points (about 25 mm)
 STAMP_FONT_SOURCE = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2)   # Noto Sans CJK SC
 STAMP_FONT_SIZE = 7
 PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7f))
+HSM_LOCK = threading.Lock()     # one PKCS#11 session per process does one operation at a time: one signature at once
 LABELS = "电子签名签署人时间可信时间戳由时间戳机构出具未配置本文件仅有签署方自报时间验证地址开发用证书非正式"
 
 
@@ -182,5 +185,6 @@ def sign_pdf(data: bytes, settings: Settings, document: str) -> bytes:
     timestamper = _timestamper(settings.tsa) if settings.tsa else None
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=style)
     out = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=out)
+    with HSM_LOCK if settings.files.pkcs11 else contextlib.nullcontext():
+        pdf_signer.sign_pdf(writer, output=out)
     return out.getvalue()

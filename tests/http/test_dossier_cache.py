@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from arbitration.audit import anchors
 from arbitration.cases.messaging import add_note
 from arbitration.oversight import dossier, dossier_cache
 from arbitration.storage import app_store
@@ -83,3 +84,13 @@ def test_the_retention_purge_removes_the_stored_dossiers_of_the_case(app, sessio
     assert len(_kept(case)) == 1
     assert retention.purge(now=T0 + dt.timedelta(days=3 * 365 + 2)).cases == 1
     assert _kept(case) == []
+
+
+def test_a_new_anchor_renders_the_dossier_again_since_it_names_the_last_anchor(app, session, personas, renders):
+    case = make_case("review")
+    regulator = client_of(app, "regulator")
+    regulator.get(f"/cases/{case.number}/dossier")
+    anchors.take()
+    session.commit()
+    regulator.get(f"/cases/{case.number}/dossier")
+    assert renders == [case.id, case.id]
