@@ -1,30 +1,38 @@
 """PAdES signing with pyHanko: an incremental update of the rendered PDF/A-3b (the original bytes stay as they
 are), a visible signature block on the last page where the document reserved it (an element with the id
 `signature-block`, found through the PDF's named destinations; else the last page's lower left corner), and an
-RFC 3161 timestamp on the signature when an authority is configured (PAdES B-T)."""
+RFC 3161 timestamp on the signature when an authority is configured (PAdES B-T), and the certificates' revocation
+data (CRLs, OCSP answers) embedded in the document's security store when the signing chain or the authority's
+certificate says where it is published (PAdES B-LT)."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import io
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTCollection
+from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps.common_utils import extract_ts_certs
 from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import InsufficientRevinfoError, PathError, ValidationError
 from pypdf import PdfReader
 
-from arbitration.signing.keys import KeyFiles, configured_files, development_files, load_signer
+from arbitration.signing.keys import KeyFiles, SigningConfigError, configured_files, development_files, load_signer
 from arbitration.signing.tsa import HttpxTimeStamper, Tsa
 
 FIELD = "Signature-Platform"
@@ -37,13 +45,19 @@ HSM_LOCK = threading.Lock()     # one PKCS#11 session per process does one opera
 LABELS = "电子签名签署人时间可信时间戳由时间戳机构出具未配置本文件仅有签署方自报时间验证地址开发用证书非正式"
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Settings:
     files: KeyFiles
     tsa: Tsa | None
     verify_url: str
     platform: str
     instance_path: str
+    tsa_roots: tuple[str, ...] = ()     # ARBITRATION_TSA_CA: the authority's chain, for its revocation data (B-LT)
+
+
+class RevocationUnavailable(Exception):
+    """A certificate names where its revocation data is published (a CRL distribution point, an OCSP responder)
+    and it cannot be had now: the document is not issued, the caller retries later (as when the authority is down)."""
 
 
 def tsa_from(config) -> Tsa | None:
@@ -57,7 +71,7 @@ def settings_from(config) -> Settings:
     """The signing settings of an app's configuration (a mapping)."""
     files = configured_files(config) or development_files(config["INSTANCE_PATH"], config.get("PLATFORM_NAME", ""))
     return Settings(files, tsa_from(config), config.get("PUBLIC_URL", "").rstrip("/") + "/rulings/verify",
-                    config.get("PLATFORM_NAME", ""), config["INSTANCE_PATH"])
+                    config.get("PLATFORM_NAME", ""), config["INSTANCE_PATH"], tuple(config.get("TSA_CA") or ()))
 
 
 @functools.lru_cache(maxsize=4)
@@ -92,6 +106,48 @@ class _PresubsetFactory(GlyphAccumulatorFactory):
 def _timestamper(tsa: Tsa) -> HttpxTimeStamper:
     """One per authority: pyHanko asks it once for a sample token (to size the signature) and keeps it."""
     return HttpxTimeStamper(tsa)
+
+
+def _chain(signer) -> list:
+    return [signer.signing_cert, *signer.cert_registry]
+
+
+@functools.lru_cache(maxsize=4)
+def wants_revocation_data(files: KeyFiles, tsa: Tsa | None) -> bool:
+    """Whether a certificate of the signing chain or the authority's says where its revocation data is published
+    (then the document is PAdES B-LT). The authority's certificates are read from the sample token pyHanko asks for
+    anyway (one per authority and process); the development certificate has no pointers: B-T or B-B as before."""
+    certs = _chain(_signer(files))
+    if tsa is not None:
+        stamper = _timestamper(tsa)
+        sample = asyncio.run(stamper.async_dummy_response("sha256"))
+        certs += [*extract_ts_certs(sample, stamper.cert_registry), *stamper.cert_registry]
+    return any(c.crl_distribution_points or c.ocsp_urls for c in certs)
+
+
+def _validation_context(settings: Settings) -> ValidationContext:
+    """A fresh context per signature (it collects what it fetched): trust in the signing chain's root and the
+    authority's (ARBITRATION_TSA_CA); revocation data fetched, and required where a certificate declares it."""
+    chain = _chain(_signer(settings.files))
+    roots = [c for c in chain if c.self_signed != "no"] or [chain[-1]]
+    if settings.tsa is not None:
+        if not settings.tsa_roots:
+            raise SigningConfigError("ARBITRATION_TSA_CA (the authority's root) is needed to embed the revocation "
+                                     "data of a chain that publishes it (PAdES B-LT)")
+        roots += load_certs_from_pemder(list(settings.tsa_roots))
+    return ValidationContext(trust_roots=roots, other_certs=chain, allow_fetching=True, revocation_mode="hard-fail")
+
+
+def _refusal(err: Exception) -> Exception:
+    """What a failed validation of the chain while signing B-LT means for the caller."""
+    cause = err
+    while cause is not None:
+        if isinstance(cause, InsufficientRevinfoError):
+            return RevocationUnavailable(f"the revocation data a certificate names (CRL or OCSP) cannot be had now; "
+                                         f"the document is not issued without it: {cause}")
+        cause = cause.__cause__ or cause.__context__
+    return SigningConfigError(f"the signing certificate or the authority's does not validate against the "
+                              f"configured roots (revoked, expired or untrusted?): {err}")
 
 
 def signer_name(settings: Settings) -> str:
@@ -166,7 +222,8 @@ def _same_producer(writer) -> None:
 
 def sign_pdf(data: bytes, settings: Settings, document: str) -> bytes:
     """The signed PDF (an incremental update of `data`). Raises TsaUnavailable (tsa) when an authority is
-    configured and does not answer: a document is never issued with less than the configuration promises."""
+    configured and does not answer, RevocationUnavailable when a certificate publishes revocation data and it cannot
+    be fetched: a document is never issued with less than the configuration promises."""
 
     signer = _signer(settings.files)
     name = signer_name(settings)
@@ -183,8 +240,16 @@ def sign_pdf(data: bytes, settings: Settings, document: str) -> bytes:
                                         location=settings.verify_url, name=name,
                                         subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
     timestamper = _timestamper(settings.tsa) if settings.tsa else None
+    long_term = wants_revocation_data(settings.files, settings.tsa)
+    if long_term:
+        meta = dataclasses.replace(meta, embed_validation_info=True, validation_context=_validation_context(settings))
     pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, stamp_style=style)
     out = io.BytesIO()
-    with HSM_LOCK if settings.files.pkcs11 else contextlib.nullcontext():
-        pdf_signer.sign_pdf(writer, output=out)
+    try:
+        with HSM_LOCK if settings.files.pkcs11 else contextlib.nullcontext():
+            pdf_signer.sign_pdf(writer, output=out)
+    except (SigningError, PathError, ValidationError) as err:
+        if not long_term:
+            raise
+        raise _refusal(err) from err
     return out.getvalue()

@@ -12,6 +12,7 @@ from asn1crypto import tsp
 from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
@@ -61,6 +62,13 @@ def _name(cert) -> str:
     return subject.get("common_name") or subject.get("organization_name") or cert.subject.human_friendly
 
 
+def _validation_data_only(status) -> bool:
+    """The signed revision is followed only by validation data (the security store a PAdES B-LT signature adds
+    after signing: certificates, CRLs, OCSP answers), which changes nothing a reader sees."""
+    return status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and \
+        status.modification_level == ModificationLevel.LTA_UPDATES
+
+
 def verify_pdf(data: bytes, trust_roots: list, tsa_roots: list, now: dt.datetime | None = None) -> Report:
 
     try:
@@ -82,7 +90,7 @@ def verify_pdf(data: bytes, trust_roots: list, tsa_roots: list, now: dt.datetime
     checks = [Check("signature", OK if status.valid else FAIL, "" if status.valid else "bad-signature")]
     if not status.intact:
         checks.append(Check("unchanged", FAIL, "altered"))
-    elif status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+    elif status.coverage != SignatureCoverageLevel.ENTIRE_FILE and not _validation_data_only(status):
         checks.append(Check("unchanged", FAIL, "added"))
     else:
         checks.append(Check("unchanged", OK))
