@@ -44,7 +44,7 @@ def trust_roots() -> list:
     certificate is its own root), and the certificates ARBITRATION_SIGNING_TRUST names (earlier keys)."""
     signer = pades._signer(settings().files)
     chain = [signer.signing_cert, *signer.cert_registry]
-    roots = [c for c in chain if c.self_signed] or [chain[-1]]
+    roots = [c for c in chain if c.self_signed != "no"] or [chain[-1]]      # asn1crypto: "no", "maybe", "yes"
     return roots + checks.load_certs(current_app.config.get("SIGNING_TRUST") or ())
 
 

@@ -61,3 +61,13 @@ def test_an_unreachable_crl_source_refuses_to_sign_with_a_clear_error(
     ca.configure(config)
     with pytest.raises(RevocationUnavailable, match="revocation data .* cannot be had now"):
         signing.sign(html_to_pdf("<html><body><p>争议处理决定书</p></body></html>"), "ruling")
+
+
+def test_only_the_root_of_a_configured_chain_is_trusted_never_the_signing_certificate_itself(
+        app_ctx, config, local_ca):
+    """asn1crypto's `self_signed` is "no" / "maybe" / "yes": a truthiness test took every certificate of the chain,
+    the platform's own leaf included, for a root, and the leaf's chain was never checked."""
+    local_ca.configure(config)
+    roots = signing.trust_roots()
+    (root,) = load_certs((local_ca.root_file,))
+    assert [c.sha256 for c in roots] == [root.sha256]
