@@ -4,6 +4,7 @@ from the file alone with the source gone. A source that does not answer stops th
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -17,6 +18,13 @@ from arbitration.signing.verify import OK, load_certs
 from tests.integration.test_signing import issued_pdf
 from tests.local_ca import SIGNER, LocalCa
 from tests.local_tsa import local_tsa_fixture, with_tsa_fixture  # noqa: F401  (fixtures)
+
+
+def validated(*args):
+    """pyHanko's synchronous validation in a thread of its own: it runs asyncio.run, refused where the test process
+    already runs a loop (after the browser journeys, Playwright's)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(validate_pdf_signature, *args).result()
 
 
 @pytest.fixture
@@ -44,14 +52,14 @@ def test_a_ruling_signed_under_a_chain_with_a_crl_carries_the_crl_and_validates_
     roots, tsa_roots = load_certs([local_ca.root_file]), load_certs([with_tsa.ca_file])
     embedded = dss.as_validation_context({"trust_roots": roots, "allow_fetching": False,
                                           "revocation_mode": "hard-fail"})
-    status = validate_pdf_signature(reader.embedded_signatures[-1], embedded,
-                                    ValidationContext(trust_roots=tsa_roots, allow_fetching=False))
+    status = validated(reader.embedded_signatures[-1], embedded,
+                       ValidationContext(trust_roots=tsa_roots, allow_fetching=False))
     assert status.bottom_line and status.trusted and not status.revoked
     assert status.timestamp_validity is not None and status.timestamp_validity.trusted
 
     without = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="hard-fail", crls=[])
-    status = validate_pdf_signature(reader.embedded_signatures[-1], without,
-                                    ValidationContext(trust_roots=tsa_roots, allow_fetching=False))
+    status = validated(reader.embedded_signatures[-1], without,
+                       ValidationContext(trust_roots=tsa_roots, allow_fetching=False))
     assert not status.trusted                                       # without the embedded CRL: not established
 
 
