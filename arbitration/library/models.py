@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arbitration.db import Base
+from arbitration.rulings.models import DecisionJson
 
 
-class PublicDecision(Base):
+class PublicDecision(DecisionJson, Base):
     """A final decision as anyone may read it: the parties' and the merchant's names, contact data, order and case
     numbers removed from its texts (library.rules.public_text). Its own full-text index sits beside it like the
     search index's (migration 0046: PostgreSQL's generated `tsv` and GIN index, SQLite's FTS5 `library_fts`)."""
@@ -36,14 +37,6 @@ class PublicDecision(Base):
     words: Mapped[str] = mapped_column(sa.Text)                         # segmented facts and reasoning
     issued_at: Mapped[dt.datetime]
     published_at: Mapped[dt.datetime]
-
-    @property
-    def found_tags(self) -> list[str]:
-        return json.loads(self.found_tags_json)
-
-    @property
-    def remedies(self) -> list[dict]:
-        return json.loads(self.remedies_json)
 
     @property
     def citations(self) -> list[dict]:

@@ -10,6 +10,7 @@ from arbitration.auth.models import Role
 from arbitration.auth.permissions import require, role_of
 from arbitration.cases import workflow as wf
 from arbitration.cases.messages import CATEGORY_LABELS
+from arbitration.db import rollback
 from arbitration.errors import DomainError, InvalidInput
 from arbitration.library import rules, services
 from arbitration.rulings import services as rulings
@@ -83,7 +84,10 @@ def withhold(number: str):
         try:
             services.withhold(ruling, current_user, request.form.get("reason", ""))
         except DomainError as err:
-            refuse(err)
+            if err.field == "reason":
+                rollback()              # said next to the field, once (refuse would say it again at the top)
+            else:
+                refuse(err)
             status, problem = err.status, err
         else:
             flash(gettext("Decision %(number)s will not be published in the library.", number=number), "success")

@@ -17,7 +17,20 @@ KINDS = ("reasoned", "default")
 PDF_STATES = ("pending", "ready", "failed")
 
 
-class Ruling(Base):
+class DecisionJson:
+    """A decision's remedies and findings, read from their JSON columns (remedies_json, found_tags_json): the ruling,
+    and its copy in the public library."""
+
+    @property
+    def remedies(self) -> list[dict]:
+        return json.loads(self.remedies_json)
+
+    @property
+    def found_tags(self) -> list[str]:
+        return json.loads(self.found_tags_json)
+
+
+class Ruling(DecisionJson, Base):
     __tablename__ = "rulings"
     __table_args__ = (
         sa.CheckConstraint(f"decision IN {DECISIONS}", name="decision"),
@@ -49,14 +62,6 @@ class Ruling(Base):
 
     citations: Mapped[list["RulingCitation"]] = relationship(order_by="RulingCitation.position",
                                                              back_populates="ruling")
-
-    @property
-    def remedies(self) -> list[dict]:
-        return json.loads(self.remedies_json)
-
-    @property
-    def found_tags(self) -> list[str]:
-        return json.loads(self.found_tags_json)
 
     @property
     def missed_deadline(self) -> dict | None:
