@@ -11,6 +11,7 @@ APT_PACKAGES ?= fonts-noto-cjk fonts-wqy-microhei fonts-dejavu-core libharfbuzz-
 
 run: install migrate            ## install everything, create/upgrade the database, demo data, serve on :5000
 	$(BIN)/flask seed-demo
+	$(BIN)/flask stats rebuild --if-needed
 	$(BIN)/flask serve --host 127.0.0.1 --port 5000
 
 test: APT_PACKAGES += chromium poppler-utils softhsm2  # pdfsig checks signed PDFs; SoftHSM2 is the HSM of the PKCS#11 signing test; browser tests drive Debian's Chromium with Playwright (never `playwright install`)

@@ -76,7 +76,7 @@ def _register_features() -> None:
     from arbitration.cases import enforcement, timers as case_timers  # noqa: F401
     from arbitration.deadlines import recompute  # noqa: F401
     from arbitration.notifications import listeners  # noqa: F401
-    from arbitration.oversight import anchoring  # noqa: F401
+    from arbitration.oversight import anchoring, rollups  # noqa: F401  (rollups: the statistics kept current)
     from arbitration.orders import arrivals, timers as order_timers  # noqa: F401
     from arbitration.rulings import timers as ruling_timers  # noqa: F401
     from arbitration.search import extract, index as search_index  # noqa: F401  (the search index kept current)

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from arbitration.db import commit, rollback
 from arbitration.errors import DomainError
 from arbitration.library.cli import library_cli
+from arbitration.oversight.cli import stats_cli
 from arbitration.search.cli import search_cli
 
 
@@ -440,6 +441,6 @@ def serve_command(host, port):
 
 def register(app: Flask) -> None:
     for command in (deadlines_cli, audit_cli, calendar_cli, users_cli, evidence_cli, law_cli, rulings_cli,
-                    export_cli, api_cli, jobs_cli, search_cli, privacy_cli, library_cli, seed_demo_command,
+                    export_cli, api_cli, jobs_cli, search_cli, privacy_cli, library_cli, stats_cli, seed_demo_command,
                     serve_command):
         app.cli.add_command(command)

@@ -35,6 +35,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from arbitration.audit import keys as audit_keys  # noqa: E402
 from arbitration.audit.chain import GENESIS, canonical_json, event_hash  # noqa: E402
+from arbitration.oversight import rollups  # noqa: E402
 
 PASSWORD = "bench-password"           # every generated user's password (one hash, computed once)
 SKIP = {"users", "merchants", "case_number_counters", "event_chain_heads"}
@@ -358,6 +359,11 @@ def generate(url: str, n_orders: int, n_cases: int, n_merchants: int, n_buyers: 
                         conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
                                              f"(SELECT coalesce(max(id), 1) FROM \"{t.name}\"))")
             conn.commit()
+            t_rollups = time.perf_counter()
+            stats["rollup_cases"] = rollups.rebuild(conn)       # the copies were bulk-inserted: sum the figures
+            conn.commit()
+            stats["rollups_seconds"] = time.perf_counter() - t_rollups
+            log(f"statistics' roll-ups from {stats['rollup_cases']:,} cases in {stats['rollups_seconds']:.1f} s")
             stats["rows"] = dict(w.written)
             stats["histories"] = len(plan)
             stats["load_seconds"] = time.perf_counter() - t1

@@ -1,11 +1,16 @@
-"""Statistics for regulators and supervisors over the cases a filter selects: cases per merchant, category,
-outcome and month; the share of merchant deadlines missed; the median time from opening to the first ruling;
-hidden-fee findings per merchant; and a ranking that points at the worst offenders. Every figure is a table
-(for the page, the chart and its CSV)."""
+"""Statistics for regulators and supervisors, read from the roll-ups only (oversight.rollups keeps them current in
+the transaction of each change): cases per merchant, category, outcome and month; the share of merchant deadlines
+missed; the median time from opening to the first ruling; hidden-fee findings per merchant; the ranking by the
+compliance score; and the dashboard's headline figures and monthly trends. Every figure is a table (for the page,
+the chart and its CSV).
+
+The page's filter is the roll-ups' key: the opening date, the merchant, the category and the outcome. The case
+list's other filters (stage, a missed deadline, escalated, a number) select cases, not figures, and are refused
+here with a message that says where to use them. oversight.stats_scan computes the same figures with full scans;
+`flask stats check` and the tests require the two to be equal."""
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 
@@ -13,19 +18,21 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from arbitration import clock
-from arbitration.cases import filters
 from arbitration.cases import queries as case_queries
 from arbitration.cases.filters import CaseFilter
 from arbitration.cases.messages import CATEGORY_LABELS, OUTCOME_LABELS
 from arbitration.cases.models import Case
 from arbitration.db import db
-from arbitration.deadlines.models import Deadline
+from arbitration.errors import InvalidInput
 from arbitration.merchants.models import Merchant
 from arbitration.oversight import compliance, compliance_rules, rules
+from arbitration.oversight import rollup_rules as rr
+from arbitration.oversight import rollups
+from arbitration.oversight.models import StatsDaily, StatsDailyRulingTimes, StatsOpened, StatsRulingTimes
 from arbitration.rulings.models import Ruling
 
 AGAINST = ("upheld", "partly_upheld")     # a ruling in the buyer's favour, in whole or in part
+NOT_FIGURES = ("stage", "missed", "escalated", "q")    # CaseFilter fields the roll-ups have no key for
 
 
 @dataclass
@@ -39,69 +46,103 @@ class Figure:
     decimals: int = 0
 
 
-def _cases(f: CaseFilter):
-    return filters.apply(sa.select(Case.id), f).subquery()
+def check_filter(f: CaseFilter) -> None:
+    """InvalidInput, naming the field, for a filter the figures cannot be cut by."""
+    for name in NOT_FIGURES:
+        if getattr(f, name):
+            raise InvalidInput(_l("The figures are cut by opening date, merchant, category and outcome; to find "
+                                  "cases by stage, missed deadline, escalation or number, use the case list."),
+                               field=name)
 
 
-def _merchant_names() -> dict[int, str]:
-    return dict(db.session.execute(sa.select(Merchant.id, Merchant.name)).all())
+def _where(model, f: CaseFilter) -> list:
+    out = []
+    if f.date_from:
+        out.append(model.opened_day >= f.date_from)
+    if f.date_to:
+        out.append(model.opened_day <= f.date_to)
+    if f.merchant_id:
+        out.append(model.merchant_id == f.merchant_id)
+    if f.category:
+        out.append(model.category == f.category)
+    if f.outcome:
+        out.append(model.outcome == ("" if f.outcome == "open" else f.outcome))
+    return out
 
 
-def _count_by(column, f: CaseFilter) -> list[tuple]:
-    ids = _cases(f)
-    return db.session.execute(sa.select(column, sa.func.count()).where(Case.id.in_(sa.select(ids.c.id)))
-                              .group_by(column).order_by(sa.func.count().desc(), column)).all()
+def _merchant_names(ids=None) -> dict[int, str]:
+    stmt = sa.select(Merchant.id, Merchant.name)
+    if ids is not None:
+        stmt = stmt.where(Merchant.id.in_(list(ids)))
+    return dict(db.session.execute(stmt).all())
 
 
-def per_merchant(f: CaseFilter) -> Figure:
-    names = _merchant_names()
-    rows = [[names.get(m, m), n] for m, n in _count_by(Case.merchant_id, f)]
-    return Figure("per_merchant", _("Cases per merchant"), [_("Merchant"), _("Cases")], rows)
+@dataclass
+class _Cut:
+    """The roll-up's sums over a filter, by merchant × category × outcome (one grouped statement)."""
+    rows: list
+
+    def by(self, index: int, measure: str = "cases") -> Counter:
+        out: Counter = Counter()
+        position = 3 + rr.MEASURES.index(measure)
+        for row in self.rows:
+            out[row[index]] += row[position]
+        return out
 
 
-def per_category(f: CaseFilter) -> Figure:
-    rows = [[str(CATEGORY_LABELS.get(c, c)), n] for c, n in _count_by(Case.category, f)]
+def _cut(f: CaseFilter) -> _Cut:
+    check_filter(f)
+    rollups.catch_up(db.session)
+    t = StatsOpened
+    stmt = (sa.select(t.merchant_id, t.category, t.outcome, *(sa.func.sum(getattr(t, m)) for m in rr.MEASURES))
+            .where(*_where(t, f)).group_by(t.merchant_id, t.category, t.outcome))
+    return _Cut(db.session.execute(stmt).all())
+
+
+def _most_first(counts: Counter, label) -> list[list]:
+    """[label, n] rows, most first, ties by the key (as a case list's GROUP BY … ORDER BY count DESC, key)."""
+    return [[label(k), n] for k, n in sorted(counts.items(), key=lambda kn: (-kn[1], kn[0])) if n]
+
+
+def per_merchant(f: CaseFilter, cut: _Cut | None = None) -> Figure:
+    counts = (cut or _cut(f)).by(0)
+    names = _merchant_names(counts)
+    return Figure("per_merchant", _("Cases per merchant"), [_("Merchant"), _("Cases")],
+                  _most_first(counts, lambda m: names.get(m, m)))
+
+
+def per_category(f: CaseFilter, cut: _Cut | None = None) -> Figure:
+    rows = _most_first((cut or _cut(f)).by(1), lambda c: str(CATEGORY_LABELS.get(c, c)))
     return Figure("per_category", _("Cases per category"), [_("Category"), _("Cases")], rows)
 
 
-def per_outcome(f: CaseFilter) -> Figure:
-    rows = [[str(OUTCOME_LABELS.get(o or "open", o)), n] for o, n in _count_by(Case.outcome, f)]
+def per_outcome(f: CaseFilter, cut: _Cut | None = None) -> Figure:
+    counts = Counter({(o or "open"): n for o, n in (cut or _cut(f)).by(2).items()})
+    rows = _most_first(counts, lambda o: str(OUTCOME_LABELS.get(o, o)))
     return Figure("per_outcome", _("Cases per outcome"), [_("Outcome"), _("Cases")], rows)
 
 
-def per_month(f: CaseFilter) -> Figure:
-    """Cases opened per month (China time), counted while streaming the opening times."""
-    ids = _cases(f)
+def per_month(f: CaseFilter, cut: _Cut | None = None) -> Figure:
+    """Cases opened per month (China time): the day rows summed by month."""
+    check_filter(f)
+    rollups.catch_up(db.session)
+    t = StatsOpened
     months: Counter = Counter()
-    stmt = sa.select(Case.opened_at).where(Case.id.in_(sa.select(ids.c.id))).execution_options(yield_per=2000)
-    for (opened,) in db.session.execute(stmt):
-        months[opened.astimezone(clock.CHINA).strftime("%Y-%m")] += 1
+    for day, n in db.session.execute(sa.select(t.opened_day, sa.func.sum(t.cases)).where(*_where(t, f))
+                                     .group_by(t.opened_day)):
+        months[day.strftime("%Y-%m")] += n
     return Figure("per_month", _("Cases opened per month"), [_("Month"), _("Cases")],
-                  [[m, months[m]] for m in sorted(months)])
+                  [[m, months[m]] for m in sorted(months) if months[m]])
 
 
-def _deadline_counts(f: CaseFilter) -> dict[int, Counter]:
-    """merchant id → {"met": n, "applied": n} for its deadlines on these cases that ended."""
-    ids = _cases(f)
-    stmt = (sa.select(Case.merchant_id, Deadline.state, sa.func.count())
-            .join(Case, Deadline.subject_id == sa.cast(Case.id, sa.String))
-            .where(Deadline.subject_type == "case", Deadline.actor_merchant_id.is_not(None),
-                   Deadline.state.in_(("met", "applied")), Case.id.in_(sa.select(ids.c.id)))
-            .group_by(Case.merchant_id, Deadline.state))
-    counts: dict[int, Counter] = {}
-    for merchant_id, state, n in db.session.execute(stmt):
-        counts.setdefault(merchant_id, Counter())[state] += n
-    return counts
-
-
-def deadlines_missed(f: CaseFilter) -> Figure:
+def deadlines_missed(f: CaseFilter, cut: _Cut | None = None) -> Figure:
     """Per merchant: its deadlines on these cases that passed (the default outcome applied) among those that
     ended (met or passed)."""
-    names = _merchant_names()
-    rows = []
-    for merchant_id, c in _deadline_counts(f).items():
-        ended = c["met"] + c["applied"]
-        rows.append([names.get(merchant_id, merchant_id), round(100 * c["applied"] / ended, 1), c["applied"], ended])
+    cut = cut or _cut(f)
+    met, applied = cut.by(0, "met"), cut.by(0, "applied")
+    ended = {m: met[m] + applied[m] for m in met.keys() | applied.keys() if met[m] + applied[m]}
+    names = _merchant_names(ended)
+    rows = [[names.get(m, m), round(100 * applied[m] / n, 1), applied[m], n] for m, n in ended.items()]
     rows.sort(key=lambda r: (-r[1], str(r[0])))
     total_missed, total_ended = sum(r[2] for r in rows), sum(r[3] for r in rows)
     if rows:
@@ -110,70 +151,59 @@ def deadlines_missed(f: CaseFilter) -> Figure:
                   [_("Merchant"), _("Missed (%)"), _("Missed"), _("Ended")], rows, unit="%", decimals=1)
 
 
-def time_to_ruling(f: CaseFilter) -> Figure:
+def time_to_ruling(f: CaseFilter, cut: _Cut | None = None) -> Figure:
     """The median time from opening to the first ruling, in hours, overall and per category."""
-    ids = _cases(f)
-    first = (sa.select(Ruling.case_id, sa.func.min(Ruling.issued_at).label("at")).group_by(Ruling.case_id)
-             .subquery())
-    stmt = (sa.select(Case.category, Case.opened_at, first.c.at).join(first, first.c.case_id == Case.id)
-            .where(Case.id.in_(sa.select(ids.c.id))))
-    by_category: dict[str, list[float]] = {}
-    everything: list[float] = []
-    for category, opened, ruled in db.session.execute(stmt):
-        ruled = ruled if ruled.tzinfo else ruled.replace(tzinfo=dt.timezone.utc)
-        hours = (ruled - opened).total_seconds() / 3600
-        by_category.setdefault(category, []).append(hours)
-        everything.append(hours)
-    rows = [[str(CATEGORY_LABELS.get(c, c)), round(statistics.median(v), 1), len(v)]
+    check_filter(f)
+    rollups.catch_up(db.session)
+    t = StatsRulingTimes
+    by_category: dict[str, Counter] = {}
+    everything: Counter = Counter()
+    for category, tenths, n in db.session.execute(
+            sa.select(t.category, t.tenths, sa.func.sum(t.n)).where(*_where(t, f)).group_by(t.category, t.tenths)):
+        by_category.setdefault(category, Counter())[tenths] += n
+        everything[tenths] += n
+    rows = [[str(CATEGORY_LABELS.get(c, c)), rr.hours_median(v.items()), sum(v.values())]
             for c, v in sorted(by_category.items())]
     if everything:
-        rows.insert(0, [_("All categories"), round(statistics.median(everything), 1), len(everything)])
+        rows.insert(0, [_("All categories"), rr.hours_median(everything.items()), sum(everything.values())])
     return Figure("time_to_ruling", _("Median time from opening to the first ruling (hours)"),
                   [_("Category"), _("Median (hours)"), _("Rulings")], rows, unit=" h", decimals=1)
 
 
-def _ruling_in_force():
-    """Each case's latest ruling (a reconsideration's supersedes the first)."""
-    latest = sa.select(Ruling.case_id, sa.func.max(Ruling.round).label("round")).group_by(Ruling.case_id).subquery()
-    on = sa.and_(Ruling.case_id == latest.c.case_id, Ruling.round == latest.c.round)
-    return sa.select(Ruling).join(latest, on)
-
-
-def _in_force_rows(f: CaseFilter):
-    ids = _cases(f)
-    stmt = _ruling_in_force().add_columns(Case.merchant_id).join(Case, Case.id == Ruling.case_id).where(
-        Case.id.in_(sa.select(ids.c.id)))
-    return db.session.execute(stmt).all()
-
-
-def hidden_fees(f: CaseFilter) -> Figure:
+def hidden_fees(f: CaseFilter, cut: _Cut | None = None) -> Figure:
     """Rulings in force that found an undisclosed fee, per merchant."""
-    counts: Counter = Counter()
-    for ruling, merchant_id in _in_force_rows(f):
-        if "hidden_fee" in ruling.found_tags:
-            counts[merchant_id] += 1
-    names = _merchant_names()
+    counts = {m: n for m, n in (cut or _cut(f)).by(0, "hidden_fee").items() if n}
+    names = _merchant_names(counts)
     rows = [[names.get(m, m), n] for m, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(names.get(kv[0]))))]
     return Figure("hidden_fees", _("Hidden-fee findings per merchant"), [_("Merchant"), _("Findings")], rows)
 
 
-def ranking(f: CaseFilter) -> Figure:
+def ranking_figure(records: list) -> Figure:
     """Worst first by the compliance score (oversight/compliance_rules: the formula the merchants' compliance page
-    prints) over the cases the filter selects; merchants with fewer than MIN_CASES cases have no score and are
-    not ranked."""
-    rows = []
-    for r in compliance.records_of_cases(sa.select(_cases(f).c.id)):
-        if r.record.scored:
-            rows.append([r.name, r.record.score, r.record.cases,
-                         *(r.record.count(key) for key in compliance_rules.ELEMENTS)])
+    prints); merchants with fewer than MIN_CASES cases have no score and are not ranked."""
+    rows = [[r.name, r.record.score, r.record.cases, *(r.record.count(key) for key in compliance_rules.ELEMENTS)]
+            for r in records if r.record.scored]
     return Figure("ranking", _("Merchant ranking by compliance score (worst first)"),
                   [_("Merchant"), _("Compliance score"), _("Cases"),
                    *(str(e.label) for e in compliance.ELEMENTS.values())], rows, decimals=1)
 
 
+def ranking(f: CaseFilter, cut: _Cut | None = None) -> Figure:
+    cut = cut or _cut(f)
+    return ranking_figure(compliance.ordered(
+        {m: n for m, n in cut.by(0).items() if n},
+        {key: cut.by(0, key) for key in compliance_rules.ELEMENTS}))
+
+
 FIGURES = {"per_merchant": per_merchant, "per_category": per_category, "per_outcome": per_outcome,
            "per_month": per_month, "deadlines_missed": deadlines_missed, "time_to_ruling": time_to_ruling,
            "hidden_fees": hidden_fees, "ranking": ranking}
+
+
+def all_figures(f: CaseFilter) -> list[Figure]:
+    """Every figure of the page, the merchant × category × outcome sums read once for all of them."""
+    cut = _cut(f)
+    return [fn(f, cut) for fn in FIGURES.values()]
 
 
 # ---- the regulator's dashboard: headline figures for a period against the one before, monthly trends ----
@@ -209,43 +239,30 @@ class Headline:
         return rules.change_percent(self.value, self.previous)
 
 
-def _span(period: rules.Period) -> tuple[dt.datetime, dt.datetime]:
-    return filters.start_of(period.first), filters.start_of(period.last + dt.timedelta(days=1))
-
-
-def _count(what: str, period: rules.Period, *extra) -> int:
-    cond = case_queries.HAPPENINGS[what].condition(*_span(period))
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Case).where(cond, *extra))
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-
-
-def _days_to_ruling(period: rules.Period) -> list[float]:
-    """Days from opening to the first ruling, for the cases whose first ruling was issued in the period."""
-    start, end = _span(period)
-    stmt = sa.select(Case.opened_at, Ruling.issued_at).join(Ruling, Ruling.case_id == Case.id).where(
-        Ruling.round == 1, Ruling.issued_at >= start, Ruling.issued_at < end)
-    return [(_utc(ruled) - _utc(opened)).total_seconds() / 86400 for opened, ruled in db.session.execute(stmt)]
+def period_figures(counts: dict[str, int], days: float | None) -> dict[str, float | None]:
+    """The headline values of one period from its counts (rollup_rules.HAPPENINGS) and median days."""
+    closed, by_default = counts.get("closed", 0), counts.get("closed_default", 0)
+    return {"ruled": counts.get("ruled", 0), "opened": counts.get("opened", 0), "closed": closed,
+            "median_days": days, "default_share": rules.share_percent(by_default, closed), "by_default": by_default,
+            "refund_ordered": counts.get("refund_ordered", 0), "refund_paid": counts.get("refund_paid", 0),
+            "hidden_fee": counts.get("hidden_fee", 0)}
 
 
 def _one_period(period: rules.Period) -> dict[str, float | None]:
-    closed = _count("closed", period)
-    by_default = _count("closed", period, Case.outcome == "default_ruling")
-    days = rules.median(_days_to_ruling(period))
-    return {"ruled": _count("ruled", period), "opened": _count("opened", period), "closed": closed,
-            "median_days": round(days, 1) if days is not None else None,
-            "default_share": rules.share_percent(by_default, closed), "by_default": by_default,
-            "refund_ordered": _count("refund_ordered", period), "refund_paid": _count("refund_paid", period),
-            "hidden_fee": _count("hidden_fee", period)}
+    rollups.catch_up(db.session)
+    counts = dict(db.session.execute(
+        sa.select(StatsDaily.what, sa.func.sum(StatsDaily.n))
+        .where(StatsDaily.day >= period.first, StatsDaily.day <= period.last).group_by(StatsDaily.what)).all())
+    t = StatsDailyRulingTimes
+    tenths = db.session.execute(sa.select(t.tenths, sa.func.sum(t.n)).where(t.day >= period.first,
+                                                                            t.day <= period.last)
+                                .group_by(t.tenths)).all()
+    return period_figures(counts, rr.days_median(tenths))
 
 
-def headline(period: rules.Period) -> list[Headline]:
-    """The figures a regulator looks at first, for `period` and the period of the same length before it; each
-    with the case list's query args for exactly the cases it counts."""
-    now, before = _one_period(period), _one_period(period.previous())
-
+def headlines(period: rules.Period, now: dict, before: dict) -> list[Headline]:
+    """The headline figures from one period's values and the previous period's, each with the case list's query
+    args for exactly the cases it counts."""
     def drill(what: str, **more) -> dict:
         return {**case_queries.Happened(what, period.first, period.last).query_args(), **more}
 
@@ -267,11 +284,19 @@ def headline(period: rules.Period) -> list[Headline]:
     ]
 
 
+def headline(period: rules.Period) -> list[Headline]:
+    """The figures a regulator looks at first, for `period` and the period of the same length before it."""
+    return headlines(period, _one_period(period), _one_period(period.previous()))
+
+
 TRENDS = (("opened", _l("Cases opened per month (last 12 months)")),
           ("closed", _l("Cases closed per month (last 12 months)")))
 
 
 def monthly(what: str, today: dt.date) -> list[tuple[rules.Period, int]]:
-    """Cases to which `what` happened in each of the last 12 months (one query per month, each an index
-    range)."""
-    return [(month, _count(what, month)) for month in rules.last_months(today)]
+    """Cases to which `what` happened in each of the last 12 months: the day rows of one statement summed."""
+    rollups.catch_up(db.session)
+    months = rules.last_months(today)
+    per_day = db.session.execute(sa.select(StatsDaily.day, StatsDaily.n).where(
+        StatsDaily.what == what, StatsDaily.day >= months[0].first, StatsDaily.day <= months[-1].last)).all()
+    return [(m, sum(n for day, n in per_day if m.first <= day <= m.last)) for m in months]

@@ -149,7 +149,12 @@ def download_export(export_id: int):
 @require(export_perm.can_read_stats)
 def stats_page():
     f, problem = _filter_or_none(request.args.to_dict())
-    figures = [fn(f) for fn in stats.FIGURES.values()] if f else []
+    if f is not None:
+        try:
+            stats.check_filter(f)
+        except DomainError as err:
+            problem = err           # the form keeps what was chosen; no figure is cut wrongly
+    figures = stats.all_figures(f) if f and not problem else []
     drawn = [(fig, charts.bar_chart([(str(r[0]), float(r[fig.chart_column])) for r in fig.rows], title=fig.title,
                                     unit=fig.unit, decimals=fig.decimals)) for fig in figures]
     merchants = db.session.scalars(sa.select(Merchant).order_by(Merchant.name)).all()

@@ -548,3 +548,25 @@ def test_markup_in_a_statement_is_literal_text_in_the_dossier(app, session, pers
     assert SCRIPT + "付款后商家拒绝取消" in content
     assert SCRIPT + "黑店" in content
     assert "&lt;" not in content
+
+
+def test_a_case_list_filter_on_the_statistics_page_is_refused_with_where_to_use_it_and_the_form_kept(
+        app, session, personas):
+    _stats_cases(personas)
+    regulator = client_of(app, "regulator")
+    response = regulator.get("/stats?stage=closed&category=non_delivery")
+    assert response.status_code == 400
+    page = text(response)
+    assert "请使用案件列表" in page
+    assert re.search(r'<option value="non_delivery"\s+selected>', page)      # what was chosen is kept
+    csv_response = regulator.get("/stats/per_merchant.csv?missed=1")
+    assert csv_response.status_code in (400, 422) and "请使用案件列表" in text(csv_response)
+
+
+def test_the_statistics_page_cuts_every_figure_by_outcome(app, session, personas):
+    _stats_cases(personas)
+    regulator = client_of(app, "regulator")
+    page = text(regulator.get("/stats?outcome=open"))
+    assert '<option value="open" selected>' in page
+    rows = csv_rows(regulator.get("/stats/per_outcome.csv?outcome=open"))[1:]
+    assert [label for label, _n in rows] == ["尚未处理完毕"]

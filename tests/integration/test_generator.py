@@ -1,5 +1,6 @@
 """The platform-scale generator (bench/generate.py) at a tiny size: its rows satisfy every constraint and foreign
-key (SQLite checks them on insert), every hash chain verifies, and each case's list key is its nearest deadline."""
+key (SQLite checks them on insert), every hash chain verifies, each case's list key is its nearest deadline, and
+every statistics figure read from the roll-ups equals the same figure computed by full scans."""
 from __future__ import annotations
 
 import os
@@ -42,3 +43,7 @@ def test_the_generator_makes_a_consistent_history(tmp_path):
     verify = subprocess.run([sys.executable, "-m", "flask", "audit", "verify"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=120)
     assert verify.returncode == 0 and "intact" in verify.stdout, verify.stdout[-1000:] + verify.stderr[-1000:]
+    # every figure of the statistics pages, from the roll-ups the generator summed and by full scans: equal
+    check = subprocess.run([sys.executable, "-m", "flask", "stats", "check", "--days", "400"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0 and "equals" in check.stdout, check.stdout[-3000:] + check.stderr[-1000:]
