@@ -189,10 +189,14 @@ def records_of_cases(case_ids) -> list[MerchantRecord]:
     return ordered(grouped(sa.true()), {key: grouped(e.condition()) for key, e in ELEMENTS.items()})
 
 
-def ordered(cases: dict[int, int], counts: dict[str, dict[int, int]]) -> list[MerchantRecord]:
+def ordered(cases: dict[int, int], counts: dict[str, dict[int, int]],
+            names: dict[int, str] | None = None) -> list[MerchantRecord]:
+    """Worst first (compliance_rules.worst_first); `names` (id → name) when the caller has them already."""
     if not cases:
         return []
-    names = dict(db.session.execute(sa.select(Merchant.id, Merchant.name).where(Merchant.id.in_(cases))).all())
+    if names is None:
+        names = dict(db.session.execute(sa.select(Merchant.id, Merchant.name)
+                                        .where(Merchant.id.in_(cases))).all())
     by_id = {m: cr.Record(n, {key: counts[key].get(m, 0) for key in cr.ELEMENTS}) for m, n in cases.items()}
     return [MerchantRecord(m, names.get(m, str(m)), by_id[m]) for m in cr.worst_first(by_id, names)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -37,7 +38,7 @@ class Record:
     def scored(self) -> bool:
         return self.cases >= MIN_CASES
 
-    @property
+    @functools.cached_property
     def score(self) -> float | None:
         """FULL − Σ weight × count / cases, floored at 0, one decimal; None below MIN_CASES cases."""
         if not self.scored:

@@ -105,6 +105,25 @@ class StatsOpened(Base):
     risk_lock: Mapped[int] = mapped_column(default=0)
 
 
+class StatsTotals(Base):
+    """The same sums over all time, per merchant × category × outcome: what the statistics page reads when no
+    date is given (a row per key instead of a row per key and day)."""
+    __tablename__ = "stats_totals"
+
+    merchant_id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
+    outcome: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    cases: Mapped[int] = mapped_column(default=0)
+    met: Mapped[int] = mapped_column(default=0)
+    applied: Mapped[int] = mapped_column(default=0)
+    missed: Mapped[int] = mapped_column(default=0)
+    hidden_fee: Mapped[int] = mapped_column(default=0)
+    upheld: Mapped[int] = mapped_column(default=0)
+    remedy_late: Mapped[int] = mapped_column(default=0)
+    reversed: Mapped[int] = mapped_column(default=0)
+    risk_lock: Mapped[int] = mapped_column(default=0)
+
+
 class StatsRulingTimes(Base):
     """The same key and the time to the first ruling in tenths of an hour: how many cases took it."""
     __tablename__ = "stats_ruling_times"

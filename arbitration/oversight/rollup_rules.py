@@ -20,9 +20,10 @@ MEASURES = ("cases", "met", "applied", "missed", "hidden_fee", "upheld", "remedy
 # what the daily roll-up counts: cases to which it happened on the day (China date)
 HAPPENINGS = ("opened", "closed", "closed_default", "ruled", "hidden_fee", "refund_ordered", "refund_paid")
 
-OPENED, RULING_TIMES, DAILY, DAILY_RULING_TIMES = "opened", "ruling_times", "daily", "daily_ruling_times"
+OPENED, TOTALS, RULING_TIMES = "opened", "totals", "ruling_times"
+DAILY, DAILY_RULING_TIMES = "daily", "daily_ruling_times"
 # each table's count column: a row whose count falls to 0 counts nothing and is removed
-COUNT_OF = {OPENED: "cases", RULING_TIMES: "n", DAILY: "n", DAILY_RULING_TIMES: "n"}
+COUNT_OF = {OPENED: "cases", TOTALS: "cases", RULING_TIMES: "n", DAILY: "n", DAILY_RULING_TIMES: "n"}
 
 
 def tenths_of_hour(start: dt.datetime, end: dt.datetime) -> int:
@@ -51,7 +52,8 @@ def contributions(facts: Facts | None) -> dict[tuple, Counter]:
     if facts is None:
         return {}
     measures = {m: facts.measures.get(m, 0) for m in MEASURES[1:]}
-    out: dict[tuple, Counter] = {(OPENED, facts.key): Counter(cases=1, **measures)}
+    out: dict[tuple, Counter] = {(OPENED, facts.key): Counter(cases=1, **measures),
+                                 (TOTALS, facts.key[1:]): Counter(cases=1, **measures)}
     if facts.ruling_tenths is not None:
         out[(RULING_TIMES, (*facts.key, facts.ruling_tenths))] = Counter(n=1)
     happened = {"opened": facts.opened_day, **facts.days}

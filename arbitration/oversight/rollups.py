@@ -24,14 +24,16 @@ from arbitration.db import db
 from arbitration.deadlines import registry
 from arbitration.deadlines.models import Deadline
 from arbitration.oversight import rollup_rules as rr
-from arbitration.oversight.models import CaseStats, StatsDaily, StatsDailyRulingTimes, StatsOpened, StatsRulingTimes
+from arbitration.oversight.models import (CaseStats, StatsDaily, StatsDailyRulingTimes, StatsOpened, StatsRulingTimes,
+                                          StatsTotals)
 from arbitration.rulings.models import Ruling
 
 AGAINST = ("upheld", "partly_upheld")
 REFUNDS = ("full_refund", "partial_refund")
-TABLES = {rr.OPENED: StatsOpened, rr.RULING_TIMES: StatsRulingTimes, rr.DAILY: StatsDaily,
+TABLES = {rr.OPENED: StatsOpened, rr.TOTALS: StatsTotals, rr.RULING_TIMES: StatsRulingTimes, rr.DAILY: StatsDaily,
           rr.DAILY_RULING_TIMES: StatsDailyRulingTimes}
 KEYS = {rr.OPENED: ("opened_day", "merchant_id", "category", "outcome"),
+        rr.TOTALS: ("merchant_id", "category", "outcome"),
         rr.RULING_TIMES: ("opened_day", "merchant_id", "category", "outcome", "tenths"),
         rr.DAILY: ("day", "what"), rr.DAILY_RULING_TIMES: ("day", "tenths")}
 _DIRTY = "stats.dirty_cases"        # on the connection: see _marks
@@ -281,6 +283,9 @@ def _sum_tables(conn) -> None:
     conn.execute(sa.insert(StatsOpened).from_select(
         [*KEYS[rr.OPENED], *rr.MEASURES],
         sa.select(*key, sa.func.count(), *(sa.func.sum(s[m]) for m in rr.MEASURES[1:])).group_by(*key)))
+    conn.execute(sa.insert(StatsTotals).from_select(
+        [*KEYS[rr.TOTALS], *rr.MEASURES],
+        sa.select(*key[1:], sa.func.count(), *(sa.func.sum(s[m]) for m in rr.MEASURES[1:])).group_by(*key[1:])))
     conn.execute(sa.insert(StatsRulingTimes).from_select(
         [*KEYS[rr.RULING_TIMES], "n"],
         sa.select(*key, s.ruling_tenths, sa.func.count()).where(s.ruling_tenths.is_not(None))

@@ -28,11 +28,15 @@ from arbitration.merchants.models import Merchant
 from arbitration.oversight import compliance, compliance_rules, rules
 from arbitration.oversight import rollup_rules as rr
 from arbitration.oversight import rollups
-from arbitration.oversight.models import StatsDaily, StatsDailyRulingTimes, StatsOpened, StatsRulingTimes
+from arbitration.oversight.models import (StatsDaily, StatsDailyRulingTimes, StatsOpened, StatsRulingTimes,
+                                          StatsTotals)
 from arbitration.rulings.models import Ruling
 
 AGAINST = ("upheld", "partly_upheld")     # a ruling in the buyer's favour, in whole or in part
 NOT_FIGURES = ("stage", "missed", "escalated", "q")    # CaseFilter fields the roll-ups have no key for
+
+
+PAGE_TOP = 20       # a figure per merchant shows its first 20 rows on the page; the downloads have them all
 
 
 @dataclass
@@ -44,6 +48,19 @@ class Figure:
     chart_column: int = 1          # the column the chart draws
     unit: str = ""
     decimals: int = 0
+    top: int | None = None         # the page shows this many rows (the CSV and the sheet every row)
+    total_row: bool = False        # the last row sums the others (shown after the top ones)
+
+    @property
+    def shown(self) -> list[list]:
+        """The rows the page shows and charts: the first `top` (and the total row, if any)."""
+        body, total = (self.rows[:-1], self.rows[-1:]) if self.total_row else (self.rows, [])
+        return (body[:self.top] if self.top else body) + total
+
+    @property
+    def hidden(self) -> int:
+        """How many rows the page leaves to the downloads."""
+        return len(self.rows) - len(self.shown)
 
 
 def check_filter(f: CaseFilter) -> None:
@@ -70,33 +87,42 @@ def _where(model, f: CaseFilter) -> list:
     return out
 
 
-def _merchant_names(ids=None) -> dict[int, str]:
-    stmt = sa.select(Merchant.id, Merchant.name)
-    if ids is not None:
-        stmt = stmt.where(Merchant.id.in_(list(ids)))
-    return dict(db.session.execute(stmt).all())
+def _merchant_names() -> dict[int, str]:
+    return dict(db.session.execute(sa.select(Merchant.id, Merchant.name)).all())
 
 
 @dataclass
 class _Cut:
-    """The roll-up's sums over a filter, by merchant × category × outcome (one grouped statement)."""
-    rows: list
+    """The roll-up's sums over a filter: per merchant (every measure), per category and per outcome (cases); three
+    grouped statements, over `stats_totals` when no date is given (a row per merchant × category × outcome), else
+    over the days of `stats_opened` in the range."""
+    merchants: dict[int, dict[str, int]]
+    categories: Counter
+    outcomes: Counter
+    _names: dict | None = None
 
-    def by(self, index: int, measure: str = "cases") -> Counter:
-        out: Counter = Counter()
-        position = 3 + rr.MEASURES.index(measure)
-        for row in self.rows:
-            out[row[index]] += row[position]
-        return out
+    def by_merchant(self, measure: str = "cases") -> Counter:
+        return Counter({m: sums[measure] for m, sums in self.merchants.items() if sums[measure]})
+
+    def names(self) -> dict[int, str]:
+        if self._names is None:
+            self._names = _merchant_names()
+        return self._names
 
 
 def _cut(f: CaseFilter) -> _Cut:
     check_filter(f)
     rollups.catch_up(db.session)
-    t = StatsOpened
-    stmt = (sa.select(t.merchant_id, t.category, t.outcome, *(sa.func.sum(getattr(t, m)) for m in rr.MEASURES))
-            .where(*_where(t, f)).group_by(t.merchant_id, t.category, t.outcome))
-    return _Cut(db.session.execute(stmt).all())
+    t = StatsOpened if (f.date_from or f.date_to) else StatsTotals
+    where = _where(t, f)
+    merchants = {row[0]: dict(zip(rr.MEASURES, row[1:])) for row in db.session.execute(
+        sa.select(t.merchant_id, *(sa.func.sum(getattr(t, m)) for m in rr.MEASURES)).where(*where)
+        .group_by(t.merchant_id))}
+    categories = Counter(dict(db.session.execute(
+        sa.select(t.category, sa.func.sum(t.cases)).where(*where).group_by(t.category)).all()))
+    outcomes = Counter(dict(db.session.execute(
+        sa.select(t.outcome, sa.func.sum(t.cases)).where(*where).group_by(t.outcome)).all()))
+    return _Cut(merchants, categories, outcomes)
 
 
 def _most_first(counts: Counter, label) -> list[list]:
@@ -105,19 +131,19 @@ def _most_first(counts: Counter, label) -> list[list]:
 
 
 def per_merchant(f: CaseFilter, cut: _Cut | None = None) -> Figure:
-    counts = (cut or _cut(f)).by(0)
-    names = _merchant_names(counts)
+    cut = cut or _cut(f)
+    names = cut.names()
     return Figure("per_merchant", _("Cases per merchant"), [_("Merchant"), _("Cases")],
-                  _most_first(counts, lambda m: names.get(m, m)))
+                  _most_first(cut.by_merchant(), lambda m: names.get(m, m)), top=PAGE_TOP)
 
 
 def per_category(f: CaseFilter, cut: _Cut | None = None) -> Figure:
-    rows = _most_first((cut or _cut(f)).by(1), lambda c: str(CATEGORY_LABELS.get(c, c)))
+    rows = _most_first((cut or _cut(f)).categories, lambda c: str(CATEGORY_LABELS.get(c, c)))
     return Figure("per_category", _("Cases per category"), [_("Category"), _("Cases")], rows)
 
 
 def per_outcome(f: CaseFilter, cut: _Cut | None = None) -> Figure:
-    counts = Counter({(o or "open"): n for o, n in (cut or _cut(f)).by(2).items()})
+    counts = Counter({(o or "open"): n for o, n in (cut or _cut(f)).outcomes.items()})
     rows = _most_first(counts, lambda o: str(OUTCOME_LABELS.get(o, o)))
     return Figure("per_outcome", _("Cases per outcome"), [_("Outcome"), _("Cases")], rows)
 
@@ -127,9 +153,14 @@ def per_month(f: CaseFilter, cut: _Cut | None = None) -> Figure:
     check_filter(f)
     rollups.catch_up(db.session)
     t = StatsOpened
+    if f.merchant_id or f.category or f.outcome:
+        per_day = sa.select(t.opened_day, sa.func.sum(t.cases)).where(*_where(t, f)).group_by(t.opened_day)
+    else:       # every merchant, category and outcome: the day's "opened" count of the daily roll-up
+        d = StatsDaily
+        per_day = sa.select(d.day, d.n).where(d.what == "opened", *(
+            [d.day >= f.date_from] if f.date_from else []), *([d.day <= f.date_to] if f.date_to else []))
     months: Counter = Counter()
-    for day, n in db.session.execute(sa.select(t.opened_day, sa.func.sum(t.cases)).where(*_where(t, f))
-                                     .group_by(t.opened_day)):
+    for day, n in db.session.execute(per_day):
         months[day.strftime("%Y-%m")] += n
     return Figure("per_month", _("Cases opened per month"), [_("Month"), _("Cases")],
                   [[m, months[m]] for m in sorted(months) if months[m]])
@@ -139,16 +170,17 @@ def deadlines_missed(f: CaseFilter, cut: _Cut | None = None) -> Figure:
     """Per merchant: its deadlines on these cases that passed (the default outcome applied) among those that
     ended (met or passed)."""
     cut = cut or _cut(f)
-    met, applied = cut.by(0, "met"), cut.by(0, "applied")
+    met, applied = cut.by_merchant("met"), cut.by_merchant("applied")
     ended = {m: met[m] + applied[m] for m in met.keys() | applied.keys() if met[m] + applied[m]}
-    names = _merchant_names(ended)
+    names = cut.names()
     rows = [[names.get(m, m), round(100 * applied[m] / n, 1), applied[m], n] for m, n in ended.items()]
     rows.sort(key=lambda r: (-r[1], str(r[0])))
     total_missed, total_ended = sum(r[2] for r in rows), sum(r[3] for r in rows)
     if rows:
         rows.append([_("All merchants"), round(100 * total_missed / total_ended, 1), total_missed, total_ended])
     return Figure("deadlines_missed", _("Share of merchant deadlines missed"),
-                  [_("Merchant"), _("Missed (%)"), _("Missed"), _("Ended")], rows, unit="%", decimals=1)
+                  [_("Merchant"), _("Missed (%)"), _("Missed"), _("Ended")], rows, unit="%", decimals=1,
+                  top=PAGE_TOP, total_row=bool(rows))
 
 
 def time_to_ruling(f: CaseFilter, cut: _Cut | None = None) -> Figure:
@@ -172,10 +204,12 @@ def time_to_ruling(f: CaseFilter, cut: _Cut | None = None) -> Figure:
 
 def hidden_fees(f: CaseFilter, cut: _Cut | None = None) -> Figure:
     """Rulings in force that found an undisclosed fee, per merchant."""
-    counts = {m: n for m, n in (cut or _cut(f)).by(0, "hidden_fee").items() if n}
-    names = _merchant_names(counts)
+    cut = cut or _cut(f)
+    counts = cut.by_merchant("hidden_fee")
+    names = cut.names()
     rows = [[names.get(m, m), n] for m, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(names.get(kv[0]))))]
-    return Figure("hidden_fees", _("Hidden-fee findings per merchant"), [_("Merchant"), _("Findings")], rows)
+    return Figure("hidden_fees", _("Hidden-fee findings per merchant"), [_("Merchant"), _("Findings")], rows,
+                  top=PAGE_TOP)
 
 
 def ranking_figure(records: list) -> Figure:
@@ -185,14 +219,13 @@ def ranking_figure(records: list) -> Figure:
             for r in records if r.record.scored]
     return Figure("ranking", _("Merchant ranking by compliance score (worst first)"),
                   [_("Merchant"), _("Compliance score"), _("Cases"),
-                   *(str(e.label) for e in compliance.ELEMENTS.values())], rows, decimals=1)
+                   *(str(e.label) for e in compliance.ELEMENTS.values())], rows, decimals=1, top=PAGE_TOP)
 
 
 def ranking(f: CaseFilter, cut: _Cut | None = None) -> Figure:
     cut = cut or _cut(f)
     return ranking_figure(compliance.ordered(
-        {m: n for m, n in cut.by(0).items() if n},
-        {key: cut.by(0, key) for key in compliance_rules.ELEMENTS}))
+        cut.by_merchant(), {key: cut.by_merchant(key) for key in compliance_rules.ELEMENTS}, names=cut.names()))
 
 
 FIGURES = {"per_merchant": per_merchant, "per_category": per_category, "per_outcome": per_outcome,

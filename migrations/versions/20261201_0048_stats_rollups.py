@@ -1,5 +1,5 @@
-"""stats: the statistics' roll-ups (each case's facts; sums per opening day × merchant × category × outcome, the
-times to the first ruling, what happened per day)
+"""stats: the statistics' roll-ups (each case's facts; sums per opening day × merchant × category × outcome and
+over all time, the times to the first ruling, what happened per day)
 
 Created empty: a database that already has cases fills them with `flask stats rebuild` (`make run` does it when
 they are empty and cases are not); from then on every change keeps them current in its own transaction.
@@ -42,6 +42,10 @@ def upgrade():
         sa.PrimaryKeyConstraint("opened_day", "merchant_id", "category", "outcome", name="pk_stats_opened"))
     op.create_index("ix_stats_opened_merchant", "stats_opened", ["merchant_id", "opened_day"])
     op.create_table(
+        "stats_totals", *_opened_key()[1:], sa.Column("cases", sa.Integer(), nullable=False),
+        *(sa.Column(m, sa.Integer(), nullable=False) for m in MEASURES),
+        sa.PrimaryKeyConstraint("merchant_id", "category", "outcome", name="pk_stats_totals"))
+    op.create_table(
         "stats_ruling_times", *_opened_key(), sa.Column("tenths", sa.Integer(), nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("opened_day", "merchant_id", "category", "outcome", "tenths",
@@ -57,5 +61,6 @@ def upgrade():
 
 
 def downgrade():
-    for table in ("stats_daily_ruling_times", "stats_daily", "stats_ruling_times", "stats_opened", "stats_cases"):
+    for table in ("stats_daily_ruling_times", "stats_daily", "stats_ruling_times", "stats_totals", "stats_opened",
+                  "stats_cases"):
         op.drop_table(table)

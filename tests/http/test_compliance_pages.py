@@ -76,3 +76,14 @@ def test_the_statistics_ranking_says_it_uses_the_compliance_score(app, five_case
     ranking = page.split('id="ranking"')[1].split("</section>")[0]
     assert "商家排名（按合规评分，最差在前）" in ranking and 'href="/oversight/merchants"' in ranking
     assert f"少于 {cr.MIN_CASES} 件" in ranking
+
+
+def test_the_regulators_page_shows_the_worst_merchants_first_and_every_one_on_request(app, five_cases, monkeypatch):
+    from arbitration.oversight import views
+    monkeypatch.setattr(views, "COMPLIANCE_SHOWN", 1)
+    regulator = client_of(app, "regulator")
+    page = text(regulator.get("/oversight/merchants?from=2026-09&to=2026-09"))
+    assert "官方直营店" in page and 'id="merchant-' in page and page.count('<tr id="merchant-') == 1
+    assert "此处显示评分最低的 1 家商家，共 2 家" in page and "显示全部商家" in page
+    every = text(regulator.get("/oversight/merchants?from=2026-09&to=2026-09&all=1"))
+    assert every.count('<tr id="merchant-') == 2 and "显示全部商家" not in every

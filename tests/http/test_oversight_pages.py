@@ -570,3 +570,15 @@ def test_the_statistics_page_cuts_every_figure_by_outcome(app, session, personas
     assert '<option value="open" selected>' in page
     rows = csv_rows(regulator.get("/stats/per_outcome.csv?outcome=open"))[1:]
     assert [label for label, _n in rows] == ["尚未处理完毕"]
+
+
+def test_a_figure_per_merchant_shows_its_first_rows_on_the_page_and_every_row_in_the_csv(
+        app, session, personas, monkeypatch):
+    from arbitration.oversight import stats as stats_module
+    _stats_cases(personas)
+    monkeypatch.setattr(stats_module, "PAGE_TOP", 1)
+    regulator = client_of(app, "regulator")
+    section = text(regulator.get("/stats")).split('id="per_merchant"')[1].split("</section>")[0]
+    assert "此处显示前 1 行，共 2 行" in section
+    assert section.count("<tr><td>") == 1 and "官方直营店" in section and "飞鱼卡盟" not in section
+    assert {row[0] for row in csv_rows(regulator.get("/stats/per_merchant.csv"))[1:]} == {"官方直营店", "飞鱼卡盟"}

@@ -15,7 +15,7 @@ from arbitration.db import db
 from arbitration.deadlines.services import sweep
 from arbitration.merchants.models import Merchant
 from arbitration.oversight import rollups, rules, stats, stats_scan
-from arbitration.oversight.models import CaseStats, StatsOpened
+from arbitration.oversight.models import CaseStats, StatsOpened, StatsTotals
 from tests.factories import T0, make_case
 
 H = dt.timedelta(hours=1)
@@ -71,8 +71,14 @@ def test_every_figure_from_the_roll_ups_equals_its_full_scan_for_every_cut(sessi
 def test_a_difference_is_reported_when_a_roll_up_row_is_wrong(session, platform):
     rollups.catch_up(db.session)
     conn = db.session.connection()
+    assert stats_scan.differences(CaseFilter(), PERIOD, TODAY) == []
+    conn.execute(sa.update(StatsTotals).where(StatsTotals.outcome == "").values(cases=StatsTotals.cases + 1))
+    found = stats_scan.differences(CaseFilter(), PERIOD, TODAY)          # all time: the totals
+    assert found and any(line.startswith("per_merchant") for line in found)
+    dated = CaseFilter(date_from=dt.date(2026, 9, 1), date_to=dt.date(2026, 10, 31))
+    assert stats_scan.differences(dated, PERIOD, TODAY) == []
     conn.execute(sa.update(StatsOpened).where(StatsOpened.outcome == "").values(cases=StatsOpened.cases + 1))
-    found = stats_scan.differences(CaseFilter(), PERIOD, TODAY)
+    found = stats_scan.differences(dated, PERIOD, TODAY)                 # a date range: the days
     assert found and any(line.startswith("per_merchant") for line in found)
 
 

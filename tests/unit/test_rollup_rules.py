@@ -23,8 +23,9 @@ def test_an_open_case_adds_one_case_and_its_measures_to_its_opening_day_and_coun
     assert out[(rr.OPENED, (D(2026, 10, 1), 7, "not_delivered", ""))] == {
         "cases": 1, "met": 2, "applied": 1, "missed": 1, "hidden_fee": 0, "upheld": 0, "remedy_late": 0,
         "reversed": 0, "risk_lock": 0}
+    assert out[(rr.TOTALS, (7, "not_delivered", ""))] == out[(rr.OPENED, (D(2026, 10, 1), 7, "not_delivered", ""))]
     assert out[(rr.DAILY, (D(2026, 10, 1), "opened"))] == {"n": 1}
-    assert len(out) == 2
+    assert len(out) == 3
 
 
 def test_a_ruled_case_adds_its_time_to_the_ruling_under_its_key_and_under_the_ruling_day():
