@@ -30,6 +30,10 @@ READS_RESTRICTED = (Role.arbitrator, Role.supervisor)
 # ranking reads every match's text vector: past this many matching pieces the rest are not ranked (a one-word
 # query matching most of the platform would otherwise rank it all; docs/BENCHMARKS.md)
 RANKED_AT_MOST = 5000
+# a search over every case with no filter (a regulator's, a supervisor's) ranks the newest matching pieces only:
+# walked newest case first along the (case_id, …) index, so a word in most documents costs this many pieces and
+# not a read of its whole posting list (the ranking's ties already go to the newest case; docs/DECISIONS.md)
+RANKED_NEWEST = 1000
 
 
 @dataclass(frozen=True)
@@ -134,11 +138,18 @@ def search(user, query: str, f: CaseFilter | None = None, page: int = 1) -> Resu
     page = max(1, page)
     dialect = db.session.get_bind().dialect.name
     condition, score = match_score(dialect, words)
+    f = f or CaseFilter()
+    scope = access.visible(user, Case)
     # the matching pieces the user may read, scoped and filtered first, then capped, then ranked
-    hits = sa.select(d.case_id, score.label("score")).join(Case, Case.id == d.case_id)
+    hits = sa.select(d.case_id, score.label("score"))
     hits = hits.join(condition, condition.c.doc_id == d.id) if dialect != "postgresql" else hits.where(condition)
-    hits = case_filters.apply(hits.where(access.visible(user, Case), *_readable(user)), f or CaseFilter())
-    hits = hits.limit(RANKED_AT_MOST).subquery()
+    hits = hits.where(*_readable(user))
+    if scope is sa.true() and f == CaseFilter():
+        # every case, unfiltered: no condition on the case (its row is not read), the newest pieces first
+        hits = hits.order_by(d.case_id.desc()).limit(RANKED_NEWEST).subquery()
+    else:
+        hits = hits.join(Case, Case.id == d.case_id).where(scope)
+        hits = case_filters.apply(hits, f).limit(RANKED_AT_MOST).subquery()
     best = sa.func.max(hits.c.score).label("best")
     ranked = db.session.execute(
         sa.select(hits.c.case_id, best).group_by(hits.c.case_id).order_by(best.desc(), hits.c.case_id.desc())
