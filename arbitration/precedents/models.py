@@ -11,6 +11,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 from arbitration.db import Base
 
 
+class StandingDecision(Base):
+    """The decision in force of each ruled case, by category: where the similar past decisions are read from (a
+    category's few standing decisions, not all its cases). One row per case, moved to the reconsideration's ruling
+    when one replaces the first; kept by the rulings' `issued` hook in the issuing transaction (services.py)."""
+
+    __tablename__ = "standing_decisions"
+    __table_args__ = (sa.Index("ix_standing_decisions_category", "category", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)        # (an id: bench/generate.py clones rows that have one)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), unique=True)
+    ruling_id: Mapped[int] = mapped_column(sa.ForeignKey("rulings.id"), unique=True)
+    category: Mapped[str] = mapped_column(sa.String(20))      # the case's (never changes after opening)
+
+
 class PrecedentDeparture(Base):
     __tablename__ = "precedent_departures"
 

@@ -49,39 +49,56 @@ def band(amount_fen: int) -> int:
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a | b) if a | b else 0.0
+    shared = len(a & b)
+    either = len(a) + len(b) - shared          # |a ∪ b| without building it
+    return shared / either if either else 0.0
 
 
 def score(case: Facts, other: Facts) -> tuple[float, tuple[tuple[str, dict], ...]]:
-    total, reasons = 0.0, []
+    reasons: list[tuple[str, dict]] = []
+    return _score(case, other, reasons), tuple(reasons)
+
+
+def _score(case: Facts, other: Facts, reasons: list | None) -> float:
+    """The points (rounded), and each likeness appended to `reasons` unless it is None (ranking scores every
+    candidate and writes the reasons of the few shown only)."""
+    total = 0.0
     if case.category == other.category:
         total += WEIGHTS["category"]
-        reasons.append((N_("Same kind of dispute"), {}))
-    shared = case.findings & other.findings
-    if shared:
+        if reasons is not None:
+            reasons.append((N_("Same kind of dispute"), {}))
+    if case.findings and other.findings and not case.findings.isdisjoint(other.findings):
         total += WEIGHTS["findings"] * _jaccard(case.findings, other.findings)
-        reasons.append((N_("Same facts found: %(findings)s"), {"findings": sorted(shared)}))
+        if reasons is not None:
+            reasons.append((N_("Same facts found: %(findings)s"),
+                            {"findings": sorted(case.findings & other.findings)}))
     if case.claim == other.claim:
         total += WEIGHTS["claim"]
-        reasons.append((N_("Same claim"), {}))
+        if reasons is not None:
+            reasons.append((N_("Same claim"), {}))
     if band(case.amount_fen) == band(other.amount_fen):
         total += WEIGHTS["amount"]
-        reasons.append((N_("Amount of the same order"), {}))
+        if reasons is not None:
+            reasons.append((N_("Amount of the same order"), {}))
     if case.merchant_id == other.merchant_id:
         total += WEIGHTS["merchant"]
-        reasons.append((N_("Same merchant"), {}))
-    common = case.words & other.words
-    if common:
+        if reasons is not None:
+            reasons.append((N_("Same merchant"), {}))
+    if case.words and other.words and not case.words.isdisjoint(other.words):
         total += WEIGHTS["words"] * _jaccard(case.words, other.words)
-        reasons.append((N_("Shared words: %(words)s"), {"words": sorted(common, key=lambda w: (-len(w), w))[:6]}))
-    return round(total, 3), tuple(reasons)
+        if reasons is not None:
+            common = case.words & other.words
+            reasons.append((N_("Shared words: %(words)s"),
+                            {"words": sorted(common, key=lambda w: (-len(w), w))[:6]}))
+    return round(total, 3)
 
 
 def rank(case: Facts, precedents: list[Precedent], limit: int = SHOWN) -> list[Scored]:
-    """The closest first (ties: the later decision number first, the newer law applied)."""
-    scored = [Scored(p, *score(case, p.facts)) for p in precedents]
-    scored.sort(key=lambda s: (-s.score, _newest_first(s.precedent.ruling_number)))
-    return scored[:limit]
+    """The closest first (ties: the later decision number first, the newer law applied). Every precedent is
+    scored; the reasons are written for the `limit` shown (the same points as `score`)."""
+    points = [(_score(case, p.facts, None), p) for p in precedents]
+    points.sort(key=lambda sp: (-sp[0], _newest_first(sp[1].ruling_number)))
+    return [Scored(p, *score(case, p.facts)) for _points, p in points[:limit]]
 
 
 def _newest_first(number: str) -> tuple:

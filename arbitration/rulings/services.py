@@ -47,6 +47,9 @@ DEFAULT_PROCESS_CODE = "ECL-63"  # ... and the provision on the platform's dispu
 DEFAULT_LEAVES_OUT = {"process", "electronic_evidence", "evidence_both_sides"}   # (the merits are not examined)
 # ready(ruling, case, now): a ruling's document is issued (notifications tell both parties)
 ready = Hook("rulings.ready")
+# issued(rulings): rulings were just written (flushed), in the issuing transaction (precedents keep the decisions
+# in force by category)
+issued = Hook("rulings.issued")
 
 
 def rulings_of(case: Case) -> list[Ruling]:
@@ -238,6 +241,7 @@ def issue_default_rulings(pairs: list[tuple[Case, object]], now: dt.datetime) ->
         made.append(build_ruling(case, None, kind="default", p=p, now=now, missed=missed))
     db.session.add_all(made)
     db.session.flush()
+    issued(made)
     for (case, _deadline), ruling in zip(pairs, made):
         render_ruling.enqueue_after_commit(ruling.id)
         case.outcome = "default_ruling"
@@ -308,6 +312,7 @@ def _create(case: Case, arbitrator: User | None, *, kind: str, p: Prepared, now:
     ruling = build_ruling(case, arbitrator, kind=kind, p=p, now=now, missed=missed)
     db.session.add(ruling)
     db.session.flush()
+    issued([ruling])
     render_ruling.enqueue_after_commit(ruling.id)
     return ruling
 

@@ -30,6 +30,13 @@ READS_RESTRICTED = (Role.arbitrator, Role.supervisor)
 # ranking reads every match's text vector: past this many matching pieces the rest are not ranked (a one-word
 # query matching most of the platform would otherwise rank it all; docs/BENCHMARKS.md)
 RANKED_AT_MOST = 5000
+# a search over every case with no filter (a regulator's, a supervisor's) ranks the newest matching pieces only:
+# walked newest case first along the (case_id, …) index, so a word in most documents costs this many pieces and
+# not a read of its whole posting list (the ranking's ties already go to the newest case; docs/DECISIONS.md) ...
+RANKED_NEWEST = 1000
+# ... among the newest cases first (a walk of bounded length); only when they hold fewer matching pieces are the
+# older cases' matches read, all at once through the full-text index (words common alone but rare together)
+NEWEST_WINDOW = 5000
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,37 @@ def _matches(dialect: str, words: list[str]):
 SOURCE_ORDER = {"ruling": 0, "statement": 1, "refusal": 2, "request": 3, "message": 4, "evidence": 5}
 
 
+def _newest(hits) -> list[tuple[int, float]]:
+    """The newest RANKED_NEWEST pieces of `hits` (case_id, score), newest case first. First among the newest
+    NEWEST_WINDOW cases (PostgreSQL walks the (case_id, …) index back, or reads a rare word's few matches, as it
+    estimates); if they hold fewer, the older cases' matches are read whole (a materialised CTE: planned without
+    the limit, so by the full-text index and not by a walk back that would read every piece to find two common
+    words that are never together) and the newest of them added. The same pieces as one walk back, in bounded time."""
+    d = SearchDocument
+    top = db.session.scalar(sa.select(sa.func.max(d.case_id)))
+    if top is None:
+        return []
+    floor = top - NEWEST_WINDOW
+    rows = [tuple(r) for r in db.session.execute(
+        hits.where(d.case_id > floor).order_by(d.case_id.desc()).limit(RANKED_NEWEST))]
+    if len(rows) < RANKED_NEWEST:
+        older = hits.where(d.case_id <= floor).cte("older").prefix_with("MATERIALIZED")
+        rows += [tuple(r) for r in db.session.execute(
+            sa.select(older.c.case_id, older.c.score).order_by(older.c.case_id.desc())
+            .limit(RANKED_NEWEST - len(rows)))]
+    return rows
+
+
+def _ranked(rows: list[tuple[int, float]], page: int) -> list[tuple[int, float]]:
+    """Cases by their best piece, best first (ties: the newest case first): the page asked for, and one more."""
+    best: dict[int, float] = {}
+    for case_id, score in rows:
+        if case_id not in best or score > best[case_id]:
+            best[case_id] = score
+    ordered = sorted(best.items(), key=lambda cs: (-cs[1], -cs[0]))
+    return ordered[(page - 1) * PAGE_SIZE:page * PAGE_SIZE + 1]
+
+
 def search(user, query: str, f: CaseFilter | None = None, page: int = 1) -> Results:
     words = query_words(query)
     if not words:
@@ -134,22 +172,30 @@ def search(user, query: str, f: CaseFilter | None = None, page: int = 1) -> Resu
     page = max(1, page)
     dialect = db.session.get_bind().dialect.name
     condition, score = match_score(dialect, words)
-    # the matching pieces the user may read, scoped and filtered first, then capped, then ranked
-    hits = sa.select(d.case_id, score.label("score")).join(Case, Case.id == d.case_id)
+    f = f or CaseFilter()
+    scope = access.visible(user, Case)
+    # the matching pieces the user may read, scoped and filtered first, then capped, then ranked (a case by its
+    # best piece; ties: the newest case first)
+    hits = sa.select(d.case_id, score.label("score"))
     hits = hits.join(condition, condition.c.doc_id == d.id) if dialect != "postgresql" else hits.where(condition)
-    hits = case_filters.apply(hits.where(access.visible(user, Case), *_readable(user)), f or CaseFilter())
-    hits = hits.limit(RANKED_AT_MOST).subquery()
-    best = sa.func.max(hits.c.score).label("best")
-    ranked = db.session.execute(
-        sa.select(hits.c.case_id, best).group_by(hits.c.case_id).order_by(best.desc(), hits.c.case_id.desc())
-        .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    hits = hits.where(*_readable(user))
+    if scope is sa.true() and f == CaseFilter():
+        # every case, unfiltered: no condition on the case (its row is not read), the newest pieces
+        ranked = _ranked(_newest(hits), page)
+    else:
+        hits = hits.join(Case, Case.id == d.case_id).where(scope)
+        hits = case_filters.apply(hits, f).limit(RANKED_AT_MOST).subquery()
+        best = sa.func.max(hits.c.score).label("best")
+        ranked = [tuple(r) for r in db.session.execute(
+            sa.select(hits.c.case_id, best).group_by(hits.c.case_id).order_by(best.desc(), hits.c.case_id.desc())
+            .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE))]
     more = len(ranked) > PAGE_SIZE
     ranked = ranked[:PAGE_SIZE]
     if not ranked:
         return Results(words, [], page, False)
-    ids = [r.case_id for r in ranked]
+    ids = [case_id for case_id, _best in ranked]
     cases = {c.id: c for c in db.session.scalars(sa.select(Case).where(Case.id.in_(ids)))}
-    results = {r.case_id: Result(cases[r.case_id], float(r.best or 0)) for r in ranked}
+    results = {case_id: Result(cases[case_id], float(best or 0)) for case_id, best in ranked}
     docs = db.session.execute(
         sa.select(d.case_id, d.source, d.source_id, d.body)
         .where(d.case_id.in_(ids), _matches(dialect, words), *_readable(user)).order_by(d.id)).all()

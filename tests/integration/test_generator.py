@@ -31,6 +31,11 @@ def test_the_generator_makes_a_consistent_history(tmp_path):
                           "reconsideration_window", "reconsideration", "enforcement", "closed", "withdrawn"}
         assert conn.execute(sa.text("PRAGMA foreign_key_check")).all() == []
         assert conn.execute(sa.text("SELECT count(*) FROM rulings")).scalar() > 0
+        standing = set(conn.execute(sa.text("SELECT case_id, ruling_id FROM standing_decisions")).all())
+        in_force = set(conn.execute(sa.text(
+            "SELECT r.case_id, r.id FROM rulings r WHERE NOT EXISTS (SELECT 1 FROM rulings later "
+            "WHERE later.case_id = r.case_id AND later.round > r.round)")).all())
+        assert standing == in_force                  # similar decisions read the clones' decisions in force too
         assert conn.execute(sa.text("SELECT count(*) FROM evidence")).scalar() > 0
         wrong_key = conn.execute(sa.text(
             "SELECT count(*) FROM cases c WHERE c.queue_due_at <> coalesce((SELECT min(d.due_at) FROM deadlines d "

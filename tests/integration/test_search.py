@@ -1,11 +1,17 @@
 """The search index follows the cases' text within the transaction that changes it, and finds, ranks and narrows."""
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
 import weasyprint
 
+from arbitration import access
 from arbitration.cases import messaging
 from arbitration.cases import services as cases
 from arbitration.cases.filters import CaseFilter
+from arbitration.cases.models import Case
 from arbitration.db import commit
 from arbitration.evidence import services as evidence
 from arbitration.search import index, queries
@@ -76,3 +82,40 @@ def test_rebuilding_the_index_gives_back_every_cases_documents(session, personas
     after = session.query(SearchDocument.source, SearchDocument.words).filter_by(case_id=case.id).all()
     assert sorted(after) == sorted(before) and {s for s, _w in after} >= {"statement", "refusal", "ruling"}
     assert _found(personas["supervisor"], "预付款") == [case.number]
+
+
+@pytest.mark.parametrize("window", [5000, 1], ids=["newest cases", "older cases read through the index"])
+def test_a_search_over_every_case_ranks_as_the_filtered_one_while_fewer_pieces_match_than_the_caps(
+        session, personas, monkeypatch, window):
+    statements = ("买家收到的卡密无效。", "卡密无效，卡密无效，无法兑换。", "卡密无效，无法使用，第二张卡密也无效。")
+    made = [make_case("evidence", statement=s) for s in statements]
+    monkeypatch.setattr(queries, "NEWEST_WINDOW", window)      # 1: all but the newest case come from the older ones
+    supervisor = personas["supervisor"]
+    assert access.visible(supervisor, Case) is sa.true()            # every case: the unfiltered path below
+    everything = CaseFilter(date_from=dt.date(2000, 1, 1))          # a filter that keeps every case: the other path
+    for words in ("卡密无效", "卡密", "无法使用"):
+        unfiltered = queries.search(supervisor, words)
+        filtered = queries.search(supervisor, words, everything)
+        assert [(r.case.number, r.score) for r in unfiltered.rows] == [(r.case.number, r.score) for r in filtered.rows]
+        assert [[h.source for h in r.hits] for r in unfiltered.rows] == [[h.source for h in r.hits]
+                                                                         for r in filtered.rows]
+    assert {c.number for c in made} <= set(_found(supervisor, "卡密无效"))
+
+
+@pytest.mark.parametrize("window", [5000, 1], ids=["newest cases", "older cases read through the index"])
+def test_past_the_cap_an_every_case_search_ranks_the_newest_matching_pieces(session, personas, monkeypatch, window):
+    older, newer, newest = (make_case("evidence", statement=s) for s in
+                            ("卡密无效，卡密无效，第三次卡密还是无效。", "买家收到的卡密无效。", "买家收到的卡密无效。"))
+    monkeypatch.setattr(queries, "RANKED_NEWEST", 2)
+    monkeypatch.setattr(queries, "NEWEST_WINDOW", window)
+    found = _found(personas["supervisor"], "卡密无效")
+    assert found == [newest.number, newer.number]       # the older case says it more often, but is past the cap
+    assert _found(personas["supervisor"], "卡密无效", CaseFilter(date_from=dt.date(2000, 1, 1)))[0] == older.number
+
+
+def test_an_every_case_search_pages_through_its_ranked_cases(session, personas, monkeypatch):
+    made = [make_case("evidence", statement="买家收到的卡密无效。") for _ in range(3)]
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    first, second = (queries.search(personas["supervisor"], "卡密无效", page=p) for p in (1, 2))
+    assert [r.case.number for r in first.rows + second.rows] == [c.number for c in reversed(made)]
+    assert first.more and not second.more
