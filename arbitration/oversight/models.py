@@ -85,7 +85,20 @@ class CaseStats(Base):
     refund_paid_day: Mapped[dt.date | None]
 
 
-class StatsOpened(Base):
+class _Sums:
+    """The cases of a roll-up row and the sums of their measures (rollup_rules.MEASURES)."""
+    cases: Mapped[int] = mapped_column(default=0)
+    met: Mapped[int] = mapped_column(default=0)
+    applied: Mapped[int] = mapped_column(default=0)
+    missed: Mapped[int] = mapped_column(default=0)
+    hidden_fee: Mapped[int] = mapped_column(default=0)
+    upheld: Mapped[int] = mapped_column(default=0)
+    remedy_late: Mapped[int] = mapped_column(default=0)
+    reversed: Mapped[int] = mapped_column(default=0)
+    risk_lock: Mapped[int] = mapped_column(default=0)
+
+
+class StatsOpened(_Sums, Base):
     """Per China day of opening × merchant × category × outcome: cases and the sums of their measures."""
     __tablename__ = "stats_opened"
     __table_args__ = (sa.Index("ix_stats_opened_merchant", "merchant_id", "opened_day"),)
@@ -94,18 +107,9 @@ class StatsOpened(Base):
     merchant_id: Mapped[int] = mapped_column(primary_key=True)
     category: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
     outcome: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
-    cases: Mapped[int] = mapped_column(default=0)
-    met: Mapped[int] = mapped_column(default=0)
-    applied: Mapped[int] = mapped_column(default=0)
-    missed: Mapped[int] = mapped_column(default=0)
-    hidden_fee: Mapped[int] = mapped_column(default=0)
-    upheld: Mapped[int] = mapped_column(default=0)
-    remedy_late: Mapped[int] = mapped_column(default=0)
-    reversed: Mapped[int] = mapped_column(default=0)
-    risk_lock: Mapped[int] = mapped_column(default=0)
 
 
-class StatsTotals(Base):
+class StatsTotals(_Sums, Base):
     """The same sums over all time, per merchant × category × outcome: what the statistics page reads when no
     date is given (a row per key instead of a row per key and day)."""
     __tablename__ = "stats_totals"
@@ -113,15 +117,6 @@ class StatsTotals(Base):
     merchant_id: Mapped[int] = mapped_column(primary_key=True)
     category: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
     outcome: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
-    cases: Mapped[int] = mapped_column(default=0)
-    met: Mapped[int] = mapped_column(default=0)
-    applied: Mapped[int] = mapped_column(default=0)
-    missed: Mapped[int] = mapped_column(default=0)
-    hidden_fee: Mapped[int] = mapped_column(default=0)
-    upheld: Mapped[int] = mapped_column(default=0)
-    remedy_late: Mapped[int] = mapped_column(default=0)
-    reversed: Mapped[int] = mapped_column(default=0)
-    risk_lock: Mapped[int] = mapped_column(default=0)
 
 
 class StatsRulingTimes(Base):

@@ -194,6 +194,11 @@ def time_to_ruling(f: CaseFilter, cut: _Cut | None = None) -> Figure:
             sa.select(t.category, t.tenths, sa.func.sum(t.n)).where(*_where(t, f)).group_by(t.category, t.tenths)):
         by_category.setdefault(category, Counter())[tenths] += n
         everything[tenths] += n
+    return ruling_times_figure(by_category, everything)
+
+
+def ruling_times_figure(by_category: dict[str, Counter], everything: Counter) -> Figure:
+    """The figure from the counts per tenth of an hour, per category and overall."""
     rows = [[str(CATEGORY_LABELS.get(c, c)), rr.hours_median(v.items()), sum(v.values())]
             for c, v in sorted(by_category.items())]
     if everything:

@@ -111,12 +111,7 @@ def time_to_ruling(f: CaseFilter) -> Figure:
         tenths = rr.tenths_of_hour(_utc(opened), _utc(ruled))
         by_category.setdefault(category, Counter())[tenths] += 1
         everything[tenths] += 1
-    rows = [[str(CATEGORY_LABELS.get(c, c)), rr.hours_median(v.items()), sum(v.values())]
-            for c, v in sorted(by_category.items())]
-    if everything:
-        rows.insert(0, [_("All categories"), rr.hours_median(everything.items()), sum(everything.values())])
-    return Figure("time_to_ruling", _("Median time from opening to the first ruling (hours)"),
-                  [_("Category"), _("Median (hours)"), _("Rulings")], rows, unit=" h", decimals=1)
+    return stats.ruling_times_figure(by_category, everything)
 
 
 def _ruling_in_force():
