@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-_INSTANCE = tempfile.mkdtemp(prefix="arb-test-")
+# one per process: under pytest-xdist each worker has its own folder (and so its own SQLite file and evidence store)
+_INSTANCE = tempfile.mkdtemp(prefix=f"arb-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
 os.environ["ARBITRATION_INSTANCE_PATH"] = _INSTANCE  # before the app (and its job queue) is imported
 os.environ.pop("ARBITRATION_QUEUE_URL", None)
 
@@ -40,8 +41,18 @@ def _compile_catalogs() -> None:
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as fh:
                 catalog = read_po(fh)
-            with mo.open("wb") as fh:
+            # written aside and renamed: pytest-xdist's workers (and the browser tests' server) may compile and read
+            # the same catalog at once, and none must read a half-written file
+            part = mo.with_name(f"{mo.name}.{os.getpid()}.part")
+            with part.open("wb") as fh:
                 write_mo(fh, catalog)
+            os.replace(part, mo)
+
+
+def pytest_configure(config):
+    if POSTGRES_URL and getattr(config.option, "numprocesses", None):
+        raise pytest.UsageError("the PostgreSQL pass runs in one process: its workers would share the one database "
+                                "that each session resets (drop the -n option; the SQLite pass runs with -n 2)")
 
 
 def database_url() -> str:
