@@ -55,6 +55,29 @@ def pytest_configure(config):
                                 "that each session resets (drop the -n option; the SQLite pass runs with -n 2)")
 
 
+BROWSER_TESTS = "tests/browser/"     # node ids are relative to the root folder
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: only called when it is installed and -n is given
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` with every browser journey in one unit of work, whatever their marks: pytest-xdist 3.8
+    groups by a suffix it writes into each test's node id, which pytest 9.2 no longer lets it change (xdist issue
+    1386: the journeys were spread over both workers, each starting a server of its own). The journeys share one
+    server whose clock some of them move: one unit goes whole to one worker, in collection order (tests/browser/
+    conftest.py puts those moving the clock last). Every other test is a unit of its own."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class BrowserJourneysTogether(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(BROWSER_TESTS):
+                return BROWSER_TESTS
+            return super()._split_scope(nodeid)
+
+    return BrowserJourneysTogether(config, log)
+
+
 def database_url() -> str:
     return POSTGRES_URL or f"sqlite:///{_INSTANCE}/test.db"
 
