@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi:app
+# The SQLite pass runs in two pytest-xdist workers (each its own SQLite file, evidence store, S3 and TSA servers);
+# the browser journeys, one server whose clock some of them move, are one group sent whole to one worker
+# (tests/browser/conftest.py). The PostgreSQL pass stays in one process: its session resets the one database.
+SQLITE_XDIST ?= -n 2 --dist loadgroup
 # Debian packages the app needs at run time (fonts for Chinese PDFs, ...; libgl1 and libglib2.0-0 for OpenCV, which
 # the screenshot reader rapidocr-onnxruntime uses); installed when missing.
 APT_PACKAGES ?= fonts-noto-cjk fonts-wqy-microhei fonts-dejavu-core libharfbuzz-subset0 libgl1 libglib2.0-0
@@ -18,7 +22,7 @@ test: APT_PACKAGES += chromium poppler-utils softhsm2  # pdfsig checks signed PD
 test: install                   ## install test needs and run the whole suite (SQLite; PostgreSQL too if its URL is set)
 	$(BIN)/python -m flake8 arbitration tests bench
 	$(BIN)/lint-imports
-	env -u ARBITRATION_TEST_POSTGRES_URL $(BIN)/python -m pytest
+	env -u ARBITRATION_TEST_POSTGRES_URL $(BIN)/python -m pytest $(SQLITE_XDIST)
 	@if [ -n "$$ARBITRATION_TEST_POSTGRES_URL" ]; then \
 		echo "== the suite again on PostgreSQL ($$ARBITRATION_TEST_POSTGRES_URL)"; \
 		$(BIN)/python -m pytest; \

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-_INSTANCE = tempfile.mkdtemp(prefix="arb-test-")
+# one per process: under pytest-xdist each worker has its own folder (and so its own SQLite file and evidence store)
+_INSTANCE = tempfile.mkdtemp(prefix=f"arb-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
 os.environ["ARBITRATION_INSTANCE_PATH"] = _INSTANCE  # before the app (and its job queue) is imported
 os.environ.pop("ARBITRATION_QUEUE_URL", None)
 
@@ -40,8 +41,41 @@ def _compile_catalogs() -> None:
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as fh:
                 catalog = read_po(fh)
-            with mo.open("wb") as fh:
+            # written aside and renamed: pytest-xdist's workers (and the browser tests' server) may compile and read
+            # the same catalog at once, and none must read a half-written file
+            part = mo.with_name(f"{mo.name}.{os.getpid()}.part")
+            with part.open("wb") as fh:
                 write_mo(fh, catalog)
+            os.replace(part, mo)
+
+
+def pytest_configure(config):
+    if POSTGRES_URL and getattr(config.option, "numprocesses", None):
+        raise pytest.UsageError("the PostgreSQL pass runs in one process: its workers would share the one database "
+                                "that each session resets (drop the -n option; the SQLite pass runs with -n 2)")
+
+
+BROWSER_TESTS = "tests/browser/"     # node ids are relative to the root folder
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: only called when it is installed and -n is given
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` with every browser journey in one unit of work, whatever their marks: pytest-xdist 3.8
+    groups by a suffix it writes into each test's node id, which pytest 9.2 no longer lets it change (xdist issue
+    1386: the journeys were spread over both workers, each starting a server of its own). The journeys share one
+    server whose clock some of them move: one unit goes whole to one worker, in collection order (tests/browser/
+    conftest.py puts those moving the clock last). Every other test is a unit of its own."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class BrowserJourneysTogether(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(BROWSER_TESTS):
+                return BROWSER_TESTS
+            return super()._split_scope(nodeid)
+
+    return BrowserJourneysTogether(config, log)
 
 
 def database_url() -> str:

@@ -47,15 +47,18 @@ def _missing() -> str | None:
 MISSING = _missing()
 
 
+@pytest.hookimpl(tryfirst=True)   # before pytest-xdist's own hook, which reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
-    # the journeys share one server and its clock: those that move the clock come after all the others
+    # the journeys share one server and its clock: those that move the clock come after all the others, and under
+    # pytest-xdist (`-n 2 --dist loadgroup`, the SQLite pass of `make test`) all of them run in one worker, in this
+    # order: one group is one unit of work, sent whole to a single worker
     items.sort(key=lambda item: item.get_closest_marker("moves_clock") is not None)
-    if not MISSING:
-        return
-    skip = pytest.mark.skip(reason=MISSING)
+    skip = pytest.mark.skip(reason=MISSING) if MISSING else None
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
-            item.add_marker(skip)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            if skip:
+                item.add_marker(skip)
 
 
 # ---- the server ----
