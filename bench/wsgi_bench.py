@@ -28,7 +28,7 @@ def page_of(user) -> dict:
         merchants = db.session.execute(sa.select(Merchant.id, Merchant.name).order_by(Merchant.name).limit(201)).all()
         merchants = merchants if len(merchants) <= 200 else None
     return dict(page=page, running=running, filters=CaseFilter(), merchants=merchants, merchant_name=None,
-                problem=None, args={}, sort=queries.DEFAULT_SORT, sorts=queries.SORTS,
+                problem=None, args={}, sort=queries.DEFAULT_SORT, sorts=queries.SORTS, happened=None, kept={},
                 count=queries.count_cases(user, CaseFilter()), merchant_names=merchant_names, buyer_names=buyer_names,
                 show_merchant=user.role != Role.merchant_staff, show_buyer=user.role != Role.buyer)
 
