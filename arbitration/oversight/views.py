@@ -14,6 +14,7 @@ from arbitration.auth.permissions import require
 from arbitration.cases import filters as case_filters
 from arbitration.cases import permissions as case_perm
 from arbitration.cases import services as cases
+from arbitration.cases.views import MERCHANT_CHOICES
 from arbitration.cases.filters import CaseFilter
 from arbitration.db import db, rollback
 from arbitration.errors import DomainError
@@ -157,10 +158,18 @@ def stats_page():
     figures = stats.all_figures(f) if f and not problem else []
     drawn = [(fig, charts.bar_chart([(str(r[0]), float(r[fig.chart_column])) for r in fig.shown], title=fig.title,
                                     unit=fig.unit, decimals=fig.decimals)) for fig in figures]
-    merchants = db.session.execute(sa.select(Merchant.id, Merchant.name).order_by(Merchant.name)).all()
+    # a list to choose from while it is short (as on the case list); thousands of merchants get a number field
+    merchants = db.session.execute(sa.select(Merchant.id, Merchant.name).order_by(Merchant.name)
+                                   .limit(MERCHANT_CHOICES + 1)).all()
+    merchant_name = None
+    if len(merchants) > MERCHANT_CHOICES:
+        merchants = None
+        merchant_name = db.session.scalar(sa.select(Merchant.name).where(Merchant.id == f.merchant_id)) \
+            if f and f.merchant_id else None
     board = dashboard.build(request.args)
     return render_template("oversight/stats.html", drawn=drawn, f=f or CaseFilter(), problem=problem,
-                           args=request.args.to_dict(), merchants=merchants, dashboard=board
+                           args=request.args.to_dict(), merchants=merchants, merchant_name=merchant_name,
+                           dashboard=board
                            ), 400 if problem or board.problem else 200
 
 

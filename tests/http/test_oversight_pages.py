@@ -582,3 +582,15 @@ def test_a_figure_per_merchant_shows_its_first_rows_on_the_page_and_every_row_in
     assert "此处显示前 1 行，共 2 行" in section
     assert section.count("<tr><td>") == 1 and "官方直营店" in section and "飞鱼卡盟" not in section
     assert {row[0] for row in csv_rows(regulator.get("/stats/per_merchant.csv"))[1:]} == {"官方直营店", "飞鱼卡盟"}
+
+
+def test_with_many_merchants_the_statistics_filter_asks_for_a_merchant_number_and_names_it(
+        app, session, personas, monkeypatch):
+    from arbitration.oversight import views
+    _stats_cases(personas)
+    monkeypatch.setattr(views, "MERCHANT_CHOICES", 1)
+    merchant_b = personas["merchant_b"].merchant_id
+    page = text(client_of(app, "regulator").get(f"/stats?merchant_id={merchant_b}"))
+    form = next(part for part in page.split('<form class="filters"') if 'name="date_from"' in part).split("</form>")[0]
+    assert f'<input type="number" name="merchant_id" min="1" value="{merchant_b}">' in form
+    assert "飞鱼卡盟" in form and "<select name=\"merchant_id\">" not in form
