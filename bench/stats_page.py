@@ -1,6 +1,7 @@
 """Benchmark: the regulator's pages that show figures, on a database filled by bench/generate.py (issue 21: the
 statistics page ≤ 200 ms at p95 at full size), in process (Flask test client: the whole request, session,
-queries, charts and template), logged in as the demo regulator.
+queries, charts and template), logged in as the demo regulator; the app's heap settled (gc.freeze) as the served
+app's is (wsgi.py, `flask serve`) unless --no-settle.
 
     .venv/bin/python bench/stats_page.py --url postgresql+psycopg://postgres@127.0.0.1:5432/scale10 --requests 40
     .venv/bin/python bench/stats_page.py --url … --scan 3     # also the same figures by full scans (the baseline)
@@ -42,11 +43,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--scan", type=int, default=0, help="also time N full-scan computations (the baseline)")
     parser.add_argument("--json", help="write the figures here too")
+    parser.add_argument("--no-settle", action="store_true", help="skip settle_heap (gc.freeze), which the served "
+                        "app does at start")
     args = parser.parse_args()
 
-    from arbitration import create_app
+    from arbitration import create_app, settle_heap
 
     app = create_app({"DATABASE_URL": args.url, "EMBEDDED_WORKER": False, "WTF_CSRF_ENABLED": False})
+    if not args.no_settle:
+        settle_heap()           # as wsgi.py and `flask serve` do once the app is built
     engine = sa.create_engine(args.url)
     with engine.connect() as conn:
         merchant = conn.execute(sa.text("SELECT merchant_id FROM cases GROUP BY merchant_id ORDER BY count(*) DESC "
