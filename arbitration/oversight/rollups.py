@@ -180,6 +180,17 @@ def refresh(conn, case_ids: Iterable[int]) -> int:
     return len(ids)
 
 
+def remove(conn, case_ids: Iterable[int]) -> None:
+    """Cases about to be deleted (the app never deletes a case; a test's cleanup of what it committed does): their
+    contributions subtracted from every roll-up and their facts removed. Call it before deleting the cases."""
+    ids = sorted(set(case_ids))
+    old = [_from_row(row) for row in conn.execute(sa.select(CaseStats).where(CaseStats.case_id.in_(ids)))]
+    changes = rr.add_up(rr.delta(facts, None) for facts in old)
+    if changes:
+        apply_changes(conn, changes)
+    conn.execute(sa.delete(CaseStats).where(CaseStats.case_id.in_(ids)))
+
+
 # ---- the same transaction as the change ----
 
 def _case_of(obj) -> int | None:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from arbitration.db import commit, db
 from arbitration.orders.models import OrderRequest
+from arbitration.oversight import rollups
 from tests.factories import make_case
 
 
@@ -34,6 +35,8 @@ def _remove(ids: dict) -> None:
     run(sa.text("DELETE FROM notifications"))
     run(sa.text("DELETE FROM remedy_tasks WHERE case_id = :c"), {"c": ids["case"]})
     run(sa.text("DELETE FROM search_documents WHERE case_id = :c"), {"c": ids["case"]})   # the search index's rows
+    rollups.catch_up(db.session)
+    rollups.remove(db.session.connection(), [ids["case"]])          # its counts in the statistics' roll-ups
     run(sa.text("DELETE FROM cases WHERE id = :c"), {"c": ids["case"]})
     run(sa.text("DELETE FROM refunds WHERE order_id = :o"), {"o": ids["order"]})
     run(sa.text("DELETE FROM escalations WHERE order_id = :o"), {"o": ids["order"]})

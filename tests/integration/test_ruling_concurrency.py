@@ -63,6 +63,7 @@ def rulings_removed(app, committed_case):
         case_id = db.session.scalar(sa.select(Case.id).where(Case.number == committed_case))
         db.session.execute(sa.text("DELETE FROM ruling_citations WHERE ruling_id IN "
                                    "(SELECT id FROM rulings WHERE case_id = :c)"), {"c": case_id})
+        db.session.execute(sa.text("DELETE FROM standing_decisions WHERE case_id = :c"), {"c": case_id})
         db.session.execute(sa.text("DELETE FROM rulings WHERE case_id = :c"), {"c": case_id})
         commit()
 

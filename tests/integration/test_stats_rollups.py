@@ -93,3 +93,15 @@ def test_a_change_rolled_back_leaves_the_roll_ups_as_they_were(session, personas
     assert rollups.table_rows(conn) != before
     nested.rollback()
     assert rollups.table_rows(conn) == before
+
+
+def test_removing_a_case_from_the_roll_ups_takes_away_exactly_what_counting_it_adds(session, platform):
+    rollups.catch_up(db.session)
+    conn = db.session.connection()
+    before = rollups.table_rows(conn)
+    case_id = db.session.scalar(sa.select(CaseStats.case_id).where(CaseStats.hidden_fee == 1))
+    rollups.remove(conn, [case_id])
+    assert rollups.table_rows(conn) != before
+    assert db.session.get(CaseStats, case_id) is None
+    rollups.refresh(conn, [case_id])
+    assert rollups.table_rows(conn) == before
