@@ -33,9 +33,11 @@ def main() -> None:
     args = parser.parse_args()
     from arbitration import create_app
 
-    instance = tempfile.mkdtemp(prefix="dossier-bench-")
-    app = create_app({"DATABASE_URL": args.url, "EMBEDDED_WORKER": False, "INSTANCE_PATH": instance,
-                      "STORAGE_URL": f"local://{instance}/store", "WTF_CSRF_ENABLED": False})
+    store = tempfile.mkdtemp(prefix="dossier-bench-")
+    # the instance folder stays the app's: its audit key is the one bench/generate.py keyed the chains with (under
+    # another key every chain reads as broken, and a broken chain's dossier is rendered on every download)
+    app = create_app({"DATABASE_URL": args.url, "EMBEDDED_WORKER": False, "STORAGE_URL": f"local://{store}/store",
+                      "WTF_CSRF_ENABLED": False})
     engine = sa.create_engine(args.url)
     with engine.connect() as conn:
         regulator = conn.execute(sa.text("SELECT username FROM users WHERE role = 'regulator' ORDER BY id LIMIT 1")

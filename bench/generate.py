@@ -28,7 +28,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-if __name__ == "__main__":   # the templates' evidence files and queued jobs go to a scratch instance
+if __name__ == "__main__":
+    # the chains are keyed with the audit key of the instance the app will run with (the default one unless
+    # ARBITRATION_INSTANCE_PATH or ARBITRATION_AUDIT_KEY[_FILE] say otherwise), so that `flask audit verify` and the
+    # dossiers can check them; only the templates' evidence files and queued jobs go to a scratch instance
+    if not os.environ.get("ARBITRATION_AUDIT_KEY") and not os.environ.get("ARBITRATION_AUDIT_KEY_FILE"):
+        from arbitration.audit.keys import instance_key_file
+        from arbitration.config import instance_path
+        os.environ["ARBITRATION_AUDIT_KEY_FILE"] = str(instance_key_file(instance_path()))
     os.environ.setdefault("ARBITRATION_INSTANCE_PATH", tempfile.mkdtemp(prefix="generate10-"))
 
 import sqlalchemy as sa  # noqa: E402

@@ -64,6 +64,11 @@ def _default_file(folder: Path) -> Path:
     return path
 
 
+def instance_key_file(folder: Path) -> Path:
+    """The key file of an instance folder, made (with a new key) when it has none yet."""
+    return _default_file(folder)
+
+
 def load(config) -> tuple[str, Keys]:
     """(the current key id, every key) from the configuration."""
     if config.get("AUDIT_KEY"):
