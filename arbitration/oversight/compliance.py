@@ -24,7 +24,7 @@ from arbitration.oversight import rollups
 from arbitration.oversight.models import StatsOpened
 from arbitration.rulings.models import Ruling
 
-AGAINST = ("upheld", "partly_upheld")
+AGAINST = cr.AGAINST
 HISTORY_MONTHS = 12
 CASES_SHOWN = 20            # the merchant's page lists at most this many cases per element, then links to all
 

@@ -7,6 +7,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+AGAINST = ("upheld", "partly_upheld")      # a ruling in the buyer's favour, in whole or in part
 # the elements of a merchant's record, in the order the pages show them; each counts cases (a case at most once)
 ELEMENTS = ("missed", "hidden_fee", "upheld", "remedy_late", "reversed", "risk_lock")
 # points taken off at a rate of 1 (every case has the element); at a rate of 0.1, a tenth of them

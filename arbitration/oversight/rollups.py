@@ -20,16 +20,16 @@ from sqlalchemy.orm import Session
 
 from arbitration import clock
 from arbitration.cases.models import Case, RemedyTask
+from arbitration.cases.queries import REFUNDS
 from arbitration.db import db
 from arbitration.deadlines import registry
 from arbitration.deadlines.models import Deadline
 from arbitration.oversight import rollup_rules as rr
+from arbitration.oversight.compliance_rules import AGAINST
 from arbitration.oversight.models import (CaseStats, StatsDaily, StatsDailyRulingTimes, StatsOpened, StatsRulingTimes,
                                           StatsTotals)
 from arbitration.rulings.models import Ruling
 
-AGAINST = ("upheld", "partly_upheld")
-REFUNDS = ("full_refund", "partial_refund")
 TABLES = {rr.OPENED: StatsOpened, rr.TOTALS: StatsTotals, rr.RULING_TIMES: StatsRulingTimes, rr.DAILY: StatsDaily,
           rr.DAILY_RULING_TIMES: StatsDailyRulingTimes}
 KEYS = {rr.OPENED: ("opened_day", "merchant_id", "category", "outcome"),

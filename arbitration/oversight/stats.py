@@ -32,7 +32,6 @@ from arbitration.oversight.models import (StatsDaily, StatsDailyRulingTimes, Sta
                                           StatsTotals)
 from arbitration.rulings.models import Ruling
 
-AGAINST = ("upheld", "partly_upheld")     # a ruling in the buyer's favour, in whole or in part
 NOT_FIGURES = ("stage", "missed", "escalated", "q")    # CaseFilter fields the roll-ups have no key for
 
 
